@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CustomersModule } from './operational/customers/customers.module.js';
+import { AccessModule } from './platform/access/access.module.js';
+import { AuthModule } from './platform/auth/auth.module.js';
+import { HealthController } from './platform/health/health.controller.js';
+import { DtoValidationPipe } from './platform/http/dto-validation.js';
+import { IdempotencyInterceptor } from './platform/http/idempotency.interceptor.js';
+import { ProblemFilter } from './platform/http/problem.filter.js';
+import { PlatformModule, type PlatformOptions } from './platform/platform.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(options), AuthModule, AccessModule, CustomersModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_PIPE, useClass: DtoValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
+import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
+import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
+import { ACCOUNT_TYPES } from '../account.definition.js';
+
+export class CreateAccountDto {
+  @ApiProperty({ example: 'PT Sinar Jaya Abadi', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ enum: ACCOUNT_TYPES, default: 'prospect' })
+  @IsOptional()
+  @IsIn(ACCOUNT_TYPES)
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'retail', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  industry?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://sinarjaya.co.id', maxLength: 300, nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(300)
+  website?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: [PhoneDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhoneDto)
+  phones?: PhoneDto[];
+
+  @ApiPropertyOptional({ type: [AddressDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => AddressDto)
+  addresses?: AddressDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  parentAccountId?: string | null;
+
+  @ApiPropertyOptional({ type: MoneyDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  annualRevenue?: MoneyDto | null;
+
+  @ApiPropertyOptional({ example: 250, minimum: 0, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  employees?: number | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller; changing it needs the reassign permission' })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "Defaults to the caller's first team" })
+  @IsOptional()
+  @IsUUID('all')
+  teamId?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  @IsOptional()
+  @CustomFieldsOf('accounts')
+  customFields?: Record<string, unknown>;
+}
+
+export class UpdateAccountDto extends PartialType(CreateAccountDto) {}
+
+export class AccountDto extends CreateAccountDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ACCOUNT_TYPES }) declare type: string;
+  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
+  @ApiProperty({ type: [AddressDto] }) declare addresses: AddressDto[];
+  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<string, unknown>;
+  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}

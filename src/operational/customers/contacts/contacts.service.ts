@@ -1,0 +1,90 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { RequestContext } from '../../../platform/context/request-context.js';
+import { DatabaseService } from '../../../platform/database/database.service.js';
+import { AppError } from '../../../platform/http/app-error.js';
+import { RecordResourceService } from '../../../platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
+import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
+import { ACCOUNT_DEFINITION } from '../accounts/account.definition.js';
+import { unionBy } from '../accounts/accounts.service.js';
+import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
+import { CONTACT_DEFINITION } from './contact.definition.js';
+
+function emailKeys(r: Record<string, unknown>): string[] {
+  const all = [r.email as string | null, ...((r.otherEmails as string[] | undefined) ?? [])];
+  return [...new Set(all.filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))];
+}
+
+@Injectable()
+export class ContactsService extends RecordResourceService implements OnModuleInit {
+  readonly def = CONTACT_DEFINITION;
+
+  protected override readonly hooks: RecordHooks = {
+    derive: (r) => ({
+      name_key: nameKey(r.firstName as string | null, r.lastName as string),
+      email_keys: emailKeys(r),
+      phone_keys: phoneKeys(r.phones as { number: string }[]),
+    }),
+    validate: (ctx, r, changed) => this.validateAccount(ctx, r, changed),
+    findDuplicate: async (ctx, _r, derived) => {
+      const emails = derived.email_keys as string[];
+      if (emails.length > 0) {
+        const byEmail = await this.db.one<{ id: string }>(
+          ctx,
+          `SELECT id FROM contacts WHERE deleted_at IS NULL AND email_keys && $1::text[] ORDER BY created_at LIMIT 1`,
+          [emails],
+        );
+        if (byEmail) return { id: byEmail.id, match: 'email' };
+      }
+      const phones = derived.phone_keys as string[];
+      if (phones.length === 0) return null;
+      const byPhone = await this.db.one<{ id: string }>(
+        ctx,
+        `SELECT id FROM contacts WHERE deleted_at IS NULL AND name_key = $1 AND phone_keys && $2::text[] ORDER BY created_at LIMIT 1`,
+        [derived.name_key, phones],
+      );
+      return byPhone && { id: byPhone.id, match: 'name and phone' };
+    },
+  };
+
+  constructor(
+    records: RecordService,
+    private readonly db: DatabaseService,
+    private readonly registry: ResourceRegistry,
+  ) {
+    super(records);
+  }
+
+  onModuleInit(): void {
+    this.registry.register(CONTACT_DEFINITION);
+    this.registry.addReference('accounts', { table: 'contacts', column: 'account_id', entity: 'contacts', attribute: 'accountId' });
+  }
+
+  private async validateAccount(ctx: RequestContext, record: Record<string, unknown>, changed: ReadonlySet<string>): Promise<void> {
+    const accountId = record.accountId as string | null | undefined;
+    if (!changed.has('accountId') || !accountId) return;
+    try {
+      await this.records.load(ctx, ACCOUNT_DEFINITION, accountId);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) {
+        throw AppError.field('accountId', 'notFound', 'refers to an account that does not exist');
+      }
+      throw e;
+    }
+  }
+
+  async merge(ctx: RequestContext, id: string, duplicateIds: string[]) {
+    const merged = await this.records.merge(ctx, this.def, id, duplicateIds, {
+      ...this.hooks,
+      combine: (survivor, dups) => {
+        const primary = (survivor.email as string | null) ?? dups.find((d) => d.email)?.email ?? null;
+        const others = [...new Set([survivor, ...dups].flatMap((r) => [r.email as string | null, ...((r.otherEmails as string[]) ?? [])]))]
+          .filter((e): e is string => !!e && e.toLowerCase() !== String(primary).toLowerCase())
+          .slice(0, 10);
+        const phones = unionBy([survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []), (p) => p.number.replace(/\D/g, '')).slice(0, 10);
+        return { email: primary, otherEmails: others, phones };
+      },
+    });
+    return this.view(ctx, merged);
+  }
+}

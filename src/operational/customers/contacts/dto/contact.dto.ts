@@ -1,0 +1,136 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested, registerDecorator } from 'class-validator';
+import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
+import { PhoneDto } from '../../dto/contact-points.dto.js';
+import { LIFECYCLE_STAGES } from '../contact.definition.js';
+
+const ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
+
+function IsTimeZone() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName,
+      validator: { validate: (v: unknown) => typeof v === 'string' && ZONES.has(v), defaultMessage: () => `${propertyName} must be an IANA time zone` },
+    });
+}
+
+export class CreateContactDto {
+  @ApiPropertyOptional({ example: 'Ibu', maxLength: 20, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  salutation?: string | null;
+
+  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  firstName?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  middleName?: string | null;
+
+  @ApiProperty({ example: 'Wijaya', maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  lastName: string;
+
+  @ApiPropertyOptional({ example: 'sari.wijaya@sinarjaya.co.id', maxLength: 254, nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['sari@gmail.com'], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsEmail({}, { each: true })
+  @MaxLength(254, { each: true })
+  otherEmails?: string[];
+
+  @ApiPropertyOptional({ type: [PhoneDto], maxItems: 10 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PhoneDto)
+  phones?: PhoneDto[];
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  accountId?: string | null;
+
+  @ApiPropertyOptional({ example: 'Head of Procurement', maxLength: 128, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  title?: string | null;
+
+  @ApiPropertyOptional({ example: 'Procurement', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  department?: string | null;
+
+  @ApiPropertyOptional({ example: 'id', description: 'BCP 47 language tag', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'preferredLanguage must be a language tag such as "en" or "id"' })
+  preferredLanguage?: string | null;
+
+  @ApiPropertyOptional({ example: 'Asia/Jakarta', nullable: true })
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string | null;
+
+  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, default: 'lead' })
+  @IsOptional()
+  @IsIn(LIFECYCLE_STAGES)
+  lifecycleStage?: string;
+
+  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller; changing it needs the reassign permission' })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  teamId?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  @IsOptional()
+  @CustomFieldsOf('contacts')
+  customFields?: Record<string, unknown>;
+}
+
+export class UpdateContactDto extends PartialType(CreateContactDto) {}
+
+export class ContactDto extends CreateContactDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: [String] }) declare otherEmails: string[];
+  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
+  @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
+  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<string, unknown>;
+  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { normalizeEmail } from '../auth/auth.service.js';
+import type { PasswordHasher } from '../auth/password-hasher.js';
+import type { Env } from '../config/env.js';
+import { uuidv7 } from '../database/uuid7.js';
+
+export const ADMIN_ROLE_ID = '0192f000-0000-7000-8000-000000000001';
+const DEFAULT_ADMIN_EMAIL = 'admin@relasi.local';
+
+/**
+ * On an empty database, creates the first admin from CRM_ADMIN_EMAIL / CRM_ADMIN_PASSWORD,
+ * or with a generated password that is printed once. Does nothing when any user exists.
+ */
+export async function ensureFirstAdmin(
+  dataSource: DataSource,
+  env: Env,
+  hasher: PasswordHasher,
+  announce: (message: string) => void,
+): Promise<void> {
+  await dataSource.transaction(async (m) => {
+    // Serializes concurrent first starts of several processes.
+    await m.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+    const [{ n }] = (await m.query('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
+    if (n > 0) return;
+    const email = env.adminEmail ?? DEFAULT_ADMIN_EMAIL;
+    const generated = env.adminPassword === null;
+    const password = env.adminPassword ?? randomBytes(18).toString('base64url');
+    await m.query(
+      `INSERT INTO users (id, email, email_normalized, first_name, last_name, password_hash, role_id) VALUES ($1, $2, $3, 'Admin', 'Relasi', $4, $5)`,
+      [uuidv7(), email, normalizeEmail(email), await hasher.hash(password), ADMIN_ROLE_ID],
+    );
+    if (generated) {
+      announce(`First admin created: ${email} with password ${password} — shown once; change it after logging in.`);
+    } else {
+      announce(`First admin created: ${email}`);
+    }
+  });
+}

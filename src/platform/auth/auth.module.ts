@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ApiKeysController, AuthController } from './auth.controller.js';
+import { ApiAuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PrincipalLoader } from './principal-loader.js';
+import { ApiKeyStrategy, JwtStrategy } from './strategies.js';
+import { TokenService } from './token.service.js';
+
+@Module({
+  imports: [PassportModule],
+  controllers: [AuthController, ApiKeysController],
+  providers: [
+    AuthService,
+    TokenService,
+    PasswordHasher,
+    PrincipalLoader,
+    LoginThrottleService,
+    JwtStrategy,
+    ApiKeyStrategy,
+    { provide: APP_GUARD, useClass: ApiAuthGuard },
+  ],
+  exports: [AuthService, PasswordHasher, PrincipalLoader],
+})
+export class AuthModule {}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { Strategy as PassportStrategyBase } from 'passport-strategy';
+import type { Principal } from '../context/principal.js';
+import { AuthService } from './auth.service.js';
+import { API_KEY_PREFIX } from './secrets.js';
+import { TokenService } from './token.service.js';
+
+/** Bearer access tokens (HS256 JWT). API keys share the Bearer header and are left to the next strategy. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
+  constructor(
+    private readonly auth: AuthService,
+    tokens: TokenService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKeyProvider: (_req: unknown, _raw: unknown, done: (e: unknown, s?: string) => void) => {
+        tokens.getSecret().then((s) => done(null, s), done);
+      },
+      algorithms: ['HS256'],
+      issuer: 'relasi',
+    });
+  }
+
+  async validate(payload: { sub?: string; typ?: string }): Promise<Principal | false> {
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string') return false;
+    return (await this.auth.verifyAccessToken(payload.sub)) ?? false;
+  }
+}
+
+type VerifyKey = (key: string, done: (err: unknown, principal?: Principal | false) => void) => void;
+
+class ApiKeyPassportStrategy extends PassportStrategyBase {
+  name = 'api-key';
+
+  constructor(private readonly verifyKey: VerifyKey) {
+    super();
+  }
+
+  override authenticate(req: { headers: Record<string, string | string[] | undefined> }): void {
+    const header = req.headers['x-api-key'];
+    const auth = req.headers.authorization;
+    const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const key = typeof header === 'string' ? header.trim() : bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined;
+    if (!key) return this.fail(401);
+    this.verifyKey(key, (err, principal) => {
+      if (err) return this.error(err as Error);
+      return principal ? this.success(principal) : this.fail(401);
+    });
+  }
+}
+
+/** `X-API-Key: rls_…` or `Authorization: Bearer rls_…`; the key is looked up by its SHA-256. */
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(ApiKeyPassportStrategy, 'api-key') {
+  constructor(private readonly auth: AuthService) {
+    super();
+  }
+
+  async validate(key: string): Promise<Principal | false> {
+    return (await this.auth.verifyApiKey(key)) ?? false;
+  }
+}

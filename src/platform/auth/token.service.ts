@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { ENV } from '../config/config.tokens.js';
+import { randomSecret, type Env } from '../config/env.js';
+import { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+
+export interface AccessClaims {
+  sub: string;
+  typ: 'access';
+}
+
+/**
+ * Signs and checks access tokens. Without CRM_JWT_SECRET the secret is generated once and
+ * kept in the database, so every process of a deployment shares it and restarts keep
+ * sessions valid.
+ */
+@Injectable()
+export class TokenService {
+  private secret: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: DatabaseService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  getSecret(): Promise<string> {
+    this.secret ??= this.resolveSecret().catch((e: unknown) => {
+      this.secret = null;
+      throw e;
+    });
+    return this.secret;
+  }
+
+  private async resolveSecret(): Promise<string> {
+    if (this.env.jwtSecret) return this.env.jwtSecret;
+    const ctx = RequestContext.system();
+    await this.db.query(ctx, `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`, [JSON.stringify(randomSecret())]);
+    const row = await this.db.one<{ value: string }>(ctx, `SELECT value FROM system_settings WHERE key = 'jwt_secret'`);
+    return row!.value;
+  }
+
+  async sign(userId: string): Promise<{ token: string; expiresIn: number }> {
+    const expiresIn = this.env.accessTokenTtlSeconds;
+    const token = jwt.sign({ typ: 'access' }, await this.getSecret(), {
+      algorithm: 'HS256',
+      subject: userId,
+      expiresIn,
+      issuer: 'relasi',
+    });
+    return { token, expiresIn };
+  }
+}

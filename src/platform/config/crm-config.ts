@@ -1,0 +1,146 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse } from 'yaml';
+
+/**
+ * The admin config file (crm.config.yaml). Only organization-wide settings are read today;
+ * entity customization keys are accepted by the schema so that a file written for a newer
+ * release fails loudly on typos rather than on unknown sections.
+ */
+export interface CrmConfig {
+  readonly version: 1;
+  readonly organization: {
+    readonly name: string;
+    readonly defaultCurrency: string;
+    readonly defaultLocale: 'en' | 'id';
+    readonly timeZone: string;
+  };
+  readonly security: {
+    readonly passwordMinLength: number;
+    readonly allowApiKeys: boolean;
+  };
+  readonly api: {
+    readonly defaultPageSize: number;
+    readonly maxPageSize: number;
+    readonly maxBulkItems: number;
+  };
+}
+
+export const DEFAULT_CRM_CONFIG: CrmConfig = {
+  version: 1,
+  organization: { name: 'Relasi', defaultCurrency: 'IDR', defaultLocale: 'en', timeZone: 'UTC' },
+  security: { passwordMinLength: 12, allowApiKeys: true },
+  api: { defaultPageSize: 50, maxPageSize: 500, maxBulkItems: 1000 },
+};
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version'],
+  properties: {
+    version: { const: 1 },
+    organization: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 200 },
+        defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+        defaultLocale: { enum: ['en', 'id'] },
+        timeZone: { type: 'string', minLength: 1, maxLength: 64 },
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        passwordMinLength: { type: 'integer', minimum: 8, maximum: 128 },
+        allowApiKeys: { type: 'boolean' },
+      },
+    },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        defaultPageSize: { type: 'integer', minimum: 1, maximum: 500 },
+        maxPageSize: { type: 'integer', minimum: 1, maximum: 500 },
+        maxBulkItems: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+    },
+  },
+} as const;
+
+export class CrmConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid config file ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = ajv.compile(schema);
+
+function describe(error: ErrorObject): string {
+  const at = error.instancePath || '(root)';
+  if (error.keyword === 'additionalProperties') {
+    return `${at}: unknown key "${String(error.params.additionalProperty)}"`;
+  }
+  return `${at}: ${error.message ?? 'is invalid'}`;
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseCrmConfig(text: string, file: string): CrmConfig {
+  let raw: unknown;
+  try {
+    raw = parse(text) ?? {};
+  } catch (e) {
+    throw new CrmConfigError(file, [`not valid YAML: ${(e as Error).message}`]);
+  }
+  if (!validate(raw)) {
+    throw new CrmConfigError(file, (validate.errors ?? []).map(describe));
+  }
+  const given = raw as Partial<{ [K in keyof CrmConfig]: Partial<CrmConfig[K]> }>;
+  const config: CrmConfig = {
+    version: 1,
+    organization: { ...DEFAULT_CRM_CONFIG.organization, ...given.organization },
+    security: { ...DEFAULT_CRM_CONFIG.security, ...given.security },
+    api: { ...DEFAULT_CRM_CONFIG.api, ...given.api },
+  };
+  const problems: string[] = [];
+  if (!isValidTimeZone(config.organization.timeZone)) {
+    problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
+  }
+  if (config.api.defaultPageSize > config.api.maxPageSize) {
+    problems.push('/api/defaultPageSize: must not exceed api.maxPageSize');
+  }
+  if (problems.length > 0) throw new CrmConfigError(file, problems);
+  return deepFreeze(config);
+}
+
+/** Reads CRM_CONFIG, or ./crm.config.yaml when present; without either the defaults apply. */
+export function loadCrmConfig(path: string | null): CrmConfig {
+  const file = path ? resolve(path) : resolve('crm.config.yaml');
+  if (!existsSync(file)) {
+    if (path) throw new CrmConfigError(file, ['file does not exist']);
+    return DEFAULT_CRM_CONFIG;
+  }
+  return parseCrmConfig(readFileSync(file, 'utf8'), file);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

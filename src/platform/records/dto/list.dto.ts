@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ListMetaDto {
+  @ApiProperty({ nullable: true, example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0', description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor: string | null;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiPropertyOptional({ example: 1234, description: 'Only with count=exact or count=estimated' }) total?: number;
+  @ApiPropertyOptional({ example: true }) totalIsEstimate?: boolean;
+}
+
+export class HistoryChangeDto {
+  @ApiProperty({ example: 'lastName' }) field: string;
+  @ApiProperty({ nullable: true, example: 'Wijaya' }) old: unknown;
+  @ApiProperty({ nullable: true, example: 'Wijayakusuma' }) new: unknown;
+}
+
+export class HistoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['create', 'update', 'delete', 'restore', 'merge'] }) action: string;
+  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ nullable: true }) requestId: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: [HistoryChangeDto] }) changes: HistoryChangeDto[];
+}
+
+export class HistoryPageDto {
+  @ApiProperty({ type: [HistoryEntryDto] }) data: HistoryEntryDto[];
+  @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
+}
+
+export class QueryBodyDto {
+  @ApiPropertyOptional({
+    description: 'A tree of conditions: {and:[…]}, {or:[…]}, {not:{…}} or {field, op, value}',
+    example: { or: [{ field: 'lastName', op: 'eq', value: 'Wijaya' }, { not: { field: 'email', op: 'isNull', value: true } }] },
+  })
+  filter?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'] }) sort?: string[];
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 }) limit?: number;
+  @ApiPropertyOptional() cursor?: string;
+  @ApiPropertyOptional({ type: [String], example: ['id', 'email'] }) fields?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['account'] }) include?: string[];
+  @ApiPropertyOptional({ example: 'wija' }) q?: string;
+  @ApiPropertyOptional({ enum: ['exact', 'estimated'] }) count?: string;
+}
+
+export class BulkResultDto {
+  @ApiProperty({ example: 0 }) index: number;
+  @ApiProperty({ example: 201 }) status: number;
+  @ApiPropertyOptional({ format: 'uuid' }) id?: string;
+  @ApiPropertyOptional({ description: 'problem+json of a failed item' }) error?: Record<string, unknown>;
+}
+
+export class BulkResponseDto {
+  @ApiProperty({ type: [BulkResultDto] }) results: BulkResultDto[];
+}
+
+export class BulkRequestDto {
+  @ApiPropertyOptional({ enum: ['create', 'update'], default: 'create' }) operation?: 'create' | 'update';
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: 1000,
+    description: 'create: bodies as for POST; update: { id, version?, …fields } — version acts as If-Match',
+  })
+  items: Record<string, unknown>[];
+}

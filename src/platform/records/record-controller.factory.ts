@@ -1,0 +1,242 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res, type Type } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CRM_CONFIG } from '../config/config.tokens.js';
+import type { CrmConfig } from '../config/crm-config.js';
+import { Ctx } from '../context/ctx.decorator.js';
+import type { RequestContext } from '../context/request-context.js';
+import { ApiProblems } from '../http/api-docs.decorators.js';
+import { AppError } from '../http/app-error.js';
+import { validateDto, type DtoClass } from '../http/dto-validation.js';
+import { etagOf } from '../http/etag.js';
+import { parseLimitParam, UuidParamPipe } from '../http/params.js';
+import { parseListQuery, parseQueryBody } from '../query/list-request.js';
+import { BulkExecutor } from './bulk-executor.js';
+import { BulkRequestDto, BulkResponseDto, HistoryPageDto, ListMetaDto, QueryBodyDto } from './dto/list.dto.js';
+import type { RecordResourceService } from './record-resource.service.js';
+
+export interface RecordControllerOptions {
+  /** Plural kebab-case path under /api/v1. */
+  path: string;
+  tag: string;
+  label: string;
+  service: Type<RecordResourceService>;
+  createDto: DtoClass<object>;
+  updateDto: DtoClass<object>;
+  responseDto: Type<unknown>;
+  /** Example values for `filter[…]` in the docs. */
+  filterExample: string;
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true' || value === '') return true;
+  throw new AppError('invalid_query', {}, [{ field: name, rule: 'isBoolean', message: 'must be true or false' }]);
+}
+
+/**
+ * Builds the standard controller of a record resource: list, query, get, create, update,
+ * delete, restore, purge, history and bulk, all documented. A resource gets the whole REST
+ * contract by declaring its DTOs; its own actions live in a controller beside this one.
+ */
+export function recordController(o: RecordControllerOptions): Type<unknown> {
+  const one = `a ${o.label}`;
+
+  @ApiTags(o.tag)
+  @ApiBearerAuth()
+  @ApiSecurity('apiKey')
+  @ApiExtraModels(o.responseDto, ListMetaDto)
+  @Controller(`api/v1/${o.path}`)
+  class RecordController {
+    constructor(
+      @Inject(o.service) readonly service: RecordResourceService,
+      @Inject(CRM_CONFIG) readonly config: CrmConfig,
+      readonly bulk: BulkExecutor,
+    ) {}
+
+    get limits() {
+      return { defaultLimit: this.config.api.defaultPageSize, maxLimit: this.config.api.maxPageSize };
+    }
+
+    @Get()
+    @ApiOperation({
+      summary: `List ${o.path}`,
+      operationId: `list_${o.path}`,
+      description:
+        'Filter with `filter[field][op]=value` (ops: eq ne gt gte lt lte in nin contains startsWith isNull; several combine with AND; ' +
+        '`customFields.code` and one relation level such as `account.industry` work too), sort with `sort=-createdAt,name`, ' +
+        'page with `limit` (≤ 500) and `cursor`, project with `fields=`, embed with `include=`, search with `q`, count with `count=exact|estimated`.',
+    })
+    @ApiQuery({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object' }, example: o.filterExample })
+    @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
+    @ApiQuery({ name: 'limit', required: false, example: 50 })
+    @ApiQuery({ name: 'cursor', required: false })
+    @ApiQuery({ name: 'fields', required: false, example: 'id,createdAt' })
+    @ApiQuery({ name: 'include', required: false })
+    @ApiQuery({ name: 'q', required: false })
+    @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
+    @ApiOkResponse({
+      schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } }, meta: { $ref: getSchemaPath(ListMetaDto) } } },
+    })
+    @ApiProblems(400, 401, 403, 503)
+    list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
+      return this.service.list(ctx, parseListQuery(query, this.limits));
+    }
+
+    @Post('query')
+    @HttpCode(200)
+    @ApiOperation({ summary: `Query ${o.path} with an and/or/not filter tree`, operationId: `query_${o.path}` })
+    @ApiBody({ type: QueryBodyDto })
+    @ApiOkResponse({
+      schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } }, meta: { $ref: getSchemaPath(ListMetaDto) } } },
+    })
+    @ApiProblems(400, 401, 403, 503)
+    query(@Ctx() ctx: RequestContext, @Body() body: unknown) {
+      return this.service.list(ctx, parseQueryBody(body, this.limits));
+    }
+
+    @Get(':id')
+    @ApiOperation({ summary: `Read ${one}`, operationId: `get_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiQuery({ name: 'include', required: false })
+    @ApiQuery({ name: 'fields', required: false })
+    @ApiOkResponse({ type: o.responseDto, headers: { ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } } } })
+    @ApiProblems(400, 401, 403, 404)
+    async get(
+      @Ctx() ctx: RequestContext,
+      @Param('id', UuidParamPipe) id: string,
+      @Query() query: Record<string, unknown>,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
+      const parsed = parseListQuery(
+        Object.fromEntries(Object.entries(query).filter(([k]) => k === 'include' || k === 'fields')),
+        this.limits,
+      );
+      const rest = Object.keys(query).filter((k) => k !== 'include' && k !== 'fields');
+      if (rest.length) parseListQuery(Object.fromEntries(rest.map((k) => [k, query[k]])), this.limits);
+      const { record, version } = await this.service.get(ctx, id, parsed.include, parsed.fields);
+      void reply.header('etag', etagOf(version));
+      return record;
+    }
+
+    @Post()
+    @ApiOperation({ summary: `Create ${one}`, operationId: `create_${o.path}` })
+    @ApiBody({ type: o.createDto })
+    @ApiQuery({ name: 'allowDuplicate', required: false, type: Boolean, description: 'Create even when a duplicate exists' })
+    @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key and body return the first response' })
+    @ApiCreatedResponse({ type: o.responseDto, headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } } })
+    @ApiProblems(400, 401, 403, 409, 413, 422)
+    async create(
+      @Ctx() ctx: RequestContext,
+      @Body() body: unknown,
+      @Query('allowDuplicate') allowDuplicate: string | undefined,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
+      const input = await validateDto(o.createDto, body);
+      const created = await this.service.create(ctx, { ...input }, { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') });
+      void reply.header('location', `/api/v1/${o.path}/${created.id}`).header('etag', etagOf(created.version));
+      return created;
+    }
+
+    @Patch(':id')
+    @ApiOperation({ summary: `Update ${one} (partial)`, operationId: `update_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiBody({ type: o.updateDto })
+    @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a read; a stale one answers 412' })
+    @ApiOkResponse({ type: o.responseDto })
+    @ApiProblems(400, 401, 403, 404, 412)
+    async update(
+      @Ctx() ctx: RequestContext,
+      @Param('id', UuidParamPipe) id: string,
+      @Body() body: unknown,
+      @Headers('if-match') ifMatch: string | undefined,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
+      const patch = await validateDto(o.updateDto, body);
+      const updated = await this.service.update(ctx, id, { ...patch }, ifMatch);
+      void reply.header('etag', etagOf(updated.version));
+      return updated;
+    }
+
+    @Delete(':id')
+    @HttpCode(204)
+    @ApiOperation({ summary: `Delete ${one} (soft; restore brings it back)`, operationId: `delete_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiHeader({ name: 'If-Match', required: false })
+    @ApiNoContentResponse()
+    @ApiProblems(400, 401, 403, 404, 412)
+    remove(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string, @Headers('if-match') ifMatch: string | undefined) {
+      return this.service.remove(ctx, id, ifMatch);
+    }
+
+    @Post(':id/restore')
+    @HttpCode(200)
+    @ApiOperation({ summary: `Restore a deleted ${o.label}`, operationId: `restore_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiOkResponse({ type: o.responseDto })
+    @ApiProblems(400, 401, 403, 404)
+    restore(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
+      return this.service.restore(ctx, id);
+    }
+
+    @Delete(':id/purge')
+    @HttpCode(204)
+    @ApiOperation({ summary: `Permanently remove a deleted ${o.label} (admins)`, operationId: `purge_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiNoContentResponse()
+    @ApiProblems(400, 401, 403, 404, 409)
+    purge(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
+      return this.service.purge(ctx, id);
+    }
+
+    @Get(':id/history')
+    @ApiOperation({ summary: `Change history of ${one}, newest first`, operationId: `history_${o.path}` })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiQuery({ name: 'limit', required: false })
+    @ApiQuery({ name: 'cursor', required: false })
+    @ApiOkResponse({ type: HistoryPageDto })
+    @ApiProblems(400, 401, 403, 404)
+    async history(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+      const n = parseLimitParam(limit);
+      const page = await this.service.history(ctx, id, n, cursor ?? null);
+      return { data: page.data, meta: { nextCursor: page.nextCursor, limit: n } };
+    }
+
+    @Post('bulk')
+    @HttpCode(200)
+    @ApiOperation({ summary: `Create or update up to 1,000 ${o.path}; each item stands alone`, operationId: `bulk_${o.path}` })
+    @ApiBody({ type: BulkRequestDto })
+    @ApiOkResponse({ type: BulkResponseDto })
+    @ApiProblems(400, 401, 403, 413)
+    bulkWrite(@Ctx() ctx: RequestContext, @Body() body: unknown, @Query('allowDuplicate') allowDuplicate: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+      const req = reply.request as FastifyRequest;
+      return this.bulk.run(ctx, req, body, this.config.api.maxBulkItems, {
+        create: async (item) => {
+          const input = await validateDto(o.createDto, item);
+          return this.service.create(ctx, { ...input }, { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') });
+        },
+        update: async (id, version, item) => {
+          const patch = await validateDto(o.updateDto, item);
+          return this.service.update(ctx, id, { ...patch }, version === undefined ? undefined : etagOf(version));
+        },
+      });
+    }
+  }
+
+  Object.defineProperty(RecordController, 'name', { value: `${o.tag.replace(/\W/g, '')}Controller` });
+  return RecordController;
+}

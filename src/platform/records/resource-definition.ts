@@ -1,0 +1,144 @@
+import type { QueryField, QueryFieldType, QueryRelation, QuerySchema } from '../query/query-schema.js';
+
+/**
+ * How one API attribute maps to columns:
+ * - `scalar`: one column, filterable and (optionally) sortable;
+ * - `money`: `{ amount, currency }` over `<column>_amount numeric` and `<column>_currency`;
+ * - `json`: a jsonb column holding a structured value (phones, addresses);
+ * - `array`: a text[] column.
+ */
+export interface Attribute {
+  name: string;
+  column: string;
+  kind: 'scalar' | 'money' | 'json' | 'array';
+  type?: QueryFieldType;
+  values?: readonly string[];
+  nullable?: boolean;
+  sortable?: boolean;
+  caseInsensitive?: boolean;
+  /** `never`: computed by the server; `create`: set once. */
+  writable?: 'always' | 'create' | 'never';
+}
+
+export interface ResourceDefinition {
+  /** Plural entity key used in permissions, history and events, e.g. `contacts`. */
+  entity: string;
+  /** Singular noun for messages, e.g. `contact`. */
+  label: string;
+  table: string;
+  alias: string;
+  attributes: Attribute[];
+  relations: QueryRelation[];
+  search: string | null;
+  defaultSort: string;
+}
+
+/** Columns every customer record has, in API form. */
+export const RECORD_ATTRIBUTES: Attribute[] = [
+  { name: 'id', column: 'id', kind: 'scalar', type: 'uuid', writable: 'never', sortable: true },
+  { name: 'ownerId', column: 'owner_id', kind: 'scalar', type: 'uuid' },
+  { name: 'teamId', column: 'team_id', kind: 'scalar', type: 'uuid', nullable: true },
+  { name: 'customFields', column: 'custom_fields', kind: 'json' },
+  { name: 'createdById', column: 'created_by_id', kind: 'scalar', type: 'uuid', nullable: true, writable: 'never' },
+  { name: 'updatedById', column: 'updated_by_id', kind: 'scalar', type: 'uuid', nullable: true, writable: 'never' },
+  { name: 'createdAt', column: 'created_at', kind: 'scalar', type: 'datetime', writable: 'never', sortable: true },
+  { name: 'updatedAt', column: 'updated_at', kind: 'scalar', type: 'datetime', writable: 'never', sortable: true },
+  { name: 'version', column: 'version', kind: 'scalar', type: 'integer', writable: 'never' },
+];
+
+export type ApiRecord = Record<string, unknown> & { id: string; version: number; ownerId: string; teamId: string | null };
+
+function fieldsOf(def: ResourceDefinition): QueryField[] {
+  const out: QueryField[] = [];
+  for (const a of def.attributes) {
+    if (a.kind === 'scalar' && a.type) {
+      out.push({
+        name: a.name,
+        sql: `${def.alias}.${a.column}`,
+        type: a.type,
+        values: a.values,
+        nullable: a.nullable ?? false,
+        sortable: a.sortable ?? false,
+        caseInsensitive: a.caseInsensitive,
+        permissionField: a.name,
+      });
+    } else if (a.kind === 'money') {
+      out.push(
+        { name: `${a.name}.amount`, sql: `${def.alias}.${a.column}_amount`, type: 'decimal', nullable: true, sortable: true, permissionField: a.name },
+        { name: `${a.name}.currency`, sql: `${def.alias}.${a.column}_currency`, type: 'string', nullable: true, sortable: false, permissionField: a.name },
+      );
+    } else if (a.kind === 'array') {
+      out.push({ name: a.name, sql: `${def.alias}.${a.column}`, type: 'string[]', nullable: false, sortable: false, permissionField: a.name });
+    }
+  }
+  return out;
+}
+
+const schemas = new WeakMap<ResourceDefinition, QuerySchema>();
+
+/** The list-query whitelist derived from a definition (built once per definition). */
+export function querySchemaOf(def: ResourceDefinition): QuerySchema {
+  let schema = schemas.get(def);
+  if (!schema) {
+    schema = {
+      entity: def.entity,
+      table: def.table,
+      alias: def.alias,
+      fields: new Map(fieldsOf(def).map((f) => [f.name, f])),
+      relations: new Map(def.relations.map((r) => [r.name, r])),
+      search: def.search,
+      defaultSort: def.defaultSort,
+      ownerColumn: 'owner_id',
+      teamColumn: 'team_id',
+    };
+    schemas.set(def, schema);
+  }
+  return schema;
+}
+
+function iso(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+/** A database row in API form. */
+export function rowToRecord(def: ResourceDefinition, row: Record<string, unknown>): ApiRecord {
+  const out: Record<string, unknown> = {};
+  for (const a of def.attributes) {
+    switch (a.kind) {
+      case 'money': {
+        const amount = row[`${a.column}_amount`];
+        out[a.name] = amount === null || amount === undefined ? null : { amount: String(amount), currency: String(row[`${a.column}_currency`]).trim() };
+        break;
+      }
+      case 'scalar':
+        out[a.name] = iso(row[a.column] ?? null);
+        break;
+      default:
+        out[a.name] = row[a.column] ?? (a.kind === 'array' ? [] : null);
+    }
+  }
+  return out as ApiRecord;
+}
+
+/** API values to column values, for the attributes present in `input`. */
+export function recordToColumns(def: ResourceDefinition, input: Record<string, unknown>): Record<string, unknown> {
+  const cols: Record<string, unknown> = {};
+  for (const a of def.attributes) {
+    if (!(a.name in input)) continue;
+    const v = input[a.name];
+    switch (a.kind) {
+      case 'money': {
+        const m = v as { amount: string; currency: string } | null;
+        cols[`${a.column}_amount`] = m ? m.amount : null;
+        cols[`${a.column}_currency`] = m ? m.currency : null;
+        break;
+      }
+      case 'json':
+        cols[a.column] = v === null || v === undefined ? null : JSON.stringify(v);
+        break;
+      default:
+        cols[a.column] = v ?? null;
+    }
+  }
+  return cols;
+}

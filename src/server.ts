@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { CrmConfig } from './platform/config/crm-config.js';
+import type { Env } from './platform/config/env.js';
+import { setDefaultLocale } from './platform/context/ctx.decorator.js';
+import { Readiness } from './platform/health/readiness.js';
+import { AppError } from './platform/http/app-error.js';
+import { buildOpenApiDocument } from './platform/http/openapi.js';
+import { renderProblem } from './platform/http/problem-renderer.js';
+import { requestIdOf } from './platform/http/request-id.js';
+import { NestPinoLogger } from './platform/observability/logger.js';
+import { httpDuration, httpErrors } from './platform/observability/metrics.js';
+
+// DATE columns stay 'YYYY-MM-DD' strings: turning them into JS Dates would shift them by the
+// server's time zone.
+pg.types.setTypeParser(1082, (v: string) => v);
+
+export const VERSION = '0.1.0';
+
+export interface ServerOptions {
+  env: Env;
+  config: CrmConfig;
+  databaseUrl: string;
+  logger: Logger;
+  connect?: boolean;
+}
+
+/** Builds the HTTP application; main.ts, the tests and the OpenAPI script all start here. */
+export async function createServer(options: ServerOptions): Promise<NestFastifyApplication> {
+  const { env, config, logger } = options;
+  setDefaultLocale(config.organization.defaultLocale);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: env.bodyLimitBytes,
+    trustProxy: env.trustProxy,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: true,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ env, config, databaseUrl: options.databaseUrl, connect: options.connect ?? true }), adapter, {
+    logger: new NestPinoLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const readiness = app.get(Readiness);
+
+  fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', req.id);
+    if (!readiness.isReady && req.url.startsWith('/api/')) throw new AppError('service_unavailable');
+  });
+  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+    if (reply.statusCode >= 500) httpErrors.inc({ route, status: String(reply.statusCode) });
+    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  // Errors raised by Fastify itself (body parsing, size limit, media type) never reach Nest's
+  // filters; they get the same problem+json here.
+  fastify.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const problem = renderProblem(err, req, config.organization.defaultLocale, env.bodyLimitBytes);
+    if (problem.unexpected) req.log.error({ err }, 'unexpected error');
+    void reply.status(problem.status).headers(problem.headers).send(JSON.stringify(problem.body));
+  });
+
+  const document = buildOpenApiDocument(app, VERSION);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi-ui.json', swaggerOptions: { persistAuthorization: true } });
+  fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(document));
+  await app.init();
+  return app;
+}
