@@ -31,7 +31,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         version integer NOT NULL DEFAULT 1,
         deleted_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX roles_name_key ON roles (lower(name)) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX roles_name_key ON roles (lower(name)) WHERE deleted_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE users (
@@ -52,7 +54,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         version integer NOT NULL DEFAULT 1,
         deleted_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX users_email_key ON users (email_normalized) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX users_email_key ON users (email_normalized) WHERE deleted_at IS NULL`,
+    );
     await q.query(`CREATE INDEX users_role_idx ON users (role_id)`);
 
     await q.query(`
@@ -65,7 +69,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         version integer NOT NULL DEFAULT 1,
         deleted_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX teams_name_key ON teams (lower(name)) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX teams_name_key ON teams (lower(name)) WHERE deleted_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE team_members (
@@ -153,7 +159,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         at timestamptz NOT NULL DEFAULT now(),
         changes jsonb NOT NULL
       )`);
-    await q.query(`CREATE INDEX record_history_record_idx ON record_history (entity, record_id, at DESC, id DESC)`);
+    await q.query(
+      `CREATE INDEX record_history_record_idx ON record_history (entity, record_id, at DESC, id DESC)`,
+    );
 
     await q.query(`
       CREATE TABLE accounts (
@@ -184,14 +192,20 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         deleted_at timestamptz,
         CHECK ((annual_revenue_amount IS NULL) = (annual_revenue_currency IS NULL))
       )`);
-    await q.query(`CREATE INDEX accounts_created_idx ON accounts (created_at, id) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX accounts_created_idx ON accounts (created_at, id) WHERE deleted_at IS NULL`,
+    );
     await q.query(`CREATE INDEX accounts_name_idx ON accounts (name, id) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX accounts_name_key_idx ON accounts (name_key) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX accounts_name_key_idx ON accounts (name_key) WHERE deleted_at IS NULL`,
+    );
     await q.query(`CREATE INDEX accounts_owner_idx ON accounts (owner_id)`);
     await q.query(`CREATE INDEX accounts_team_idx ON accounts (team_id)`);
     await q.query(`CREATE INDEX accounts_parent_idx ON accounts (parent_account_id)`);
     await q.query(`CREATE INDEX accounts_phone_keys_idx ON accounts USING gin (phone_keys)`);
-    await q.query(`CREATE INDEX accounts_search_idx ON accounts USING gin (lower(name) gin_trgm_ops)`);
+    await q.query(
+      `CREATE INDEX accounts_search_idx ON accounts USING gin (lower(name) gin_trgm_ops)`,
+    );
 
     await q.query(`
       CREATE TABLE contacts (
@@ -225,10 +239,18 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         version integer NOT NULL DEFAULT 1,
         deleted_at timestamptz
       )`);
-    await q.query(`CREATE INDEX contacts_created_idx ON contacts (created_at, id) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX contacts_last_name_idx ON contacts (last_name, id) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX contacts_email_idx ON contacts (lower(email)) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX contacts_name_key_idx ON contacts (name_key) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX contacts_created_idx ON contacts (created_at, id) WHERE deleted_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX contacts_last_name_idx ON contacts (last_name, id) WHERE deleted_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX contacts_email_idx ON contacts (lower(email)) WHERE deleted_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX contacts_name_key_idx ON contacts (name_key) WHERE deleted_at IS NULL`,
+    );
     await q.query(`CREATE INDEX contacts_account_idx ON contacts (account_id)`);
     await q.query(`CREATE INDEX contacts_owner_idx ON contacts (owner_id)`);
     await q.query(`CREATE INDEX contacts_team_idx ON contacts (team_id)`);

@@ -4,7 +4,10 @@ import { ensureFirstAdmin } from './platform/access/admin-bootstrap.js';
 import { PasswordHasher } from './platform/auth/password-hasher.js';
 import { loadCrmConfig, type CrmConfig } from './platform/config/crm-config.js';
 import { parseEnv, type Env } from './platform/config/env.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/database/embedded-database.js';
+import {
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+} from './platform/database/embedded-database.js';
 import { migrate } from './platform/database/migrator.js';
 import { Readiness } from './platform/health/readiness.js';
 import { createLogger } from './platform/observability/logger.js';
@@ -71,7 +74,9 @@ async function main(): Promise<void> {
       const applied = await migrate(dataSource);
       if (applied.length) logger.info({ applied }, 'migrations applied');
     } else if (await dataSource.showMigrations()) {
-      throw new Error('pending migrations and CRM_RUN_MIGRATIONS=false: run `npm run migrate` first');
+      throw new Error(
+        'pending migrations and CRM_RUN_MIGRATIONS=false: run `npm run migrate` first',
+      );
     }
     await ensureFirstAdmin(dataSource, env, app.get(PasswordHasher), (m) => {
       logger.warn(m);

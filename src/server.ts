@@ -46,23 +46,41 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ env, config, databaseUrl: options.databaseUrl, connect: options.connect ?? true }), adapter, {
-    logger: new NestPinoLogger(logger),
-    bufferLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({
+      env,
+      config,
+      databaseUrl: options.databaseUrl,
+      connect: options.connect ?? true,
+    }),
+    adapter,
+    {
+      logger: new NestPinoLogger(logger),
+      bufferLogs: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   const readiness = app.get(Readiness);
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', req.id);
-    if (!readiness.isReady && req.url.startsWith('/api/')) throw new AppError('service_unavailable');
+    if (!readiness.isReady && req.url.startsWith('/api/'))
+      throw new AppError('service_unavailable');
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
     if (reply.statusCode >= 500) httpErrors.inc({ route, status: String(reply.statusCode) });
-    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.info(
+      {
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
   // Errors raised by Fastify itself (body parsing, size limit, media type) never reach Nest's
   // filters; they get the same problem+json here.
@@ -73,8 +91,13 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   });
 
   const document = buildOpenApiDocument(app, VERSION);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi-ui.json', swaggerOptions: { persistAuthorization: true } });
-  fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(document));
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi-ui.json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+  fastify.get('/openapi.json', async (_req, reply) =>
+    reply.type('application/json').send(document),
+  );
   await app.init();
   return app;
 }

@@ -20,7 +20,15 @@ export interface PlatformOptions {
   connect: boolean;
 }
 
-const SHARED = [DatabaseService, PermissionEvaluator, HistoryService, RecordService, ResourceRegistry, Readiness, BulkExecutor];
+const SHARED = [
+  DatabaseService,
+  PermissionEvaluator,
+  HistoryService,
+  RecordService,
+  ResourceRegistry,
+  Readiness,
+  BulkExecutor,
+];
 
 /** Mechanisms every module uses: config, database, access evaluation, history, records. */
 @Global()
@@ -35,7 +43,11 @@ export class PlatformModule {
           manualInitialization: !options.connect,
         }),
       ],
-      providers: [{ provide: ENV, useValue: options.env }, { provide: CRM_CONFIG, useValue: options.config }, ...SHARED],
+      providers: [
+        { provide: ENV, useValue: options.env },
+        { provide: CRM_CONFIG, useValue: options.config },
+        ...SHARED,
+      ],
       exports: [ENV, CRM_CONFIG, ...SHARED],
     };
   }

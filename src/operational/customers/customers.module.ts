@@ -6,7 +6,12 @@ import { ContactsService } from './contacts/contacts.service.js';
 
 /** Accounts and contacts: the customer records every other module hangs off. */
 @Module({
-  controllers: [AccountActionsController, AccountsController, ContactActionsController, ContactsController],
+  controllers: [
+    AccountActionsController,
+    AccountsController,
+    ContactActionsController,
+    ContactsController,
+  ],
   providers: [AccountsService, ContactsService],
   exports: [AccountsService, ContactsService],
 })

@@ -21,7 +21,7 @@ export async function ensureFirstAdmin(
   await dataSource.transaction(async (m) => {
     // Serializes concurrent first starts of several processes.
     await m.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
-    const [{ n }] = (await m.query('SELECT count(*)::int AS n FROM users')) as [{ n: number }];
+    const [{ n }] = await m.query<[{ n: number }]>('SELECT count(*)::int AS n FROM users');
     if (n > 0) return;
     const email = env.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const generated = env.adminPassword === null;
@@ -31,7 +31,9 @@ export async function ensureFirstAdmin(
       [uuidv7(), email, normalizeEmail(email), await hasher.hash(password), ADMIN_ROLE_ID],
     );
     if (generated) {
-      announce(`First admin created: ${email} with password ${password} — shown once; change it after logging in.`);
+      announce(
+        `First admin created: ${email} with password ${password} — shown once; change it after logging in.`,
+      );
     } else {
       announce(`First admin created: ${email}`);
     }

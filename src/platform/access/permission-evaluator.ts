@@ -1,12 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import type { CrudAction, EntityGrant, FieldAccess, Principal, Scope } from '../context/principal.js';
+import type {
+  CrudAction,
+  EntityGrant,
+  FieldAccess,
+  Principal,
+  Scope,
+} from '../context/principal.js';
 import { AppError } from '../http/app-error.js';
 import type { QueryAccess } from '../query/list-query-builder.js';
 import type { QuerySchema } from '../query/query-schema.js';
 import type { SqlParams } from '../query/sql-params.js';
 
-const NO_GRANT: EntityGrant = { create: 'none', read: 'none', update: 'none', delete: 'none', reassign: false };
-const ADMIN_GRANT: EntityGrant = { create: 'all', read: 'all', update: 'all', delete: 'all', reassign: true };
+const NO_GRANT: EntityGrant = {
+  create: 'none',
+  read: 'none',
+  update: 'none',
+  delete: 'none',
+  reassign: false,
+};
+const ADMIN_GRANT: EntityGrant = {
+  create: 'all',
+  read: 'all',
+  update: 'all',
+  delete: 'all',
+  reassign: true,
+};
 
 export interface OwnedRecord {
   ownerId: string | null;
@@ -44,7 +62,11 @@ export class PermissionEvaluator {
   hiddenFields(principal: Principal, entity: string): Set<string> {
     if (principal.permissions.admin) return new Set();
     const fields = principal.permissions.fields[entity] ?? {};
-    return new Set(Object.entries(fields).filter(([, a]) => a === 'hidden').map(([f]) => f));
+    return new Set(
+      Object.entries(fields)
+        .filter(([, a]) => a === 'hidden')
+        .map(([f]) => f),
+    );
   }
 
   /** Whether a record (by its owner and team) lies inside a scope. */
@@ -66,19 +88,28 @@ export class PermissionEvaluator {
   }
 
   /** SQL predicate equal to `inScope`, for lists and reads. */
-  scopeSql(principal: Principal, scope: Scope, schema: QuerySchema, alias: string, params: SqlParams): string {
+  scopeSql(
+    principal: Principal,
+    scope: Scope,
+    schema: QuerySchema,
+    alias: string,
+    params: SqlParams,
+  ): string {
     if (scope === 'all' || !schema.ownerColumn) return 'TRUE';
     if (scope === 'none') return 'FALSE';
     const owner = `${alias}.${schema.ownerColumn}`;
     if (scope === 'own') return `${owner} = ${params.add(principal.userId)}::uuid`;
-    const team = schema.teamColumn ? ` OR ${alias}.${schema.teamColumn} = ANY(${params.add(principal.teamIds)}::uuid[])` : '';
+    const team = schema.teamColumn
+      ? ` OR ${alias}.${schema.teamColumn} = ANY(${params.add(principal.teamIds)}::uuid[])`
+      : '';
     return `(${owner} = ANY(${params.add(principal.teammateIds.length ? principal.teammateIds : [principal.userId])}::uuid[])${team})`;
   }
 
   /** Read access for the list query builder, relations included. */
   queryAccess(principal: Principal): QueryAccess {
     return {
-      scope: (schema, alias, params) => this.scopeSql(principal, this.grant(principal, schema.entity).read, schema, alias, params),
+      scope: (schema, alias, params) =>
+        this.scopeSql(principal, this.grant(principal, schema.entity).read, schema, alias, params),
       isHidden: (entity, field) => this.field(principal, entity, field) === 'hidden',
     };
   }

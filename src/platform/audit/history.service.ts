@@ -26,7 +26,11 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** Field-by-field difference of two API representations of a record. */
-export function diffRecords(before: Record<string, unknown>, after: Record<string, unknown>, ignore: ReadonlySet<string>): FieldChange[] {
+export function diffRecords(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  ignore: ReadonlySet<string>,
+): FieldChange[] {
   const changes: FieldChange[] = [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const key of keys) {
@@ -35,11 +39,13 @@ export function diffRecords(before: Record<string, unknown>, after: Record<strin
       const b = (before[key] ?? {}) as Record<string, unknown>;
       const a = (after[key] ?? {}) as Record<string, unknown>;
       for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
-        if (!same(b[k], a[k])) changes.push({ field: `customFields.${k}`, old: b[k] ?? null, new: a[k] ?? null });
+        if (!same(b[k], a[k]))
+          changes.push({ field: `customFields.${k}`, old: b[k] ?? null, new: a[k] ?? null });
       }
       continue;
     }
-    if (!same(before[key], after[key])) changes.push({ field: key, old: before[key] ?? null, new: after[key] ?? null });
+    if (!same(before[key], after[key]))
+      changes.push({ field: key, old: before[key] ?? null, new: after[key] ?? null });
   }
   return changes;
 }
@@ -49,12 +55,26 @@ export function diffRecords(before: Record<string, unknown>, after: Record<strin
 export class HistoryService {
   constructor(private readonly db: DatabaseService) {}
 
-  async record(ctx: RequestContext, entity: string, recordId: string, action: HistoryAction, changes: FieldChange[]): Promise<void> {
+  async record(
+    ctx: RequestContext,
+    entity: string,
+    recordId: string,
+    action: HistoryAction,
+    changes: FieldChange[],
+  ): Promise<void> {
     if (action === 'update' && changes.length === 0) return;
     await this.db.query(
       ctx,
       `INSERT INTO record_history (id, entity, record_id, action, actor_id, request_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [uuidv7(), entity, recordId, action, ctx.principal?.userId ?? null, ctx.requestId, JSON.stringify(changes)],
+      [
+        uuidv7(),
+        entity,
+        recordId,
+        action,
+        ctx.principal?.userId ?? null,
+        ctx.requestId,
+        JSON.stringify(changes),
+      ],
     );
   }
 
@@ -70,15 +90,28 @@ export class HistoryService {
     if (options.cursor) {
       let decoded: [string, string];
       try {
-        decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) as [string, string];
+        decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) as [
+          string,
+          string,
+        ];
         if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('shape');
       } catch {
-        throw new AppError('invalid_query', {}, [{ field: 'cursor', rule: 'invalid', message: 'is not a cursor of this history' }]);
+        throw new AppError('invalid_query', {}, [
+          { field: 'cursor', rule: 'invalid', message: 'is not a cursor of this history' },
+        ]);
       }
       params.push(decoded[0], decoded[1]);
       after = `AND (at, id) < ($3::timestamptz, $4::uuid)`;
     }
-    const rows = await this.db.query<{ id: string; action: HistoryAction; actor_id: string | null; request_id: string | null; at_text: string; at: Date; changes: FieldChange[] }>(
+    const rows = await this.db.query<{
+      id: string;
+      action: HistoryAction;
+      actor_id: string | null;
+      request_id: string | null;
+      at_text: string;
+      at: Date;
+      changes: FieldChange[];
+    }>(
       ctx,
       `SELECT id, action, actor_id, request_id, at, at::text AS at_text, changes FROM record_history
         WHERE entity = $1 AND record_id = $2 ${after}
@@ -96,7 +129,10 @@ export class HistoryService {
         at: r.at.toISOString(),
         changes: r.changes.filter((c) => !options.hidden.has(c.field.split('.')[0])),
       })),
-      nextCursor: rows.length > options.limit && last ? Buffer.from(JSON.stringify([last.at_text, last.id])).toString('base64url') : null,
+      nextCursor:
+        rows.length > options.limit && last
+          ? Buffer.from(JSON.stringify([last.at_text, last.id])).toString('base64url')
+          : null,
     };
   }
 }

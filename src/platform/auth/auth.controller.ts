@@ -1,12 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiProblems } from '../http/api-docs.decorators.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { Public } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
-import { ApiKeyDto, ChangePasswordDto, CreateApiKeyDto, CreatedApiKeyDto, LoginDto, LoginEventDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
+import {
+  ApiKeyDto,
+  ChangePasswordDto,
+  CreateApiKeyDto,
+  CreatedApiKeyDto,
+  LoginDto,
+  LoginEventDto,
+  MeDto,
+  RefreshDto,
+  TokenPairDto,
+} from './dto/auth.dto.js';
 
 @ApiTags('Auth')
 @Controller('api/v1/auth')
@@ -36,7 +55,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Revoke a refresh token and every token rotated from it', operationId: 'logout' })
+  @ApiOperation({
+    summary: 'Revoke a refresh token and every token rotated from it',
+    operationId: 'logout',
+  })
   @ApiNoContentResponse()
   @ApiProblems(400, 401)
   logout(@Ctx() ctx: RequestContext, @Body() body: RefreshDto): Promise<void> {
@@ -51,13 +73,23 @@ export class AuthController {
   @ApiProblems(401)
   me(@Ctx() ctx: RequestContext): MeDto {
     const p = ctx.user;
-    return { userId: p.userId, email: p.email, roleId: p.roleId, roleName: p.roleName, teamIds: p.teamIds, permissions: p.permissions as unknown as Record<string, unknown> };
+    return {
+      userId: p.userId,
+      email: p.email,
+      roleId: p.roleId,
+      roleName: p.roleName,
+      teamIds: p.teamIds,
+      permissions: p.permissions as unknown as Record<string, unknown>,
+    };
   }
 
   @Post('change-password')
   @HttpCode(204)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Change the caller\'s password; ends all other sessions', operationId: 'changePassword' })
+  @ApiOperation({
+    summary: "Change the caller's password; ends all other sessions",
+    operationId: 'changePassword',
+  })
   @ApiNoContentResponse()
   @ApiProblems(400, 401)
   changePassword(@Ctx() ctx: RequestContext, @Body() body: ChangePasswordDto): Promise<void> {
@@ -66,11 +98,17 @@ export class AuthController {
 
   @Get('login-history')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller\'s recent logins, newest first', operationId: 'myLoginHistory' })
+  @ApiOperation({
+    summary: "The caller's recent logins, newest first",
+    operationId: 'myLoginHistory',
+  })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
   @ApiOkResponse({ type: [LoginEventDto] })
   @ApiProblems(400, 401)
-  async loginHistory(@Ctx() ctx: RequestContext, @Query('limit') limit?: string): Promise<{ data: LoginEventDto[] }> {
+  async loginHistory(
+    @Ctx() ctx: RequestContext,
+    @Query('limit') limit?: string,
+  ): Promise<{ data: LoginEventDto[] }> {
     return { data: await this.auth.loginHistory(ctx, ctx.user.userId, parseLimitParam(limit)) };
   }
 }
@@ -82,7 +120,10 @@ export class ApiKeysController {
   constructor(private readonly auth: AuthService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key; the secret is shown once', operationId: 'createApiKey' })
+  @ApiOperation({
+    summary: 'Create an API key; the secret is shown once',
+    operationId: 'createApiKey',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiProblems(400, 401, 403)
   create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -90,7 +131,10 @@ export class ApiKeysController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The caller\'s API keys (never their secrets)', operationId: 'listApiKeys' })
+  @ApiOperation({
+    summary: "The caller's API keys (never their secrets)",
+    operationId: 'listApiKeys',
+  })
   @ApiOkResponse({ type: [ApiKeyDto] })
   @ApiProblems(401)
   async list(@Ctx() ctx: RequestContext): Promise<{ data: ApiKeyDto[] }> {

@@ -16,15 +16,19 @@ export class ApiAuthGuard extends AuthGuard(['jwt', 'api-key']) {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context);
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err instanceof AppError) throw err;
-    if (err) throw err;
-    if (!user) throw new AppError('unauthorized', {}, undefined, {}, { 'www-authenticate': 'Bearer' });
+    if (err instanceof Error) throw err;
+    if (err) throw new AppError('unauthorized');
+    if (!user)
+      throw new AppError('unauthorized', {}, undefined, {}, { 'www-authenticate': 'Bearer' });
     return user;
   }
 }

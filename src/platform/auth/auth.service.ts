@@ -39,7 +39,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 @Injectable()
 export class AuthService {
   /** Hash → key id and owner, for a few seconds, so a key costs no lookup per request. */
-  private readonly keyCache = new Map<string, { id: string; userId: string; expires: number; validUntil: number | null }>();
+  private readonly keyCache = new Map<
+    string,
+    { id: string; userId: string; expires: number; validUntil: number | null }
+  >();
 
   constructor(
     private readonly db: DatabaseService,
@@ -66,7 +69,13 @@ export class AuthService {
     const ok = await this.hasher.verify(user?.password_hash ?? null, password);
     if (!user || !ok || !user.active) {
       await this.throttle.recordFailure(ctx, normalized, ctx.ip);
-      await this.logEvent(ctx, user?.id ?? null, normalized, false, !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive');
+      await this.logEvent(
+        ctx,
+        user?.id ?? null,
+        normalized,
+        false,
+        !user ? 'unknown_user' : !ok ? 'wrong_password' : 'inactive',
+      );
       throw new AppError('invalid_credentials');
     }
     await this.throttle.recordSuccess(ctx, normalized);
@@ -75,7 +84,13 @@ export class AuthService {
     return this.issue(ctx, user.id, uuidv7());
   }
 
-  private async logEvent(ctx: RequestContext, userId: string | null, email: string, success: boolean, reason: string | null) {
+  private async logEvent(
+    ctx: RequestContext,
+    userId: string | null,
+    email: string,
+    success: boolean,
+    reason: string | null,
+  ) {
     await this.db.query(
       ctx,
       `INSERT INTO login_events (id, user_id, email, ip, user_agent, success, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -89,7 +104,15 @@ export class AuthService {
       ctx,
       `INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at, ip, user_agent)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)`,
-      [uuidv7(), familyId, userId, sha256(refreshToken), this.env.refreshTokenTtlSeconds, ctx.ip, ctx.userAgent?.slice(0, 500) ?? null],
+      [
+        uuidv7(),
+        familyId,
+        userId,
+        sha256(refreshToken),
+        this.env.refreshTokenTtlSeconds,
+        ctx.ip,
+        ctx.userAgent?.slice(0, 500) ?? null,
+      ],
     );
     const { token, expiresIn } = await this.tokens.sign(userId);
     return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn };
@@ -102,7 +125,12 @@ export class AuthService {
    */
   async refresh(ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
     const hash = sha256(refreshToken);
-    const token = await this.db.one<{ id: string; family_id: string; user_id: string; expired: boolean }>(
+    const token = await this.db.one<{
+      id: string;
+      family_id: string;
+      user_id: string;
+      expired: boolean;
+    }>(
       ctx,
       `SELECT id, family_id, user_id, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1`,
       [hash],
@@ -137,16 +165,25 @@ export class AuthService {
   }
 
   private async revokeFamily(ctx: RequestContext, familyId: string): Promise<void> {
-    await this.db.query(ctx, `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
+    await this.db.query(
+      ctx,
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
+      [familyId],
+    );
   }
 
   async verifyAccessToken(userId: string): Promise<Principal | null> {
     return this.principals.load(userId);
   }
 
-  async createApiKey(ctx: RequestContext, name: string, expiresAt: string | null): Promise<ApiKeyView & { key: string }> {
+  async createApiKey(
+    ctx: RequestContext,
+    name: string,
+    expiresAt: string | null,
+  ): Promise<ApiKeyView & { key: string }> {
     if (!this.config.security.allowApiKeys) throw AppError.forbidden('create', 'API keys');
-    if (expiresAt && Date.parse(expiresAt) <= Date.now()) throw AppError.field('expiresAt', 'min', 'must be in the future');
+    if (expiresAt && Date.parse(expiresAt) <= Date.now())
+      throw AppError.field('expiresAt', 'min', 'must be in the future');
     const id = uuidv7();
     const prefix = randomToken(6).replace(/[-_]/g, 'x').slice(0, 8);
     const key = `${API_KEY_PREFIX}${prefix}_${randomToken(32)}`;
@@ -155,20 +192,49 @@ export class AuthService {
       `INSERT INTO api_keys (id, user_id, name, prefix, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at, expires_at`,
       [id, ctx.user.userId, name, prefix, sha256(key), expiresAt],
     );
-    return { id, name, prefix, key, createdAt: rows[0].created_at.toISOString(), expiresAt: iso(rows[0].expires_at), lastUsedAt: null, revokedAt: null };
+    return {
+      id,
+      name,
+      prefix,
+      key,
+      createdAt: rows[0].created_at.toISOString(),
+      expiresAt: iso(rows[0].expires_at),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
   }
 
   async listApiKeys(ctx: RequestContext): Promise<ApiKeyView[]> {
-    const rows = await this.db.query<{ id: string; name: string; prefix: string; created_at: Date; expires_at: Date | null; last_used_at: Date | null; revoked_at: Date | null }>(
+    const rows = await this.db.query<{
+      id: string;
+      name: string;
+      prefix: string;
+      created_at: Date;
+      expires_at: Date | null;
+      last_used_at: Date | null;
+      revoked_at: Date | null;
+    }>(
       ctx,
       `SELECT id, name, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
       [ctx.user.userId],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at.toISOString(), expiresAt: iso(r.expires_at), lastUsedAt: iso(r.last_used_at), revokedAt: iso(r.revoked_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      createdAt: r.created_at.toISOString(),
+      expiresAt: iso(r.expires_at),
+      lastUsedAt: iso(r.last_used_at),
+      revokedAt: iso(r.revoked_at),
+    }));
   }
 
   async revokeApiKey(ctx: RequestContext, id: string): Promise<void> {
-    const rows = await this.db.query(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id`, [id, ctx.user.userId]);
+    const rows = await this.db.query(
+      ctx,
+      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id`,
+      [id, ctx.user.userId],
+    );
     if (rows.length === 0) throw AppError.notFound('API key', id);
     this.keyCache.clear();
   }
@@ -186,11 +252,20 @@ export class AuthService {
         [hash],
       );
       if (!row) return null;
-      hit = { id: row.id, userId: row.user_id, expires: now + this.env.principalCacheTtlMs, validUntil: row.expires_at?.getTime() ?? null };
+      hit = {
+        id: row.id,
+        userId: row.user_id,
+        expires: now + this.env.principalCacheTtlMs,
+        validUntil: row.expires_at?.getTime() ?? null,
+      };
       if (this.env.principalCacheTtlMs > 0) this.keyCache.set(hash, hit);
       // Recorded at most once a minute per key: a write per request would cost more than the request.
       void this.db
-        .query(RequestContext.system(), `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id])
+        .query(
+          RequestContext.system(),
+          `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+          [row.id],
+        )
         .catch(() => undefined);
     }
     if (hit.validUntil !== null && hit.validUntil <= now) return null;
@@ -198,26 +273,52 @@ export class AuthService {
   }
 
   async loginHistory(ctx: RequestContext, userId: string, limit: number) {
-    const rows = await this.db.query<{ id: string; ip: string; user_agent: string | null; success: boolean; reason: string | null; at: Date }>(
+    const rows = await this.db.query<{
+      id: string;
+      ip: string;
+      user_agent: string | null;
+      success: boolean;
+      reason: string | null;
+      at: Date;
+    }>(
       ctx,
       `SELECT id, ip, user_agent, success, reason, at FROM login_events WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
       [userId, limit],
     );
-    return rows.map((r) => ({ id: r.id, ip: r.ip, userAgent: r.user_agent, success: r.success, reason: r.reason, at: r.at.toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      success: r.success,
+      reason: r.reason,
+      at: r.at.toISOString(),
+    }));
   }
 
   async changePassword(ctx: RequestContext, current: string, next: string): Promise<void> {
     if (next.length < this.config.security.passwordMinLength) {
-      throw AppError.field('newPassword', 'minLength', 'is too short', { min: this.config.security.passwordMinLength });
+      throw AppError.field('newPassword', 'minLength', 'is too short', {
+        min: this.config.security.passwordMinLength,
+      });
     }
-    const user = await this.db.one<{ password_hash: string }>(ctx, `SELECT password_hash FROM users WHERE id = $1`, [ctx.user.userId]);
-    if (!(await this.hasher.verify(user?.password_hash ?? null, current))) throw new AppError('invalid_credentials');
+    const user = await this.db.one<{ password_hash: string }>(
+      ctx,
+      `SELECT password_hash FROM users WHERE id = $1`,
+      [ctx.user.userId],
+    );
+    if (!(await this.hasher.verify(user?.password_hash ?? null, current)))
+      throw new AppError('invalid_credentials');
     await this.db.transaction(ctx, async (tx) => {
-      await this.db.query(tx, `UPDATE users SET password_hash = $2, password_changed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`, [
-        ctx.user.userId,
-        await this.hasher.hash(next),
-      ]);
-      await this.db.query(tx, `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [ctx.user.userId]);
+      await this.db.query(
+        tx,
+        `UPDATE users SET password_hash = $2, password_changed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
+        [ctx.user.userId, await this.hasher.hash(next)],
+      );
+      await this.db.query(
+        tx,
+        `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+        [ctx.user.userId],
+      );
     });
   }
 }

@@ -32,7 +32,13 @@ export class LoginThrottleService {
     );
     if (rows.length > 0) {
       const retryAfter = Math.max(1, rows[0].wait);
-      throw new AppError('rate_limited', { retryAfter }, undefined, { retryAfter }, { 'retry-after': String(retryAfter) });
+      throw new AppError(
+        'rate_limited',
+        { retryAfter },
+        undefined,
+        { retryAfter },
+        { 'retry-after': String(retryAfter) },
+      );
     }
   }
 

@@ -16,7 +16,11 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_req: unknown, _raw: unknown, done: (e: unknown, s?: string) => void) => {
+      secretOrKeyProvider: (
+        _req: unknown,
+        _raw: unknown,
+        done: (e: unknown, s?: string) => void,
+      ) => {
         tokens.getSecret().then((s) => done(null, s), done);
       },
       algorithms: ['HS256'],
@@ -42,8 +46,14 @@ class ApiKeyPassportStrategy extends PassportStrategyBase {
   override authenticate(req: { headers: Record<string, string | string[] | undefined> }): void {
     const header = req.headers['x-api-key'];
     const auth = req.headers.authorization;
-    const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    const key = typeof header === 'string' ? header.trim() : bearer?.startsWith(API_KEY_PREFIX) ? bearer : undefined;
+    const bearer =
+      typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const key =
+      typeof header === 'string'
+        ? header.trim()
+        : bearer?.startsWith(API_KEY_PREFIX)
+          ? bearer
+          : undefined;
     if (!key) return this.fail(401);
     this.verifyKey(key, (err, principal) => {
       if (err) return this.error(err as Error);

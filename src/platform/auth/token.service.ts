@@ -35,8 +35,15 @@ export class TokenService {
   private async resolveSecret(): Promise<string> {
     if (this.env.jwtSecret) return this.env.jwtSecret;
     const ctx = RequestContext.system();
-    await this.db.query(ctx, `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`, [JSON.stringify(randomSecret())]);
-    const row = await this.db.one<{ value: string }>(ctx, `SELECT value FROM system_settings WHERE key = 'jwt_secret'`);
+    await this.db.query(
+      ctx,
+      `INSERT INTO system_settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING`,
+      [JSON.stringify(randomSecret())],
+    );
+    const row = await this.db.one<{ value: string }>(
+      ctx,
+      `SELECT value FROM system_settings WHERE key = 'jwt_secret'`,
+    );
     return row!.value;
   }
 

@@ -22,4 +22,6 @@ export function contextOf(req: FastifyRequest & { user?: Principal }): RequestCo
 }
 
 /** The request context of the current call: `@Ctx() ctx: RequestContext`. */
-export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext) => contextOf(context.switchToHttp().getRequest()));
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  contextOf(context.switchToHttp().getRequest()),
+);

@@ -23,11 +23,25 @@ export class RequestContext {
   }
 
   withManager(manager: EntityManager): RequestContext {
-    return new RequestContext(this.requestId, this.locale, this.principal, this.ip, this.userAgent, manager);
+    return new RequestContext(
+      this.requestId,
+      this.locale,
+      this.principal,
+      this.ip,
+      this.userAgent,
+      manager,
+    );
   }
 
   withPrincipal(principal: Principal): RequestContext {
-    return new RequestContext(this.requestId, this.locale, principal, this.ip, this.userAgent, this.manager);
+    return new RequestContext(
+      this.requestId,
+      this.locale,
+      principal,
+      this.ip,
+      this.userAgent,
+      this.manager,
+    );
   }
 
   get user(): Principal {

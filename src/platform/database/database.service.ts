@@ -14,11 +14,19 @@ export class DatabaseService {
     return ctx.manager ?? this.dataSource.manager;
   }
 
-  async query<T = Record<string, unknown>>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.manager(ctx).query(sql, params)) as T[];
+  async query<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
+    return this.manager(ctx).query<T[]>(sql, params);
   }
 
-  async one<T = Record<string, unknown>>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<T | null> {
+  async one<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T | null> {
     const rows = await this.query<T>(ctx, sql, params);
     return rows[0] ?? null;
   }

@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -63,7 +63,9 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
     };
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`PostgreSQL exited during start (code ${code}): ${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`PostgreSQL exited during start (code ${code}): ${output}`)),
+    );
   });
 }
 
@@ -81,6 +83,9 @@ export async function startEmbeddedDatabase(options: {
 }): Promise<EmbeddedDatabase> {
   const root = resolve(options.dataDir);
   mkdirSync(root, { recursive: true });
+  // Run as root, PostgreSQL runs as "postgres" and must be able to pass through the data dir.
+  if (userInfo().uid === 0 && (statSync(root).mode & 0o001) === 0)
+    chmodSync(root, statSync(root).mode | 0o711);
   const clusterDir = join(root, 'postgres');
   const credentialsFile = join(root, 'postgres-credentials.json');
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
@@ -109,18 +114,38 @@ export async function startEmbeddedDatabase(options: {
   const owner = postgresUser();
   const child = spawn(
     await postgresBinary(),
-    ['-D', clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(options.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(owner ?? {}) },
   );
   const onExit = () => child.kill('SIGINT');
   process.once('exit', onExit);
   await waitUntilReady(child, options.log);
 
-  const client = new pg.Client({ host: '127.0.0.1', port: options.port, user: credentials.user, password: credentials.password, database: 'postgres' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: options.port,
+    user: credentials.user,
+    password: credentials.password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      options.database,
+    ]);
+    if (exists.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.database)}`);
   } finally {
     await client.end();
   }

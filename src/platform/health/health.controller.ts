@@ -1,5 +1,11 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -24,14 +30,25 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Readiness: migrations done and database reachable', operationId: 'ready' })
+  @ApiOperation({
+    summary: 'Readiness: migrations done and database reachable',
+    operationId: 'ready',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ready', database: 'up' } } })
   @ApiServiceUnavailableResponse({ schema: { example: { status: 'migrating', database: 'up' } } })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const database = this.readiness.isReady && (await this.db.ping()) ? 'up' : this.readiness.isReady ? 'down' : 'unknown';
+    const database =
+      this.readiness.isReady && (await this.db.ping())
+        ? 'up'
+        : this.readiness.isReady
+          ? 'down'
+          : 'unknown';
     const ok = this.readiness.isReady && database === 'up';
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ready' : this.readiness.isReady ? 'degraded' : this.readiness.state, database };
+    return {
+      status: ok ? 'ready' : this.readiness.isReady ? 'degraded' : this.readiness.state,
+      database,
+    };
   }
 
   @Get('metrics')

@@ -1,9 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'email' }) field: string;
-  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule that failed' }) code: string;
+  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule that failed' })
+  code: string;
   @ApiProperty({ example: 'must be an email address' }) message: string;
 }
 
@@ -20,16 +27,44 @@ export class ProblemDto {
 }
 
 const EXAMPLES: Record<number, { code: string; title: string; detail: string }> = {
-  400: { code: 'validation_failed', title: 'Validation failed', detail: 'The request has invalid fields.' },
+  400: {
+    code: 'validation_failed',
+    title: 'Validation failed',
+    detail: 'The request has invalid fields.',
+  },
   401: { code: 'unauthorized', title: 'Unauthorized', detail: 'Valid credentials are required.' },
   403: { code: 'forbidden', title: 'Forbidden', detail: 'Your role may not delete contacts.' },
-  404: { code: 'not_found', title: 'Not found', detail: 'No contact with id 0192f000-0000-7000-8000-000000000000.' },
-  409: { code: 'duplicate_record', title: 'Duplicate record', detail: 'A contact with the same email already exists.' },
-  412: { code: 'precondition_failed', title: 'Precondition failed', detail: 'The record changed since you read it.' },
-  413: { code: 'payload_too_large', title: 'Payload too large', detail: 'The body exceeds the limit of 1048576 bytes.' },
-  422: { code: 'idempotency_mismatch', title: 'Idempotency key reused', detail: 'This Idempotency-Key was used with a different request.' },
+  404: {
+    code: 'not_found',
+    title: 'Not found',
+    detail: 'No contact with id 0192f000-0000-7000-8000-000000000000.',
+  },
+  409: {
+    code: 'duplicate_record',
+    title: 'Duplicate record',
+    detail: 'A contact with the same email already exists.',
+  },
+  412: {
+    code: 'precondition_failed',
+    title: 'Precondition failed',
+    detail: 'The record changed since you read it.',
+  },
+  413: {
+    code: 'payload_too_large',
+    title: 'Payload too large',
+    detail: 'The body exceeds the limit of 1048576 bytes.',
+  },
+  422: {
+    code: 'idempotency_mismatch',
+    title: 'Idempotency key reused',
+    detail: 'This Idempotency-Key was used with a different request.',
+  },
   429: { code: 'rate_limited', title: 'Too many attempts', detail: 'Try again in 900 seconds.' },
-  503: { code: 'query_timeout', title: 'Query timed out', detail: 'The database did not answer in time.' },
+  503: {
+    code: 'query_timeout',
+    title: 'Query timed out',
+    detail: 'The database did not answer in time.',
+  },
 };
 
 /** Documents the problem+json answers of an operation. */
@@ -43,7 +78,13 @@ export function ApiProblems(...statuses: number[]) {
         content: {
           'application/problem+json': {
             schema: { $ref: getSchemaPath(ProblemDto) },
-            example: { type: `urn:relasi:problem:${EXAMPLES[status]?.code.replace(/_/g, '-')}`, status, ...EXAMPLES[status], instance: '/api/v1/…', requestId: 'req-1' },
+            example: {
+              type: `urn:relasi:problem:${EXAMPLES[status]?.code.replace(/_/g, '-')}`,
+              status,
+              ...EXAMPLES[status],
+              instance: '/api/v1/…',
+              requestId: 'req-1',
+            },
           },
         },
       }),

@@ -31,7 +31,12 @@ export class AppError extends Error {
     return new AppError('validation_failed', {}, errors);
   }
 
-  static field(field: string, rule: string, message: string, params?: Record<string, unknown>): AppError {
+  static field(
+    field: string,
+    rule: string,
+    message: string,
+    params?: Record<string, unknown>,
+  ): AppError {
     return AppError.validation([{ field, rule, message, params }]);
   }
 

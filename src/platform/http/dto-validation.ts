@@ -4,7 +4,15 @@ import { validate, type ValidationError } from 'class-validator';
 import { AppError, type FieldError } from './app-error.js';
 
 /** Fields the server owns on every record; a body that carries them is told so, by name. */
-export const SERVER_OWNED_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'version', 'deletedAt', 'createdById', 'updatedById']);
+export const SERVER_OWNED_FIELDS = new Set([
+  'id',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'deletedAt',
+  'createdById',
+  'updatedById',
+]);
 
 const RULES: Record<string, string> = {
   isDefined: 'required',
@@ -58,11 +66,20 @@ function paramsOf(rule: string, message: string, error: ValidationError): Record
 export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    const field = prefix
+      ? /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : `${prefix}.${e.property}`
+      : e.property;
     for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
       if (constraint === 'whitelistValidation') {
-        const rule = !prefix && SERVER_OWNED_FIELDS.has(e.property) ? 'serverOwned' : 'unknownField';
-        out.push({ field, rule, message: rule === 'serverOwned' ? 'is set by the server' : 'is not a known field' });
+        const rule =
+          !prefix && SERVER_OWNED_FIELDS.has(e.property) ? 'serverOwned' : 'unknownField';
+        out.push({
+          field,
+          rule,
+          message: rule === 'serverOwned' ? 'is set by the server' : 'is not a known field',
+        });
         continue;
       }
       const rule = RULES[constraint] ?? constraint;
@@ -91,7 +108,10 @@ export async function validateDto<T extends object>(cls: DtoClass<T>, body: unkn
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw AppError.field('(body)', 'isObject', 'must be a JSON object');
   }
-  const instance = plainToInstance(cls, body, { enableImplicitConversion: false, exposeDefaultValues: false });
+  const instance = plainToInstance(cls, body, {
+    enableImplicitConversion: false,
+    exposeDefaultValues: false,
+  });
   const errors = await validate(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -100,7 +120,8 @@ export async function validateDto<T extends object>(cls: DtoClass<T>, body: unkn
   });
   if (errors.length > 0) throw AppError.validation(toFieldErrors(errors));
   // Only what the client sent: an absent field must stay absent, not become undefined.
-  for (const key of Object.keys(instance)) if (!(key in body)) delete (instance as Record<string, unknown>)[key];
+  for (const key of Object.keys(instance))
+    if (!(key in body)) delete (instance as Record<string, unknown>)[key];
   return instance;
 }
 
@@ -109,7 +130,11 @@ export async function validateDto<T extends object>(cls: DtoClass<T>, body: unkn
 export class DtoValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
-    if (metadata.type !== 'body' || !type || [Object, Array, String, Number, Boolean].includes(type as never)) {
+    if (
+      metadata.type !== 'body' ||
+      !type ||
+      [Object, Array, String, Number, Boolean].includes(type as never)
+    ) {
       return value;
     }
     return validateDto(type as DtoClass<object>, value);

@@ -13,6 +13,12 @@ export function checkIfMatch(header: string | undefined, version: number): void 
   const current = etagOf(version);
   const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
   if (!tags.includes(current)) {
-    throw new AppError('precondition_failed', { etag: current }, undefined, { currentVersion: version }, { etag: current });
+    throw new AppError(
+      'precondition_failed',
+      { etag: current },
+      undefined,
+      { currentVersion: version },
+      { etag: current },
+    );
   }
 }

@@ -4,7 +4,10 @@ import type { Locale } from './locale.js';
 const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   required: { en: 'is required', id: 'wajib diisi' },
   unknownField: { en: 'is not a known field', id: 'bukan kolom yang dikenal' },
-  serverOwned: { en: 'is set by the server and cannot be written', id: 'diisi oleh server dan tidak dapat ditulis' },
+  serverOwned: {
+    en: 'is set by the server and cannot be written',
+    id: 'diisi oleh server dan tidak dapat ditulis',
+  },
   isString: { en: 'must be a string', id: 'harus berupa teks' },
   isInt: { en: 'must be a whole number', id: 'harus berupa bilangan bulat' },
   isNumber: { en: 'must be a number', id: 'harus berupa angka' },
@@ -15,8 +18,14 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   isEmail: { en: 'must be an email address', id: 'harus berupa alamat email' },
   isUrl: { en: 'must be a URL (http or https)', id: 'harus berupa URL (http atau https)' },
   isDate: { en: 'must be an ISO 8601 date', id: 'harus berupa tanggal ISO 8601' },
-  isDecimal: { en: 'must be a decimal string such as "1250.00"', id: 'harus berupa teks desimal seperti "1250.00"' },
-  isCurrency: { en: 'must be an ISO 4217 currency code', id: 'harus berupa kode mata uang ISO 4217' },
+  isDecimal: {
+    en: 'must be a decimal string such as "1250.00"',
+    id: 'harus berupa teks desimal seperti "1250.00"',
+  },
+  isCurrency: {
+    en: 'must be an ISO 4217 currency code',
+    id: 'harus berupa kode mata uang ISO 4217',
+  },
   isIn: { en: 'must be one of: {values}', id: 'harus salah satu dari: {values}' },
   maxLength: { en: 'must be at most {max} characters', id: 'paling banyak {max} karakter' },
   minLength: { en: 'must be at least {min} characters', id: 'paling sedikit {min} karakter' },
@@ -25,15 +34,29 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   min: { en: 'must be at least {min}', id: 'paling kecil {min}' },
   max: { en: 'must be at most {max}', id: 'paling besar {max}' },
   matches: { en: 'has an invalid format', id: 'formatnya tidak valid' },
-  isPhone: { en: 'must be a phone number (digits, spaces, + - ( ) .)', id: 'harus berupa nomor telepon' },
+  isPhone: {
+    en: 'must be a phone number (digits, spaces, + - ( ) .)',
+    id: 'harus berupa nomor telepon',
+  },
   isTimeZone: { en: 'must be an IANA time zone', id: 'harus berupa zona waktu IANA' },
-  isLocale: { en: 'must be a language tag such as "en" or "id"', id: 'harus berupa kode bahasa seperti "en" atau "id"' },
+  isLocale: {
+    en: 'must be a language tag such as "en" or "id"',
+    id: 'harus berupa kode bahasa seperti "en" atau "id"',
+  },
   notFound: { en: 'refers to a record that does not exist', id: 'merujuk ke data yang tidak ada' },
-  cycle: { en: 'would make a record its own ancestor', id: 'akan membuat data menjadi leluhurnya sendiri' },
+  cycle: {
+    en: 'would make a record its own ancestor',
+    id: 'akan membuat data menjadi leluhurnya sendiri',
+  },
   invalid: { en: 'is invalid', id: 'tidak valid' },
 };
 
-export function fieldMessage(rule: string, locale: Locale, params: Record<string, unknown> = {}, fallback?: string): string {
+export function fieldMessage(
+  rule: string,
+  locale: Locale,
+  params: Record<string, unknown> = {},
+  fallback?: string,
+): string {
   const template = FIELD_MESSAGES[rule]?.[locale];
   if (!template) return fallback ?? FIELD_MESSAGES.invalid[locale];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {

@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { sha256 } from '../auth/secrets.js';
@@ -39,19 +45,32 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || key === undefined || !req.user) return next.handle();
-    return from(this.run(req, context.switchToHttp().getResponse<FastifyReply>(), String(key), next));
+    return from(
+      this.run(req, context.switchToHttp().getResponse<FastifyReply>(), String(key), next),
+    );
   }
 
-  private async run(req: FastifyRequest & { user?: Principal }, reply: FastifyReply, key: string, next: CallHandler): Promise<unknown> {
+  private async run(
+    req: FastifyRequest & { user?: Principal },
+    reply: FastifyReply,
+    key: string,
+    next: CallHandler,
+  ): Promise<unknown> {
     if (key.length === 0 || key.length > 255) {
-      throw AppError.field('Idempotency-Key', 'maxLength', 'must be 1 to 255 characters', { max: 255 });
+      throw AppError.field('Idempotency-Key', 'maxLength', 'must be 1 to 255 characters', {
+        max: 255,
+      });
     }
     const ctx = RequestContext.system();
     const principalId = req.user!.userId;
     const path = req.url.split('?')[0];
     const hash = sha256(`${req.method} ${req.url}\n${canonical(req.body)}`);
     const ttl = this.env.idempotencyTtlHours;
-    await this.db.query(ctx, `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`, [principalId, key, ttl]);
+    await this.db.query(
+      ctx,
+      `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
+      [principalId, key, ttl],
+    );
     const claimed = await this.db.query(
       ctx,
       `INSERT INTO idempotency_keys (principal_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
@@ -59,7 +78,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       [principalId, key, req.method, path, hash],
     );
     if (claimed.length === 0) {
-      const prior = await this.db.one<{ request_hash: string; status: number | null; response: unknown; response_headers: Record<string, string> | null }>(
+      const prior = await this.db.one<{
+        request_hash: string;
+        status: number | null;
+        response: unknown;
+        response_headers: Record<string, string> | null;
+      }>(
         ctx,
         `SELECT request_hash, status, response, response_headers FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
         [principalId, key],
@@ -67,7 +91,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (!prior) throw new AppError('idempotency_in_progress');
       if (prior.request_hash !== hash) throw new AppError('idempotency_mismatch');
       if (prior.status === null) throw new AppError('idempotency_in_progress');
-      void reply.status(prior.status).headers({ ...(prior.response_headers ?? {}), 'idempotent-replayed': 'true' });
+      void reply
+        .status(prior.status)
+        .headers({ ...(prior.response_headers ?? {}), 'idempotent-replayed': 'true' });
       return prior.response;
     }
     try {
@@ -84,7 +110,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
       return body;
     } catch (err) {
-      await this.db.query(ctx, `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2`, [principalId, key]).catch(() => undefined);
+      await this.db
+        .query(ctx, `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2`, [
+          principalId,
+          key,
+        ])
+        .catch(() => undefined);
       throw err;
     }
   }

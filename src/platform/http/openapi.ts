@@ -22,11 +22,25 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         'lists use keyset cursors; POSTs accept Idempotency-Key; reads return an ETag for If-Match.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or API key', description: 'Access token from /api/v1/auth/login, or an API key' })
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key created at /api/v1/api-keys' }, 'apiKey')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT or API key',
+      description: 'Access token from /api/v1/auth/login, or an API key',
+    })
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'API key created at /api/v1/api-keys',
+      },
+      'apiKey',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey: string, methodKey: string) => `${controllerKey}_${methodKey}`,
+    operationIdFactory: (controllerKey: string, methodKey: string) =>
+      `${controllerKey}_${methodKey}`,
   });
   return sortKeys(document) as OpenAPIObject;
 }

@@ -14,7 +14,14 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 export function parseLimitParam(raw: string | undefined, fallback = 50, max = 500): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw new AppError('invalid_query', {}, [{ field: 'limit', rule: 'max', message: `must be a whole number from 1 to ${max}`, params: { max } }]);
+    throw new AppError('invalid_query', {}, [
+      {
+        field: 'limit',
+        rule: 'max',
+        message: `must be a whole number from 1 to ${max}`,
+        params: { max },
+      },
+    ]);
   }
   return Number(raw);
 }

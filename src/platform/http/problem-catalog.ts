@@ -49,7 +49,10 @@ export const PROBLEMS = {
   invalid_refresh_token: {
     status: 401,
     en: ['Invalid refresh token', 'The refresh token is unknown, expired or revoked.'],
-    id: ['Token penyegaran tidak valid', 'Token penyegaran tidak dikenal, kedaluwarsa, atau dicabut.'],
+    id: [
+      'Token penyegaran tidak valid',
+      'Token penyegaran tidak dikenal, kedaluwarsa, atau dicabut.',
+    ],
   },
   forbidden: {
     status: 403,
@@ -109,7 +112,10 @@ export const PROBLEMS = {
   idempotency_mismatch: {
     status: 422,
     en: ['Idempotency key reused', 'This Idempotency-Key was used with a different request.'],
-    id: ['Kunci idempotensi dipakai ulang', 'Idempotency-Key ini sudah dipakai untuk permintaan lain.'],
+    id: [
+      'Kunci idempotensi dipakai ulang',
+      'Idempotency-Key ini sudah dipakai untuk permintaan lain.',
+    ],
   },
   unprocessable: {
     status: 422,
@@ -134,7 +140,10 @@ export const PROBLEMS = {
   query_timeout: {
     status: 503,
     en: ['Query timed out', 'The database did not answer in time; narrow the request or retry.'],
-    id: ['Kueri melewati batas waktu', 'Basis data tidak menjawab tepat waktu; persempit permintaan atau coba lagi.'],
+    id: [
+      'Kueri melewati batas waktu',
+      'Basis data tidak menjawab tepat waktu; persempit permintaan atau coba lagi.',
+    ],
   },
 } as const satisfies Record<string, { status: number } & Record<Locale, readonly [string, string]>>;
 

@@ -18,8 +18,27 @@ interface RequestLike {
 }
 
 const PG_TIMEOUT = new Set(['57014', '55P03']);
-const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
-const PG_BAD_VALUE = new Set(['22P02', '22001', '22003', '22007', '22008', '22023', '2201X', '2201W']);
+const PG_UNAVAILABLE = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
+const PG_BAD_VALUE = new Set([
+  '22P02',
+  '22001',
+  '22003',
+  '22007',
+  '22008',
+  '22023',
+  '2201X',
+  '2201W',
+]);
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 function pgCode(err: unknown): string | undefined {
@@ -32,11 +51,19 @@ function pgCode(err: unknown): string | undefined {
  * Turns anything thrown while serving a request into an AppError. Client mistakes that slip
  * past validation and reach PostgreSQL still answer 4xx; only the unexpected is a 500.
  */
-export function toAppError(err: unknown, bodyLimit: number): { error: AppError; unexpected: boolean } {
+export function toAppError(
+  err: unknown,
+  bodyLimit: number,
+): { error: AppError; unexpected: boolean } {
   if (err instanceof AppError) return { error: err, unexpected: false };
   // Nest wraps Fastify's own errors (body parsing, limits); judge them by the original.
   const cause = (err as { cause?: { code?: unknown } })?.cause;
-  if (err instanceof HttpException && typeof cause?.code === 'string' && cause.code.startsWith('FST_')) return toAppError(cause, bodyLimit);
+  if (
+    err instanceof HttpException &&
+    typeof cause?.code === 'string' &&
+    cause.code.startsWith('FST_')
+  )
+    return toAppError(cause, bodyLimit);
   const code = pgCode(err);
   if (code) {
     if (PG_TIMEOUT.has(code)) return { error: new AppError('query_timeout'), unexpected: false };
@@ -44,18 +71,32 @@ export function toAppError(err: unknown, bodyLimit: number): { error: AppError; 
       return { error: new AppError('service_unavailable'), unexpected: false };
     }
     if (code === '23505') {
-      const detail = String((err as { driverError?: { detail?: string } }).driverError?.detail ?? (err as { detail?: string }).detail ?? '');
+      const detail = String(
+        (err as { driverError?: { detail?: string } }).driverError?.detail ??
+          (err as { detail?: string }).detail ??
+          '',
+      );
       const field = /Key \(([^)]+)\)/.exec(detail)?.[1] ?? 'value';
       return { error: new AppError('unique_violation', { field }), unexpected: false };
     }
     if (code === '23503') {
-      return { error: new AppError('unprocessable', { reason: 'A referenced record does not exist or is still referenced.' }), unexpected: false };
+      return {
+        error: new AppError('unprocessable', {
+          reason: 'A referenced record does not exist or is still referenced.',
+        }),
+        unexpected: false,
+      };
     }
     if (PG_BAD_VALUE.has(code)) {
-      return { error: new AppError('invalid_query', {}, [{ field: 'value', rule: 'invalid', message: 'is invalid' }]), unexpected: false };
+      return {
+        error: new AppError('invalid_query', {}, [
+          { field: 'value', rule: 'invalid', message: 'is invalid' },
+        ]),
+        unexpected: false,
+      };
     }
   }
-  const fastifyCode = (err as { code?: string })?.code;
+  const fastifyCode = (err as { code?: string })?.code ?? '';
   switch (fastifyCode) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -83,11 +124,16 @@ export function toAppError(err: unknown, bodyLimit: number): { error: AppError; 
       503: 'service_unavailable',
     };
     const mapped = byStatus[status];
-    if (mapped) return { error: new AppError(mapped, { limit: bodyLimit, action: 'do', entity: 'this' }), unexpected: false };
+    if (mapped)
+      return {
+        error: new AppError(mapped, { limit: bodyLimit, action: 'do', entity: 'this' }),
+        unexpected: false,
+      };
   }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (status === 413) return { error: new AppError('payload_too_large', { limit: bodyLimit }), unexpected: false };
+    if (status === 413)
+      return { error: new AppError('payload_too_large', { limit: bodyLimit }), unexpected: false };
     if (status === 415) return { error: new AppError('unsupported_media_type'), unexpected: false };
     return { error: new AppError('malformed_body'), unexpected: false };
   }
@@ -101,7 +147,10 @@ export function renderProblem(
   bodyLimit: number,
 ): ProblemResponse & { unexpected: boolean } {
   const { error, unexpected } = toAppError(err, bodyLimit);
-  const locale = negotiateLocale(req.headers['accept-language'] as string | undefined, defaultLocale);
+  const locale = negotiateLocale(
+    req.headers['accept-language'] as string | undefined,
+    defaultLocale,
+  );
   const params = {
     ...error.params,
     requestId: req.id,
@@ -122,12 +171,20 @@ export function renderProblem(
   if (error.errors) body.errors = error.errors.map((e) => localizeFieldError(e, locale));
   return {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': locale, ...error.headers },
+    headers: {
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-language': locale,
+      ...error.headers,
+    },
     body,
     unexpected,
   };
 }
 
 function localizeFieldError(e: FieldError, locale: Locale) {
-  return { field: e.field, code: e.rule, message: fieldMessage(e.rule, locale, e.params, e.message) };
+  return {
+    field: e.field,
+    code: e.rule,
+    message: fieldMessage(e.rule, locale, e.params, e.message),
+  };
 }

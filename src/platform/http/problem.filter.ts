@@ -17,9 +17,15 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = renderProblem(exception, req, this.config.organization.defaultLocale, this.env.bodyLimitBytes);
+    const problem = renderProblem(
+      exception,
+      req,
+      this.config.organization.defaultLocale,
+      this.env.bodyLimitBytes,
+    );
     if (problem.unexpected) req.log.error({ err: exception }, 'unexpected error');
-    else if (problem.status >= 500) req.log.warn({ err: exception, code: problem.body.code }, 'request failed');
+    else if (problem.status >= 500)
+      req.log.warn({ err: exception, code: problem.body.code }, 'request failed');
     void reply.status(problem.status).headers(problem.headers).send(JSON.stringify(problem.body));
   }
 }

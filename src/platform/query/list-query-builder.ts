@@ -1,6 +1,12 @@
 import { AppError } from '../http/app-error.js';
 import { UUID_PATTERN } from '../database/uuid7.js';
-import type { FilterNode, FilterOperator, ListRequest, SortKey } from './list-request.js';
+import {
+  parseSort,
+  type FilterNode,
+  type FilterOperator,
+  type ListRequest,
+  type SortKey,
+} from './list-request.js';
 import { sqlTypeOf, type QueryField, type QuerySchema } from './query-schema.js';
 import type { SqlParams } from './sql-params.js';
 
@@ -30,7 +36,12 @@ interface Key {
 const ORDERED = new Set(['integer', 'decimal', 'date', 'datetime', 'string', 'enum', 'uuid']);
 const MAX_IN = 500;
 
-function invalid(field: string, rule: string, message: string, params?: Record<string, unknown>): AppError {
+function invalid(
+  field: string,
+  rule: string,
+  message: string,
+  params?: Record<string, unknown>,
+): AppError {
   return new AppError('invalid_query', {}, [{ field, rule, message, params }]);
 }
 
@@ -61,7 +72,10 @@ function resolveField(
             `LEFT JOIN ${target.table} ${alias} ON ${alias}.id = ${schema.alias}.${relation.foreignKey} AND ${alias}.deleted_at IS NULL AND ${access.scope(target, alias, params)}`,
           );
         }
-        return { ...field, sql: field.sql.replace(new RegExp(`\\b${target.alias}\\.`, 'g'), `${alias}.`) };
+        return {
+          ...field,
+          sql: field.sql.replace(new RegExp(`\\b${target.alias}\\.`, 'g'), `${alias}.`),
+        };
       }
     }
   }
@@ -78,27 +92,36 @@ function coerce(field: QueryField, raw: unknown, label: string): unknown {
       if (!/^-?\d{1,15}$/.test(text)) throw invalid(label, 'isInt', 'must be a whole number');
       return text;
     case 'decimal':
-      if (!/^-?\d{1,20}(\.\d{1,10})?$/.test(text)) throw invalid(label, 'isDecimal', 'must be a decimal number');
+      if (!/^-?\d{1,20}(\.\d{1,10})?$/.test(text))
+        throw invalid(label, 'isDecimal', 'must be a decimal number');
       return text;
     case 'boolean':
-      if (text !== 'true' && text !== 'false') throw invalid(label, 'isBoolean', 'must be true or false');
+      if (text !== 'true' && text !== 'false')
+        throw invalid(label, 'isBoolean', 'must be true or false');
       return text === 'true';
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) throw invalid(label, 'isDate', 'must be a date YYYY-MM-DD');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
+        throw invalid(label, 'isDate', 'must be a date YYYY-MM-DD');
       return text;
     case 'datetime': {
-      if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(Date.parse(text))) {
+      if (
+        !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ||
+        Number.isNaN(Date.parse(text))
+      ) {
         throw invalid(label, 'isDate', 'must be an ISO 8601 date or date-time');
       }
       return text;
     }
     case 'enum':
       if (field.values && !field.values.includes(text)) {
-        throw invalid(label, 'isIn', `must be one of: ${field.values.join(', ')}`, { values: field.values.join(', ') });
+        throw invalid(label, 'isIn', `must be one of: ${field.values.join(', ')}`, {
+          values: field.values.join(', '),
+        });
       }
       return text;
     default:
-      if (text.length > 1000) throw invalid(label, 'maxLength', 'must be at most 1000 characters', { max: 1000 });
+      if (text.length > 1000)
+        throw invalid(label, 'maxLength', 'must be at most 1000 characters', { max: 1000 });
       return text;
   }
 }
@@ -123,11 +146,15 @@ function compileCondition(
   const { op } = node;
   if (op === 'isNull') {
     const v = coerce({ ...field, type: 'boolean' }, node.value, label);
-    if (field.type === 'string[]') return v ? `cardinality(${field.sql}) = 0` : `cardinality(${field.sql}) > 0`;
+    if (field.type === 'string[]')
+      return v ? `cardinality(${field.sql}) = 0` : `cardinality(${field.sql}) > 0`;
     return v ? `${field.sql} IS NULL` : `${field.sql} IS NOT NULL`;
   }
   if (field.type === 'string[]') {
-    if (op !== 'contains' && op !== 'eq') throw invalid(label, 'isIn', 'list fields support contains, eq and isNull', { values: 'contains, eq, isNull' });
+    if (op !== 'contains' && op !== 'eq')
+      throw invalid(label, 'isIn', 'list fields support contains, eq and isNull', {
+        values: 'contains, eq, isNull',
+      });
     return `${params.add(String(coerce({ ...field, type: 'string' }, node.value, label)).toLowerCase())} = ANY(${field.sql})`;
   }
   switch (op) {
@@ -139,22 +166,27 @@ function compileCondition(
     case 'gte':
     case 'lt':
     case 'lte': {
-      if (!ORDERED.has(field.type)) throw invalid(label, 'isIn', `${field.type} fields cannot be compared with ${op}`);
+      if (!ORDERED.has(field.type))
+        throw invalid(label, 'isIn', `${field.type} fields cannot be compared with ${op}`);
       const sym = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
       return `${col} ${sym} ${p(coerce(field, node.value, label))}`;
     }
     case 'in':
     case 'nin': {
       const raw = Array.isArray(node.value) ? node.value : String(node.value ?? '').split(',');
-      if (raw.length === 0 || raw.length > MAX_IN) throw invalid(label, 'arrayMaxSize', `must list 1 to ${MAX_IN} values`, { max: MAX_IN });
+      if (raw.length === 0 || raw.length > MAX_IN)
+        throw invalid(label, 'arrayMaxSize', `must list 1 to ${MAX_IN} values`, { max: MAX_IN });
       const values = raw.map((v) => coerce(field, typeof v === 'string' ? v.trim() : v, label));
       const list = ci ? values.map((v) => String(v).toLowerCase()) : values;
       const arr = `${params.add(list)}::${cast}[]`;
-      return op === 'in' ? `${col} = ANY(${arr})` : `(${field.sql} IS NULL OR NOT (${col} = ANY(${arr})))`;
+      return op === 'in'
+        ? `${col} = ANY(${arr})`
+        : `(${field.sql} IS NULL OR NOT (${col} = ANY(${arr})))`;
     }
     case 'contains':
     case 'startsWith': {
-      if (field.type !== 'string' && field.type !== 'enum') throw invalid(label, 'isIn', `${op} applies to text fields only`);
+      if (field.type !== 'string' && field.type !== 'enum')
+        throw invalid(label, 'isIn', `${op} applies to text fields only`);
       const text = String(coerce(field, node.value, label));
       if (text === '') throw invalid(label, 'minLength', 'must not be empty', { min: 1 });
       const pattern = op === 'contains' ? `%${escapeLike(text)}%` : `${escapeLike(text)}%`;
@@ -163,15 +195,29 @@ function compileCondition(
   }
 }
 
-function compileFilter(schema: QuerySchema, node: FilterNode, access: QueryAccess, joins: Map<string, string>, params: SqlParams): string {
-  if ('and' in node) return `(${node.and.map((n) => compileFilter(schema, n, access, joins, params)).join(' AND ')})`;
-  if ('or' in node) return `(${node.or.map((n) => compileFilter(schema, n, access, joins, params)).join(' OR ')})`;
+function compileFilter(
+  schema: QuerySchema,
+  node: FilterNode,
+  access: QueryAccess,
+  joins: Map<string, string>,
+  params: SqlParams,
+): string {
+  if ('and' in node)
+    return `(${node.and.map((n) => compileFilter(schema, n, access, joins, params)).join(' AND ')})`;
+  if ('or' in node)
+    return `(${node.or.map((n) => compileFilter(schema, n, access, joins, params)).join(' OR ')})`;
   if ('not' in node) return `NOT (${compileFilter(schema, node.not, access, joins, params)})`;
   return compileCondition(schema, node, access, joins, params);
 }
 
-function sortKeys(schema: QuerySchema, sort: SortKey[], access: QueryAccess, joins: Map<string, string>, params: SqlParams): Key[] {
-  const requested = sort.length > 0 ? sort : [{ field: schema.defaultSort.replace(/^-/, ''), direction: schema.defaultSort.startsWith('-') ? 'desc' : 'asc' } as SortKey];
+function sortKeys(
+  schema: QuerySchema,
+  sort: SortKey[],
+  access: QueryAccess,
+  joins: Map<string, string>,
+  params: SqlParams,
+): Key[] {
+  const requested: SortKey[] = sort.length > 0 ? sort : parseSort(schema.defaultSort);
   const keys: Key[] = [];
   const seen = new Set<string>();
   for (const s of requested) {
@@ -179,17 +225,38 @@ function sortKeys(schema: QuerySchema, sort: SortKey[], access: QueryAccess, joi
     seen.add(s.field);
     const field = resolveField(schema, s.field, access, joins, params, 'sort');
     if (!field.sortable) throw invalid('sort', 'unknownField', `"${s.field}" cannot be sorted by`);
-    if (field.nullable) keys.push({ expr: `(${field.sql} IS NULL)`, dir: 'asc', nullable: false, sqlType: 'boolean' });
-    keys.push({ expr: field.sql, dir: s.direction, nullable: field.nullable, sqlType: sqlTypeOf(field.type) });
+    if (field.nullable)
+      keys.push({
+        expr: `(${field.sql} IS NULL)`,
+        dir: 'asc',
+        nullable: false,
+        sqlType: 'boolean',
+      });
+    keys.push({
+      expr: field.sql,
+      dir: s.direction,
+      nullable: field.nullable,
+      sqlType: sqlTypeOf(field.type),
+    });
   }
-  if (!seen.has('id')) keys.push({ expr: `${schema.alias}.id`, dir: keys[keys.length - 1].dir, nullable: false, sqlType: 'uuid' });
+  if (!seen.has('id'))
+    keys.push({
+      expr: `${schema.alias}.id`,
+      dir: keys[keys.length - 1].dir,
+      nullable: false,
+      sqlType: 'uuid',
+    });
   return keys;
 }
 
 function decodeCursor(cursor: string, size: number): (string | null)[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === size && values.every((v) => v === null || typeof v === 'string')) {
+    if (
+      Array.isArray(values) &&
+      values.length === size &&
+      values.every((v) => v === null || typeof v === 'string')
+    ) {
       return values as (string | null)[];
     }
   } catch {
@@ -204,7 +271,8 @@ export function encodeCursor(values: (string | null)[]): string {
 
 /** Rows after the cursor: a row-value comparison when it can use an index, else an OR chain. */
 function keysetPredicate(keys: Key[], values: (string | null)[], params: SqlParams): string {
-  const simple = keys.every((k) => !k.nullable && k.dir === keys[0].dir) && values.every((v) => v !== null);
+  const simple =
+    keys.every((k) => !k.nullable && k.dir === keys[0].dir) && values.every((v) => v !== null);
   if (simple) {
     const left = keys.map((k) => k.expr).join(', ');
     const right = keys.map((k, i) => `${params.add(values[i])}::${k.sqlType}`).join(', ');
@@ -214,10 +282,16 @@ function keysetPredicate(keys: Key[], values: (string | null)[], params: SqlPara
   for (let i = 0; i < keys.length; i++) {
     const parts: string[] = [];
     for (let j = 0; j < i; j++) {
-      parts.push(values[j] === null ? `${keys[j].expr} IS NULL` : `${keys[j].expr} = ${params.add(values[j])}::${keys[j].sqlType}`);
+      parts.push(
+        values[j] === null
+          ? `${keys[j].expr} IS NULL`
+          : `${keys[j].expr} = ${params.add(values[j])}::${keys[j].sqlType}`,
+      );
     }
     if (values[i] === null) continue; // nothing sorts after NULL within its group
-    parts.push(`${keys[i].expr} ${keys[i].dir === 'asc' ? '>' : '<'} ${params.add(values[i])}::${keys[i].sqlType}`);
+    parts.push(
+      `${keys[i].expr} ${keys[i].dir === 'asc' ? '>' : '<'} ${params.add(values[i])}::${keys[i].sqlType}`,
+    );
     ors.push(`(${parts.join(' AND ')})`);
   }
   return ors.length ? `(${ors.join(' OR ')})` : 'FALSE';
@@ -241,13 +315,15 @@ export function buildListQuery(
   const where = [`${a}.deleted_at IS NULL`, access.scope(schema, a, params), ...extraWhere];
   if (request.filter) where.push(compileFilter(schema, request.filter, access, joins, params));
   if (request.q) {
-    if (!schema.search) throw invalid('q', 'unknownField', 'this list does not support text search');
+    if (!schema.search)
+      throw invalid('q', 'unknownField', 'this list does not support text search');
     where.push(`${schema.search} LIKE ${params.add(`%${escapeLike(request.q.toLowerCase())}%`)}`);
   }
   const keys = sortKeys(schema, request.sort, access, joins, params);
   const countParams = [...params.values];
   const countWhere = [...where];
-  if (request.cursor) where.push(keysetPredicate(keys, decodeCursor(request.cursor, keys.length), params));
+  if (request.cursor)
+    where.push(keysetPredicate(keys, decodeCursor(request.cursor, keys.length), params));
   const from = `${schema.table} ${a} ${[...joins.values()].join(' ')}`;
   const keySelect = keys.map((k, i) => `(${k.expr})::text AS "__k${i}"`).join(', ');
   const order = keys.map((k) => `${k.expr} ${k.dir.toUpperCase()}`).join(', ');

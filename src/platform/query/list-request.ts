@@ -1,6 +1,18 @@
 import { AppError, type FieldError } from '../http/app-error.js';
 
-export const FILTER_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'isNull'] as const;
+export const FILTER_OPERATORS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'isNull',
+] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export type FilterNode =
@@ -35,15 +47,22 @@ const LIST_PARAMS = new Set(['sort', 'limit', 'cursor', 'fields', 'include', 'q'
 const MAX_FILTERS = 50;
 const MAX_Q = 200;
 
-function bad(field: string, rule: string, message: string, params?: Record<string, unknown>): AppError {
+function bad(
+  field: string,
+  rule: string,
+  message: string,
+  params?: Record<string, unknown>,
+): AppError {
   return new AppError('invalid_query', {}, [{ field, rule, message, params }]);
 }
 
 function parseLimit(raw: unknown, limits: ListLimits): number {
   if (raw === undefined || raw === null || raw === '') return limits.defaultLimit;
   const n = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw bad('limit', 'isInt', 'must be a whole number of at least 1', { min: 1 });
-  if (n > limits.maxLimit) throw bad('limit', 'max', `must be at most ${limits.maxLimit}`, { max: limits.maxLimit });
+  if (!Number.isInteger(n) || n < 1)
+    throw bad('limit', 'isInt', 'must be a whole number of at least 1', { min: 1 });
+  if (n > limits.maxLimit)
+    throw bad('limit', 'max', `must be at most ${limits.maxLimit}`, { max: limits.maxLimit });
   return n;
 }
 
@@ -54,14 +73,17 @@ export function parseSort(raw: unknown): SortKey[] {
   return parts.map((p) => {
     const t = p.trim();
     if (!/^-?[A-Za-z][\w.]*$/.test(t)) throw bad('sort', 'matches', `"${t}" is not a field name`);
-    return t.startsWith('-') ? { field: t.slice(1), direction: 'desc' } : { field: t, direction: 'asc' };
+    return t.startsWith('-')
+      ? { field: t.slice(1), direction: 'desc' }
+      : { field: t, direction: 'asc' };
   });
 }
 
 function parseList(raw: unknown, name: string): string[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
-  if (items.length > 100) throw bad(name, 'arrayMaxSize', 'must have at most 100 items', { max: 100 });
+  if (items.length > 100)
+    throw bad(name, 'arrayMaxSize', 'must have at most 100 items', { max: 100 });
   return items.map((s) => s.trim()).filter(Boolean);
 }
 
@@ -74,7 +96,8 @@ function parseCount(raw: unknown): ListRequest['count'] {
 function parseQ(raw: unknown): string | null {
   if (raw === undefined || raw === null || raw === '') return null;
   if (typeof raw !== 'string') throw bad('q', 'isString', 'must be a string');
-  if (raw.length > MAX_Q) throw bad('q', 'maxLength', `must be at most ${MAX_Q} characters`, { max: MAX_Q });
+  if (raw.length > MAX_Q)
+    throw bad('q', 'maxLength', `must be at most ${MAX_Q} characters`, { max: MAX_Q });
   return raw;
 }
 
@@ -87,7 +110,11 @@ function isOperator(op: string): op is FilterOperator {
  * query string; several filters combine with AND. `extraParams` are the resource's own
  * query parameters; anything else is an error rather than silently ignored.
  */
-export function parseListQuery(query: Record<string, unknown>, limits: ListLimits, extraParams: readonly string[] = []): ListRequest {
+export function parseListQuery(
+  query: Record<string, unknown>,
+  limits: ListLimits,
+  extraParams: readonly string[] = [],
+): ListRequest {
   const filters: FilterNode[] = [];
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(query)) {
@@ -99,10 +126,16 @@ export function parseListQuery(query: Record<string, unknown>, limits: ListLimit
       }
       const op = m[2] ?? 'eq';
       if (!isOperator(op)) {
-        errors.push({ field: key, rule: 'isIn', message: `unknown operator "${op}"`, params: { values: FILTER_OPERATORS.join(', ') } });
+        errors.push({
+          field: key,
+          rule: 'isIn',
+          message: `unknown operator "${op}"`,
+          params: { values: FILTER_OPERATORS.join(', ') },
+        });
         continue;
       }
-      for (const v of Array.isArray(value) ? value : [value]) filters.push({ field: m[1], op, value: v });
+      for (const v of Array.isArray(value) ? value : [value])
+        filters.push({ field: m[1], op, value: v });
       continue;
     }
     if (!LIST_PARAMS.has(key) && !extraParams.includes(key)) {
@@ -110,7 +143,8 @@ export function parseListQuery(query: Record<string, unknown>, limits: ListLimit
     }
   }
   if (errors.length) throw new AppError('invalid_query', {}, errors);
-  if (filters.length > MAX_FILTERS) throw bad('filter', 'arrayMaxSize', `at most ${MAX_FILTERS} filters`, { max: MAX_FILTERS });
+  if (filters.length > MAX_FILTERS)
+    throw bad('filter', 'arrayMaxSize', `at most ${MAX_FILTERS} filters`, { max: MAX_FILTERS });
   const single = (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v);
   return {
     filter: filters.length === 0 ? null : filters.length === 1 ? filters[0] : { and: filters },
@@ -124,24 +158,44 @@ export function parseListQuery(query: Record<string, unknown>, limits: ListLimit
   };
 }
 
-const QUERY_BODY_KEYS = new Set(['filter', 'sort', 'limit', 'cursor', 'fields', 'include', 'q', 'count']);
+const QUERY_BODY_KEYS = new Set([
+  'filter',
+  'sort',
+  'limit',
+  'cursor',
+  'fields',
+  'include',
+  'q',
+  'count',
+]);
 
 function parseNode(raw: unknown, path: string, depth: number): FilterNode {
   if (depth > 10) throw bad(path, 'max', 'filter is nested too deeply (max 10)', { max: 10 });
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad(path, 'isObject', 'must be an object');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw bad(path, 'isObject', 'must be an object');
   const node = raw as Record<string, unknown>;
   const keys = Object.keys(node);
   if (keys.length === 1 && (keys[0] === 'and' || keys[0] === 'or')) {
     const list = node[keys[0]];
     if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FILTERS) {
-      throw bad(`${path}.${keys[0]}`, 'isArray', `must be an array of 1 to ${MAX_FILTERS} conditions`);
+      throw bad(
+        `${path}.${keys[0]}`,
+        'isArray',
+        `must be an array of 1 to ${MAX_FILTERS} conditions`,
+      );
     }
     const children = list.map((c, i) => parseNode(c, `${path}.${keys[0]}[${i}]`, depth + 1));
     return keys[0] === 'and' ? { and: children } : { or: children };
   }
-  if (keys.length === 1 && keys[0] === 'not') return { not: parseNode(node.not, `${path}.not`, depth + 1) };
+  if (keys.length === 1 && keys[0] === 'not')
+    return { not: parseNode(node.not, `${path}.not`, depth + 1) };
   const unknown = keys.filter((k) => !['field', 'op', 'value'].includes(k));
-  if (unknown.length) throw bad(`${path}.${unknown[0]}`, 'unknownField', 'is not a known key (use and/or/not or field/op/value)');
+  if (unknown.length)
+    throw bad(
+      `${path}.${unknown[0]}`,
+      'unknownField',
+      'is not a known key (use and/or/not or field/op/value)',
+    );
   if (typeof node.field !== 'string') throw bad(`${path}.field`, 'isString', 'must be a string');
   const op = node.op ?? 'eq';
   if (typeof op !== 'string' || !isOperator(op)) {
@@ -152,13 +206,20 @@ function parseNode(raw: unknown, path: string, depth: number): FilterNode {
 
 /** Parses the JSON body of POST …/query: the same request as a list, with an and/or/not tree. */
 export function parseQueryBody(body: unknown, limits: ListLimits): ListRequest {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('(body)', 'isObject', 'must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw bad('(body)', 'isObject', 'must be a JSON object');
   const b = body as Record<string, unknown>;
   const unknown = Object.keys(b).filter((k) => !QUERY_BODY_KEYS.has(k));
-  if (unknown.length) throw new AppError('invalid_query', {}, unknown.map((k) => ({ field: k, rule: 'unknownField', message: 'is not a known field' })));
+  if (unknown.length)
+    throw new AppError(
+      'invalid_query',
+      {},
+      unknown.map((k) => ({ field: k, rule: 'unknownField', message: 'is not a known field' })),
+    );
   const asList = (v: unknown, name: string) => {
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) && typeof v !== 'string') throw bad(name, 'isArray', 'must be an array of strings');
+    if (!Array.isArray(v) && typeof v !== 'string')
+      throw bad(name, 'isArray', 'must be an array of strings');
     return v;
   };
   return {

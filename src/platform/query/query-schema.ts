@@ -1,14 +1,6 @@
 /** What the list query builder may touch on one entity: its whitelist of fields and relations. */
 export type QueryFieldType =
-  | 'uuid'
-  | 'string'
-  | 'integer'
-  | 'decimal'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'enum'
-  | 'string[]';
+  'uuid' | 'string' | 'integer' | 'decimal' | 'boolean' | 'date' | 'datetime' | 'enum' | 'string[]';
 
 export interface QueryField {
   /** Name in the API, e.g. `lastName` or `annualRevenue.amount`. */

@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res, type Type } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  type Type,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -14,7 +28,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
@@ -26,7 +40,13 @@ import { etagOf } from '../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { parseListQuery, parseQueryBody } from '../query/list-request.js';
 import { BulkExecutor } from './bulk-executor.js';
-import { BulkRequestDto, BulkResponseDto, HistoryPageDto, ListMetaDto, QueryBodyDto } from './dto/list.dto.js';
+import {
+  BulkRequestDto,
+  BulkResponseDto,
+  HistoryPageDto,
+  ListMetaDto,
+  QueryBodyDto,
+} from './dto/list.dto.js';
 import type { RecordResourceService } from './record-resource.service.js';
 
 export interface RecordControllerOptions {
@@ -45,7 +65,9 @@ export interface RecordControllerOptions {
 function flag(value: string | undefined, name: string): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
-  throw new AppError('invalid_query', {}, [{ field: name, rule: 'isBoolean', message: 'must be true or false' }]);
+  throw new AppError('invalid_query', {}, [
+    { field: name, rule: 'isBoolean', message: 'must be true or false' },
+  ]);
 }
 
 /**
@@ -69,7 +91,10 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     ) {}
 
     get limits() {
-      return { defaultLimit: this.config.api.defaultPageSize, maxLimit: this.config.api.maxPageSize };
+      return {
+        defaultLimit: this.config.api.defaultPageSize,
+        maxLimit: this.config.api.maxPageSize,
+      };
     }
 
     @Get()
@@ -81,7 +106,14 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
         '`customFields.code` and one relation level such as `account.industry` work too), sort with `sort=-createdAt,name`, ' +
         'page with `limit` (≤ 500) and `cursor`, project with `fields=`, embed with `include=`, search with `q`, count with `count=exact|estimated`.',
     })
-    @ApiQuery({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object' }, example: o.filterExample })
+    @ApiQuery({
+      name: 'filter',
+      required: false,
+      style: 'deepObject',
+      explode: true,
+      schema: { type: 'object' },
+      example: o.filterExample,
+    })
     @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
     @ApiQuery({ name: 'limit', required: false, example: 50 })
     @ApiQuery({ name: 'cursor', required: false })
@@ -90,7 +122,12 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiQuery({ name: 'q', required: false })
     @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
     @ApiOkResponse({
-      schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } }, meta: { $ref: getSchemaPath(ListMetaDto) } } },
+      schema: {
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
+          meta: { $ref: getSchemaPath(ListMetaDto) },
+        },
+      },
     })
     @ApiProblems(400, 401, 403, 503)
     list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
@@ -99,10 +136,18 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
 
     @Post('query')
     @HttpCode(200)
-    @ApiOperation({ summary: `Query ${o.path} with an and/or/not filter tree`, operationId: `query_${o.path}` })
+    @ApiOperation({
+      summary: `Query ${o.path} with an and/or/not filter tree`,
+      operationId: `query_${o.path}`,
+    })
     @ApiBody({ type: QueryBodyDto })
     @ApiOkResponse({
-      schema: { properties: { data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } }, meta: { $ref: getSchemaPath(ListMetaDto) } } },
+      schema: {
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
+          meta: { $ref: getSchemaPath(ListMetaDto) },
+        },
+      },
     })
     @ApiProblems(400, 401, 403, 503)
     query(@Ctx() ctx: RequestContext, @Body() body: unknown) {
@@ -114,7 +159,12 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiQuery({ name: 'include', required: false })
     @ApiQuery({ name: 'fields', required: false })
-    @ApiOkResponse({ type: o.responseDto, headers: { ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } } } })
+    @ApiOkResponse({
+      type: o.responseDto,
+      headers: {
+        ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
+      },
+    })
     @ApiProblems(400, 401, 403, 404)
     async get(
       @Ctx() ctx: RequestContext,
@@ -123,11 +173,14 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       @Res({ passthrough: true }) reply: FastifyReply,
     ) {
       const parsed = parseListQuery(
-        Object.fromEntries(Object.entries(query).filter(([k]) => k === 'include' || k === 'fields')),
+        Object.fromEntries(
+          Object.entries(query).filter(([k]) => k === 'include' || k === 'fields'),
+        ),
         this.limits,
       );
       const rest = Object.keys(query).filter((k) => k !== 'include' && k !== 'fields');
-      if (rest.length) parseListQuery(Object.fromEntries(rest.map((k) => [k, query[k]])), this.limits);
+      if (rest.length)
+        parseListQuery(Object.fromEntries(rest.map((k) => [k, query[k]])), this.limits);
       const { record, version } = await this.service.get(ctx, id, parsed.include, parsed.fields);
       void reply.header('etag', etagOf(version));
       return record;
@@ -136,9 +189,21 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @Post()
     @ApiOperation({ summary: `Create ${one}`, operationId: `create_${o.path}` })
     @ApiBody({ type: o.createDto })
-    @ApiQuery({ name: 'allowDuplicate', required: false, type: Boolean, description: 'Create even when a duplicate exists' })
-    @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key and body return the first response' })
-    @ApiCreatedResponse({ type: o.responseDto, headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } } })
+    @ApiQuery({
+      name: 'allowDuplicate',
+      required: false,
+      type: Boolean,
+      description: 'Create even when a duplicate exists',
+    })
+    @ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Retries with the same key and body return the first response',
+    })
+    @ApiCreatedResponse({
+      type: o.responseDto,
+      headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+    })
     @ApiProblems(400, 401, 403, 409, 413, 422)
     async create(
       @Ctx() ctx: RequestContext,
@@ -147,8 +212,14 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       @Res({ passthrough: true }) reply: FastifyReply,
     ) {
       const input = await validateDto(o.createDto, body);
-      const created = await this.service.create(ctx, { ...input }, { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') });
-      void reply.header('location', `/api/v1/${o.path}/${created.id}`).header('etag', etagOf(created.version));
+      const created = await this.service.create(
+        ctx,
+        { ...input },
+        { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') },
+      );
+      void reply
+        .header('location', `/api/v1/${o.path}/${created.id}`)
+        .header('etag', etagOf(created.version));
       return created;
     }
 
@@ -156,7 +227,11 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiOperation({ summary: `Update ${one} (partial)`, operationId: `update_${o.path}` })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiBody({ type: o.updateDto })
-    @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a read; a stale one answers 412' })
+    @ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'ETag from a read; a stale one answers 412',
+    })
     @ApiOkResponse({ type: o.responseDto })
     @ApiProblems(400, 401, 403, 404, 412)
     async update(
@@ -174,12 +249,19 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
 
     @Delete(':id')
     @HttpCode(204)
-    @ApiOperation({ summary: `Delete ${one} (soft; restore brings it back)`, operationId: `delete_${o.path}` })
+    @ApiOperation({
+      summary: `Delete ${one} (soft; restore brings it back)`,
+      operationId: `delete_${o.path}`,
+    })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiHeader({ name: 'If-Match', required: false })
     @ApiNoContentResponse()
     @ApiProblems(400, 401, 403, 404, 412)
-    remove(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string, @Headers('if-match') ifMatch: string | undefined) {
+    remove(
+      @Ctx() ctx: RequestContext,
+      @Param('id', UuidParamPipe) id: string,
+      @Headers('if-match') ifMatch: string | undefined,
+    ) {
       return this.service.remove(ctx, id, ifMatch);
     }
 
@@ -195,7 +277,10 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
 
     @Delete(':id/purge')
     @HttpCode(204)
-    @ApiOperation({ summary: `Permanently remove a deleted ${o.label} (admins)`, operationId: `purge_${o.path}` })
+    @ApiOperation({
+      summary: `Permanently remove a deleted ${o.label} (admins)`,
+      operationId: `purge_${o.path}`,
+    })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiNoContentResponse()
     @ApiProblems(400, 401, 403, 404, 409)
@@ -204,13 +289,21 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     }
 
     @Get(':id/history')
-    @ApiOperation({ summary: `Change history of ${one}, newest first`, operationId: `history_${o.path}` })
+    @ApiOperation({
+      summary: `Change history of ${one}, newest first`,
+      operationId: `history_${o.path}`,
+    })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiQuery({ name: 'limit', required: false })
     @ApiQuery({ name: 'cursor', required: false })
     @ApiOkResponse({ type: HistoryPageDto })
     @ApiProblems(400, 401, 403, 404)
-    async history(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    async history(
+      @Ctx() ctx: RequestContext,
+      @Param('id', UuidParamPipe) id: string,
+      @Query('limit') limit?: string,
+      @Query('cursor') cursor?: string,
+    ) {
       const n = parseLimitParam(limit);
       const page = await this.service.history(ctx, id, n, cursor ?? null);
       return { data: page.data, meta: { nextCursor: page.nextCursor, limit: n } };
@@ -218,25 +311,44 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
 
     @Post('bulk')
     @HttpCode(200)
-    @ApiOperation({ summary: `Create or update up to 1,000 ${o.path}; each item stands alone`, operationId: `bulk_${o.path}` })
+    @ApiOperation({
+      summary: `Create or update up to 1,000 ${o.path}; each item stands alone`,
+      operationId: `bulk_${o.path}`,
+    })
     @ApiBody({ type: BulkRequestDto })
     @ApiOkResponse({ type: BulkResponseDto })
     @ApiProblems(400, 401, 403, 413)
-    bulkWrite(@Ctx() ctx: RequestContext, @Body() body: unknown, @Query('allowDuplicate') allowDuplicate: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-      const req = reply.request as FastifyRequest;
+    bulkWrite(
+      @Ctx() ctx: RequestContext,
+      @Body() body: unknown,
+      @Query('allowDuplicate') allowDuplicate: string | undefined,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
+      const req = reply.request;
       return this.bulk.run(ctx, req, body, this.config.api.maxBulkItems, {
         create: async (item) => {
           const input = await validateDto(o.createDto, item);
-          return this.service.create(ctx, { ...input }, { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') });
+          return this.service.create(
+            ctx,
+            { ...input },
+            { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') },
+          );
         },
         update: async (id, version, item) => {
           const patch = await validateDto(o.updateDto, item);
-          return this.service.update(ctx, id, { ...patch }, version === undefined ? undefined : etagOf(version));
+          return this.service.update(
+            ctx,
+            id,
+            { ...patch },
+            version === undefined ? undefined : etagOf(version),
+          );
         },
       });
     }
   }
 
-  Object.defineProperty(RecordController, 'name', { value: `${o.tag.replace(/\W/g, '')}Controller` });
+  Object.defineProperty(RecordController, 'name', {
+    value: `${o.tag.replace(/\W/g, '')}Controller`,
+  });
   return RecordController;
 }

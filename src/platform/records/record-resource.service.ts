@@ -25,7 +25,11 @@ export abstract class RecordResourceService {
     return this.records.get(ctx, this.def, id, include, fields);
   }
 
-  async create(ctx: RequestContext, input: Record<string, unknown>, options: CreateOptions = {}): Promise<Record<string, unknown> & { id: string; version: number }> {
+  async create(
+    ctx: RequestContext,
+    input: Record<string, unknown>,
+    options: CreateOptions = {},
+  ): Promise<Record<string, unknown> & { id: string; version: number }> {
     const created = await this.records.create(ctx, this.def, input, this.hooks, options);
     return this.view(ctx, created);
   }
@@ -52,6 +56,10 @@ export abstract class RecordResourceService {
   }
 
   protected view(ctx: RequestContext, record: ApiRecord) {
-    return { ...this.records.present(ctx, this.def, record), id: record.id, version: record.version };
+    return {
+      ...this.records.present(ctx, this.def, record),
+      id: record.id,
+      version: record.version,
+    };
   }
 }

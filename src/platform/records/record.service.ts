@@ -10,7 +10,13 @@ import { checkIfMatch } from '../http/etag.js';
 import { buildListQuery, cursorOf } from '../query/list-query-builder.js';
 import type { ListRequest } from '../query/list-request.js';
 import { SqlParams } from '../query/sql-params.js';
-import { querySchemaOf, recordToColumns, rowToRecord, type ApiRecord, type ResourceDefinition } from './resource-definition.js';
+import {
+  querySchemaOf,
+  recordToColumns,
+  rowToRecord,
+  type ApiRecord,
+  type ResourceDefinition,
+} from './resource-definition.js';
 import { ResourceRegistry } from './resource-registry.js';
 
 /** What a resource adds to the generic rules: derived columns, reference checks, duplicates. */
@@ -18,9 +24,18 @@ export interface RecordHooks {
   /** Server-derived columns (search keys) computed from the whole record after the change. */
   derive?(record: Record<string, unknown>): Record<string, unknown>;
   /** Reference and cross-field checks; `changed` names the attributes the request set. */
-  validate?(ctx: RequestContext, record: Record<string, unknown>, changed: ReadonlySet<string>, existing: ApiRecord | null): Promise<void>;
+  validate?(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    changed: ReadonlySet<string>,
+    existing: ApiRecord | null,
+  ): Promise<void>;
   /** A record this one would duplicate, checked on create. */
-  findDuplicate?(ctx: RequestContext, record: Record<string, unknown>, derived: Record<string, unknown>): Promise<{ id: string; match: string } | null>;
+  findDuplicate?(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    derived: Record<string, unknown>,
+  ): Promise<{ id: string; match: string } | null>;
 }
 
 export interface ListPage {
@@ -28,7 +43,14 @@ export interface ListPage {
   meta: { nextCursor: string | null; limit: number; total?: number; totalIsEstimate?: boolean };
 }
 
-const HISTORY_IGNORED = new Set(['updatedAt', 'version', 'updatedById', 'createdAt', 'createdById', 'id']);
+const HISTORY_IGNORED = new Set([
+  'updatedAt',
+  'version',
+  'updatedById',
+  'createdAt',
+  'createdById',
+  'id',
+]);
 const OWNERSHIP = ['ownerId', 'teamId'];
 
 /**
@@ -46,12 +68,23 @@ export class RecordService {
   ) {}
 
   /** The record as the caller may see it, or 404 when it is outside the read scope. */
-  async load(ctx: RequestContext, def: ResourceDefinition, id: string, opts: { forUpdate?: boolean; deleted?: boolean } = {}): Promise<ApiRecord> {
+  async load(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    id: string,
+    opts: { forUpdate?: boolean; deleted?: boolean } = {},
+  ): Promise<ApiRecord> {
     const principal = ctx.user;
     const scope = this.permissions.require(principal, def.entity, 'read');
     const params = new SqlParams();
     const idParam = params.add(id);
-    const scopeSql = this.permissions.scopeSql(principal, scope, querySchemaOf(def), def.alias, params);
+    const scopeSql = this.permissions.scopeSql(
+      principal,
+      scope,
+      querySchemaOf(def),
+      def.alias,
+      params,
+    );
     const rows = await this.db.query(
       ctx,
       `SELECT ${def.alias}.* FROM ${def.table} ${def.alias}
@@ -63,13 +96,24 @@ export class RecordService {
     return rowToRecord(def, rows[0]);
   }
 
-  private assertAction(ctx: RequestContext, def: ResourceDefinition, record: ApiRecord, action: CrudAction): void {
+  private assertAction(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    record: ApiRecord,
+    action: CrudAction,
+  ): void {
     const scope = this.permissions.require(ctx.user, def.entity, action);
-    if (!this.permissions.inScope(ctx.user, scope, record)) throw AppError.forbidden(action, `this ${def.label}`);
+    if (!this.permissions.inScope(ctx.user, scope, record))
+      throw AppError.forbidden(action, `this ${def.label}`);
   }
 
   /** Removes hidden fields and applies `fields=` projection. */
-  present(ctx: RequestContext, def: ResourceDefinition, record: Record<string, unknown>, fields: string[] | null = null): Record<string, unknown> {
+  present(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    record: Record<string, unknown>,
+    fields: string[] | null = null,
+  ): Record<string, unknown> {
     const hidden = this.permissions.hiddenFields(ctx.user, def.entity);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
@@ -80,10 +124,15 @@ export class RecordService {
     return out;
   }
 
-  private checkFields(ctx: RequestContext, def: ResourceDefinition, input: Record<string, unknown>): void {
+  private checkFields(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    input: Record<string, unknown>,
+  ): void {
     for (const key of Object.keys(input)) {
       const access = this.permissions.field(ctx.user, def.entity, key);
-      if (access === 'hidden' || access === 'read-only') throw new AppError('field_read_only', { field: key });
+      if (access === 'hidden' || access === 'read-only')
+        throw new AppError('field_read_only', { field: key });
     }
   }
 
@@ -92,39 +141,86 @@ export class RecordService {
     const known = new Set(def.attributes.map((a) => a.name));
     const unknown = fields.filter((f) => !known.has(f) && !def.relations.some((r) => r.name === f));
     if (unknown.length) {
-      throw new AppError('invalid_query', {}, unknown.map((f) => ({ field: 'fields', rule: 'unknownField', message: `"${f}" is not a field`, params: { value: f } })));
+      throw new AppError(
+        'invalid_query',
+        {},
+        unknown.map((f) => ({
+          field: 'fields',
+          rule: 'unknownField',
+          message: `"${f}" is not a field`,
+          params: { value: f },
+        })),
+      );
     }
   }
 
-  async get(ctx: RequestContext, def: ResourceDefinition, id: string, include: string[] = [], fields: string[] | null = null): Promise<{ record: Record<string, unknown>; version: number }> {
+  async get(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    id: string,
+    include: string[] = [],
+    fields: string[] | null = null,
+  ): Promise<{ record: Record<string, unknown>; version: number }> {
     this.validFields(def, fields);
     const record = await this.load(ctx, def, id);
     const [withIncludes] = await this.embed(ctx, def, [record], include);
     return { record: this.present(ctx, def, withIncludes, fields), version: record.version };
   }
 
-  async list(ctx: RequestContext, def: ResourceDefinition, request: ListRequest, extraWhere: string[] = []): Promise<ListPage> {
+  async list(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    request: ListRequest,
+    extraWhere: string[] = [],
+  ): Promise<ListPage> {
     const principal = ctx.user;
     this.permissions.require(principal, def.entity, 'read');
     this.validFields(def, request.fields);
     for (const name of request.include) {
       if (!def.relations.some((r) => r.name === name)) {
-        throw new AppError('invalid_query', {}, [{ field: 'include', rule: 'unknownField', message: `"${name}" is not a relation`, params: { value: name } }]);
+        throw new AppError('invalid_query', {}, [
+          {
+            field: 'include',
+            rule: 'unknownField',
+            message: `"${name}" is not a relation`,
+            params: { value: name },
+          },
+        ]);
       }
     }
-    const compiled = buildListQuery(querySchemaOf(def), request, this.permissions.queryAccess(principal), new SqlParams(), extraWhere);
+    const compiled = buildListQuery(
+      querySchemaOf(def),
+      request,
+      this.permissions.queryAccess(principal),
+      new SqlParams(),
+      extraWhere,
+    );
     const rows = await this.db.query(ctx, compiled.sql, compiled.params);
     const page = rows.slice(0, request.limit);
-    const records = await this.embed(ctx, def, page.map((r) => rowToRecord(def, r)), request.include);
+    const records = await this.embed(
+      ctx,
+      def,
+      page.map((r) => rowToRecord(def, r)),
+      request.include,
+    );
     const meta: ListPage['meta'] = {
-      nextCursor: rows.length > request.limit ? cursorOf(page[page.length - 1], compiled.keyCount) : null,
+      nextCursor:
+        rows.length > request.limit ? cursorOf(page[page.length - 1], compiled.keyCount) : null,
       limit: request.limit,
     };
     if (request.count === 'exact') {
-      const [{ n }] = await this.db.query<{ n: string }>(ctx, compiled.countSql, compiled.countParams);
+      const [{ n }] = await this.db.query<{ n: string }>(
+        ctx,
+        compiled.countSql,
+        compiled.countParams,
+      );
       meta.total = Number(n);
     } else if (request.count === 'estimated') {
-      const plan = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ctx, `EXPLAIN (FORMAT JSON) ${compiled.countSql.replace(/^SELECT count\(\*\)::bigint AS n/, 'SELECT 1')}`, compiled.countParams);
+      const plan = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+        ctx,
+        `EXPLAIN (FORMAT JSON) ${compiled.countSql.replace(/^SELECT count\(\*\)::bigint AS n/, 'SELECT 1')}`,
+        compiled.countParams,
+      );
       meta.total = plan[0]['QUERY PLAN'][0].Plan['Plan Rows'];
       meta.totalIsEstimate = true;
     }
@@ -132,29 +228,52 @@ export class RecordService {
   }
 
   /** Embeds related records named in `include`, each subject to its own read scope. */
-  private async embed(ctx: RequestContext, def: ResourceDefinition, records: ApiRecord[], include: string[]): Promise<ApiRecord[]> {
+  private async embed(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    records: ApiRecord[],
+    include: string[],
+  ): Promise<ApiRecord[]> {
     for (const name of include) {
       const relation = def.relations.find((r) => r.name === name);
       if (!relation) {
-        throw new AppError('invalid_query', {}, [{ field: 'include', rule: 'unknownField', message: `"${name}" is not a relation`, params: { value: name } }]);
+        throw new AppError('invalid_query', {}, [
+          {
+            field: 'include',
+            rule: 'unknownField',
+            message: `"${name}" is not a relation`,
+            params: { value: name },
+          },
+        ]);
       }
       const target = this.registry.get(relation.entity);
-      const key = def.attributes.find((a) => a.column === relation.foreignKey)?.name ?? relation.foreignKey;
-      const ids = [...new Set(records.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))];
+      const key =
+        def.attributes.find((a) => a.column === relation.foreignKey)?.name ?? relation.foreignKey;
+      const ids = [
+        ...new Set(records.map((r) => r[key]).filter((v): v is string => typeof v === 'string')),
+      ];
       const related = new Map<string, Record<string, unknown>>();
       const scope = this.permissions.grant(ctx.user, target.entity).read;
       if (ids.length > 0 && scope !== 'none') {
         const params = new SqlParams();
         const idList = params.add(ids);
-        const scopeSql = this.permissions.scopeSql(ctx.user, scope, querySchemaOf(target), target.alias, params);
+        const scopeSql = this.permissions.scopeSql(
+          ctx.user,
+          scope,
+          querySchemaOf(target),
+          target.alias,
+          params,
+        );
         const rows = await this.db.query(
           ctx,
           `SELECT ${target.alias}.* FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ANY(${idList}::uuid[]) AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
           params.values,
         );
-        for (const row of rows) related.set(row.id as string, this.present(ctx, target, rowToRecord(target, row)));
+        for (const row of rows)
+          related.set(row.id as string, this.present(ctx, target, rowToRecord(target, row)));
       }
-      for (const r of records) (r as Record<string, unknown>)[name] = related.get(r[key] as string) ?? null;
+      for (const r of records)
+        (r as Record<string, unknown>)[name] = related.get(r[key] as string) ?? null;
     }
     return records;
   }
@@ -174,9 +293,16 @@ export class RecordService {
     record.teamId = input.teamId !== undefined ? input.teamId : (principal.teamIds[0] ?? null);
     const grant = this.permissions.grant(principal, def.entity);
     const reassigning =
-      record.ownerId !== principal.userId || (record.teamId !== null && !principal.teamIds.includes(record.teamId as string));
-    if (reassigning && !grant.reassign) throw new AppError('reassign_forbidden', { entity: def.entity });
-    if (!this.permissions.inScope(principal, scope, { ownerId: record.ownerId as string, teamId: record.teamId as string | null })) {
+      record.ownerId !== principal.userId ||
+      (record.teamId !== null && !principal.teamIds.includes(record.teamId as string));
+    if (reassigning && !grant.reassign)
+      throw new AppError('reassign_forbidden', { entity: def.entity });
+    if (
+      !this.permissions.inScope(principal, scope, {
+        ownerId: record.ownerId as string,
+        teamId: record.teamId as string | null,
+      })
+    ) {
       throw AppError.forbidden('create', `${def.entity} for this owner`);
     }
     return this.db.transaction(ctx, async (tx) => {
@@ -186,10 +312,15 @@ export class RecordService {
       if (!options.allowDuplicate && hooks.findDuplicate) {
         const duplicate = await hooks.findDuplicate(tx, record, derived);
         if (duplicate) {
-          throw new AppError('duplicate_record', { entity: def.label, match: duplicate.match, existingId: duplicate.id }, undefined, {
-            existingId: duplicate.id,
-            match: duplicate.match,
-          });
+          throw new AppError(
+            'duplicate_record',
+            { entity: def.label, match: duplicate.match, existingId: duplicate.id },
+            undefined,
+            {
+              existingId: duplicate.id,
+              match: duplicate.match,
+            },
+          );
         }
       }
       const columns: Record<string, unknown> = {
@@ -206,7 +337,13 @@ export class RecordService {
         names.map((n) => columns[n]),
       );
       const created = rowToRecord(def, rows[0]);
-      await this.history.record(tx, def.entity, created.id, 'create', diffRecords({}, created, HISTORY_IGNORED));
+      await this.history.record(
+        tx,
+        def.entity,
+        created.id,
+        'create',
+        diffRecords({}, created, HISTORY_IGNORED),
+      );
       return created;
     });
   }
@@ -224,20 +361,41 @@ export class RecordService {
       const existing = await this.load(tx, def, id, { forUpdate: true });
       this.assertAction(tx, def, existing, 'update');
       checkIfMatch(ifMatch, existing.version);
-      const changedKeys = Object.keys(patch).filter((k) => JSON.stringify(patch[k]) !== JSON.stringify(existing[k]));
+      const changedKeys = Object.keys(patch).filter(
+        (k) => JSON.stringify(patch[k]) !== JSON.stringify(existing[k]),
+      );
       this.checkFields(tx, def, Object.fromEntries(changedKeys.map((k) => [k, patch[k]])));
-      const createOnly = def.attributes.filter((a) => a.writable === 'create' && changedKeys.includes(a.name));
-      if (createOnly.length) throw AppError.validation(createOnly.map((a) => ({ field: a.name, rule: 'serverOwned', message: 'cannot change after creation' })));
-      if (OWNERSHIP.some((k) => changedKeys.includes(k)) && !this.permissions.grant(principal, def.entity).reassign) {
+      const createOnly = def.attributes.filter(
+        (a) => a.writable === 'create' && changedKeys.includes(a.name),
+      );
+      if (createOnly.length)
+        throw AppError.validation(
+          createOnly.map((a) => ({
+            field: a.name,
+            rule: 'serverOwned',
+            message: 'cannot change after creation',
+          })),
+        );
+      if (
+        OWNERSHIP.some((k) => changedKeys.includes(k)) &&
+        !this.permissions.grant(principal, def.entity).reassign
+      ) {
         throw new AppError('reassign_forbidden', { entity: def.entity });
       }
       const merged: Record<string, unknown> = { ...existing, ...patch };
-      if (patch.customFields) merged.customFields = { ...(existing.customFields as object), ...(patch.customFields as object) };
+      if (patch.customFields)
+        merged.customFields = {
+          ...(existing.customFields as object),
+          ...patch.customFields,
+        };
       const changed = new Set(changedKeys);
       await this.validateOwnership(tx, merged, changed);
       await hooks.validate?.(tx, merged, changed, existing);
       if (changed.size === 0) return existing;
-      const columns = { ...recordToColumns(def, Object.fromEntries([...changed].map((k) => [k, merged[k]]))), ...(hooks.derive?.(merged) ?? {}) };
+      const columns = {
+        ...recordToColumns(def, Object.fromEntries([...changed].map((k) => [k, merged[k]]))),
+        ...(hooks.derive?.(merged) ?? {}),
+      };
       const names = Object.keys(columns);
       const sets = names.map((n, i) => `${n} = $${i + 3}`);
       const rows = await this.db.query(
@@ -247,17 +405,32 @@ export class RecordService {
         [id, principal.userId, ...names.map((n) => columns[n])],
       );
       const updated = rowToRecord(def, rows[0]);
-      await this.history.record(tx, def.entity, id, 'update', diffRecords(existing, updated, HISTORY_IGNORED));
+      await this.history.record(
+        tx,
+        def.entity,
+        id,
+        'update',
+        diffRecords(existing, updated, HISTORY_IGNORED),
+      );
       return updated;
     });
   }
 
-  async remove(ctx: RequestContext, def: ResourceDefinition, id: string, ifMatch: string | undefined): Promise<void> {
+  async remove(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    id: string,
+    ifMatch: string | undefined,
+  ): Promise<void> {
     await this.db.transaction(ctx, async (tx) => {
       const existing = await this.load(tx, def, id, { forUpdate: true });
       this.assertAction(tx, def, existing, 'delete');
       checkIfMatch(ifMatch, existing.version);
-      await this.db.query(tx, `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now(), updated_by_id = $2 WHERE id = $1`, [id, ctx.user.userId]);
+      await this.db.query(
+        tx,
+        `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now(), updated_by_id = $2 WHERE id = $1`,
+        [id, ctx.user.userId],
+      );
       await this.history.record(tx, def.entity, id, 'delete', []);
     });
   }
@@ -281,14 +454,27 @@ export class RecordService {
     this.permissions.requireAdmin(ctx.user);
     await this.db.transaction(ctx, async (tx) => {
       await this.load(tx, def, id, { forUpdate: true, deleted: true });
-      await this.db.query(tx, `DELETE FROM record_history WHERE entity = $1 AND record_id = $2`, [def.entity, id]);
+      await this.db.query(tx, `DELETE FROM record_history WHERE entity = $1 AND record_id = $2`, [
+        def.entity,
+        id,
+      ]);
       await this.db.query(tx, `DELETE FROM ${def.table} WHERE id = $1`, [id]);
     });
   }
 
-  async historyOf(ctx: RequestContext, def: ResourceDefinition, id: string, limit: number, cursor: string | null) {
+  async historyOf(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    id: string,
+    limit: number,
+    cursor: string | null,
+  ) {
     await this.load(ctx, def, id);
-    return this.history.list(ctx, def.entity, id, { limit, cursor, hidden: this.permissions.hiddenFields(ctx.user, def.entity) });
+    return this.history.list(ctx, def.entity, id, {
+      limit,
+      cursor,
+      hidden: this.permissions.hiddenFields(ctx.user, def.entity),
+    });
   }
 
   /**
@@ -302,10 +488,13 @@ export class RecordService {
     def: ResourceDefinition,
     survivorId: string,
     duplicateIds: string[],
-    hooks: RecordHooks & { combine?(survivor: ApiRecord, duplicates: ApiRecord[]): Record<string, unknown> } = {},
+    hooks: RecordHooks & {
+      combine?(survivor: ApiRecord, duplicates: ApiRecord[]): Record<string, unknown>;
+    } = {},
   ): Promise<ApiRecord> {
     const ids = [...new Set(duplicateIds.map((d) => d.toLowerCase()))];
-    if (ids.includes(survivorId)) throw AppError.field('duplicateIds', 'invalid', 'must not contain the surviving record');
+    if (ids.includes(survivorId))
+      throw AppError.field('duplicateIds', 'invalid', 'must not contain the surviving record');
     return this.db.transaction(ctx, async (tx) => {
       const survivor = await this.load(tx, def, survivorId, { forUpdate: true });
       this.assertAction(tx, def, survivor, 'update');
@@ -316,16 +505,19 @@ export class RecordService {
         duplicates.push(duplicate);
       }
       const fill: Record<string, unknown> = {};
-      const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+      const empty = (v: unknown) =>
+        v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
       for (const a of def.attributes) {
-        if (a.writable === 'never' || OWNERSHIP.includes(a.name) || a.name === 'customFields') continue;
+        if (a.writable === 'never' || OWNERSHIP.includes(a.name) || a.name === 'customFields')
+          continue;
         if (!empty(survivor[a.name])) continue;
         const donor = duplicates.find((d) => !empty(d[a.name]));
         if (donor) fill[a.name] = donor[a.name];
       }
       const customFields = { ...(survivor.customFields as object) } as Record<string, unknown>;
       for (const d of duplicates) {
-        for (const [k, v] of Object.entries((d.customFields ?? {}) as Record<string, unknown>)) if (empty(customFields[k])) customFields[k] = v;
+        for (const [k, v] of Object.entries((d.customFields ?? {}) as Record<string, unknown>))
+          if (empty(customFields[k])) customFields[k] = v;
       }
       Object.assign(fill, hooks.combine?.(survivor, duplicates) ?? {});
       fill.customFields = customFields;
@@ -354,7 +546,9 @@ export class RecordService {
         );
         if (ref.entity) {
           for (const m of moved) {
-            await this.history.record(tx, ref.entity, m.id, 'update', [{ field: ref.attribute, old: m.old, new: m.id === survivorId ? null : survivorId }]);
+            await this.history.record(tx, ref.entity, m.id, 'update', [
+              { field: ref.attribute, old: m.old, new: m.id === survivorId ? null : survivorId },
+            ]);
           }
         }
       }
@@ -363,19 +557,39 @@ export class RecordService {
         `UPDATE ${def.table} SET deleted_at = now(), merged_into_id = $2, version = version + 1, updated_at = now(), updated_by_id = $3 WHERE id = ANY($1::uuid[])`,
         [ids, survivorId, ctx.user.userId],
       );
-      for (const id of ids) await this.history.record(tx, def.entity, id, 'merge', [{ field: 'mergedInto', old: null, new: survivorId }]);
+      for (const id of ids)
+        await this.history.record(tx, def.entity, id, 'merge', [
+          { field: 'mergedInto', old: null, new: survivorId },
+        ]);
       return updated;
     });
   }
 
   /** The owner must be an active user and the team must exist. */
-  private async validateOwnership(ctx: RequestContext, record: Record<string, unknown>, changed: ReadonlySet<string>): Promise<void> {
+  private async validateOwnership(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    changed: ReadonlySet<string>,
+  ): Promise<void> {
     if (changed.has('ownerId')) {
-      const owner = await this.db.one(ctx, `SELECT 1 FROM users WHERE id = $1 AND active AND deleted_at IS NULL`, [record.ownerId]);
-      if (!owner) throw AppError.field('ownerId', 'notFound', 'refers to a user that does not exist or is inactive');
+      const owner = await this.db.one(
+        ctx,
+        `SELECT 1 FROM users WHERE id = $1 AND active AND deleted_at IS NULL`,
+        [record.ownerId],
+      );
+      if (!owner)
+        throw AppError.field(
+          'ownerId',
+          'notFound',
+          'refers to a user that does not exist or is inactive',
+        );
     }
     if (changed.has('teamId') && record.teamId !== null) {
-      const team = await this.db.one(ctx, `SELECT 1 FROM teams WHERE id = $1 AND deleted_at IS NULL`, [record.teamId]);
+      const team = await this.db.one(
+        ctx,
+        `SELECT 1 FROM teams WHERE id = $1 AND deleted_at IS NULL`,
+        [record.teamId],
+      );
       if (!team) throw AppError.field('teamId', 'notFound', 'refers to a team that does not exist');
     }
   }

@@ -1,4 +1,9 @@
-import type { QueryField, QueryFieldType, QueryRelation, QuerySchema } from '../query/query-schema.js';
+import type {
+  QueryField,
+  QueryFieldType,
+  QueryRelation,
+  QuerySchema,
+} from '../query/query-schema.js';
 
 /**
  * How one API attribute maps to columns:
@@ -39,14 +44,47 @@ export const RECORD_ATTRIBUTES: Attribute[] = [
   { name: 'ownerId', column: 'owner_id', kind: 'scalar', type: 'uuid' },
   { name: 'teamId', column: 'team_id', kind: 'scalar', type: 'uuid', nullable: true },
   { name: 'customFields', column: 'custom_fields', kind: 'json' },
-  { name: 'createdById', column: 'created_by_id', kind: 'scalar', type: 'uuid', nullable: true, writable: 'never' },
-  { name: 'updatedById', column: 'updated_by_id', kind: 'scalar', type: 'uuid', nullable: true, writable: 'never' },
-  { name: 'createdAt', column: 'created_at', kind: 'scalar', type: 'datetime', writable: 'never', sortable: true },
-  { name: 'updatedAt', column: 'updated_at', kind: 'scalar', type: 'datetime', writable: 'never', sortable: true },
+  {
+    name: 'createdById',
+    column: 'created_by_id',
+    kind: 'scalar',
+    type: 'uuid',
+    nullable: true,
+    writable: 'never',
+  },
+  {
+    name: 'updatedById',
+    column: 'updated_by_id',
+    kind: 'scalar',
+    type: 'uuid',
+    nullable: true,
+    writable: 'never',
+  },
+  {
+    name: 'createdAt',
+    column: 'created_at',
+    kind: 'scalar',
+    type: 'datetime',
+    writable: 'never',
+    sortable: true,
+  },
+  {
+    name: 'updatedAt',
+    column: 'updated_at',
+    kind: 'scalar',
+    type: 'datetime',
+    writable: 'never',
+    sortable: true,
+  },
   { name: 'version', column: 'version', kind: 'scalar', type: 'integer', writable: 'never' },
 ];
 
-export type ApiRecord = Record<string, unknown> & { id: string; version: number; ownerId: string; teamId: string | null };
+export type ApiRecord = Record<string, unknown> & {
+  id: string;
+  version: number;
+  ownerId: string;
+  teamId: string | null;
+};
 
 function fieldsOf(def: ResourceDefinition): QueryField[] {
   const out: QueryField[] = [];
@@ -64,11 +102,32 @@ function fieldsOf(def: ResourceDefinition): QueryField[] {
       });
     } else if (a.kind === 'money') {
       out.push(
-        { name: `${a.name}.amount`, sql: `${def.alias}.${a.column}_amount`, type: 'decimal', nullable: true, sortable: true, permissionField: a.name },
-        { name: `${a.name}.currency`, sql: `${def.alias}.${a.column}_currency`, type: 'string', nullable: true, sortable: false, permissionField: a.name },
+        {
+          name: `${a.name}.amount`,
+          sql: `${def.alias}.${a.column}_amount`,
+          type: 'decimal',
+          nullable: true,
+          sortable: true,
+          permissionField: a.name,
+        },
+        {
+          name: `${a.name}.currency`,
+          sql: `${def.alias}.${a.column}_currency`,
+          type: 'string',
+          nullable: true,
+          sortable: false,
+          permissionField: a.name,
+        },
       );
     } else if (a.kind === 'array') {
-      out.push({ name: a.name, sql: `${def.alias}.${a.column}`, type: 'string[]', nullable: false, sortable: false, permissionField: a.name });
+      out.push({
+        name: a.name,
+        sql: `${def.alias}.${a.column}`,
+        type: 'string[]',
+        nullable: false,
+        sortable: false,
+        permissionField: a.name,
+      });
     }
   }
   return out;
@@ -107,7 +166,10 @@ export function rowToRecord(def: ResourceDefinition, row: Record<string, unknown
     switch (a.kind) {
       case 'money': {
         const amount = row[`${a.column}_amount`];
-        out[a.name] = amount === null || amount === undefined ? null : { amount: String(amount), currency: String(row[`${a.column}_currency`]).trim() };
+        out[a.name] =
+          amount === null || amount === undefined
+            ? null
+            : { amount: String(amount), currency: String(row[`${a.column}_currency`]).trim() };
         break;
       }
       case 'scalar':
@@ -121,7 +183,10 @@ export function rowToRecord(def: ResourceDefinition, row: Record<string, unknown
 }
 
 /** API values to column values, for the attributes present in `input`. */
-export function recordToColumns(def: ResourceDefinition, input: Record<string, unknown>): Record<string, unknown> {
+export function recordToColumns(
+  def: ResourceDefinition,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   const cols: Record<string, unknown> = {};
   for (const a of def.attributes) {
     if (!(a.name in input)) continue;

@@ -34,7 +34,8 @@ export class ResourceRegistry {
   /** Declares that `reference` points at records of `entity` (modules call this at start). */
   addReference(entity: string, reference: RecordReference): void {
     const list = this.references.get(entity) ?? [];
-    if (!list.some((r) => r.table === reference.table && r.column === reference.column)) list.push(reference);
+    if (!list.some((r) => r.table === reference.table && r.column === reference.column))
+      list.push(reference);
     this.references.set(entity, list);
   }
 

@@ -1,4 +1,8 @@
-import { querySchemaOf, RECORD_ATTRIBUTES, type ResourceDefinition } from '../../../platform/records/resource-definition.js';
+import {
+  querySchemaOf,
+  RECORD_ATTRIBUTES,
+  type ResourceDefinition,
+} from '../../../platform/records/resource-definition.js';
 
 export const ACCOUNT_TYPES = ['customer', 'prospect', 'partner', 'competitor'] as const;
 
@@ -10,20 +14,60 @@ export const ACCOUNT_DEFINITION: ResourceDefinition = {
   alias: 'a',
   attributes: [
     { name: 'name', column: 'name', kind: 'scalar', type: 'string', sortable: true },
-    { name: 'type', column: 'type', kind: 'scalar', type: 'enum', values: ACCOUNT_TYPES, sortable: true },
-    { name: 'industry', column: 'industry', kind: 'scalar', type: 'string', nullable: true, sortable: true },
-    { name: 'website', column: 'website', kind: 'scalar', type: 'string', nullable: true, caseInsensitive: true },
+    {
+      name: 'type',
+      column: 'type',
+      kind: 'scalar',
+      type: 'enum',
+      values: ACCOUNT_TYPES,
+      sortable: true,
+    },
+    {
+      name: 'industry',
+      column: 'industry',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      sortable: true,
+    },
+    {
+      name: 'website',
+      column: 'website',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      caseInsensitive: true,
+    },
     { name: 'description', column: 'description', kind: 'scalar', type: 'string', nullable: true },
     { name: 'phones', column: 'phones', kind: 'json' },
     { name: 'addresses', column: 'addresses', kind: 'json' },
-    { name: 'parentAccountId', column: 'parent_account_id', kind: 'scalar', type: 'uuid', nullable: true },
+    {
+      name: 'parentAccountId',
+      column: 'parent_account_id',
+      kind: 'scalar',
+      type: 'uuid',
+      nullable: true,
+    },
     { name: 'annualRevenue', column: 'annual_revenue', kind: 'money' },
-    { name: 'employees', column: 'employees', kind: 'scalar', type: 'integer', nullable: true, sortable: true },
+    {
+      name: 'employees',
+      column: 'employees',
+      kind: 'scalar',
+      type: 'integer',
+      nullable: true,
+      sortable: true,
+    },
     ...RECORD_ATTRIBUTES,
   ],
   // Resolved lazily: the relation points back at this same definition.
-  relations: [{ name: 'parentAccount', foreignKey: 'parent_account_id', entity: 'accounts', target: () => querySchemaOf(ACCOUNT_DEFINITION) }],
+  relations: [
+    {
+      name: 'parentAccount',
+      foreignKey: 'parent_account_id',
+      entity: 'accounts',
+      target: () => querySchemaOf(ACCOUNT_DEFINITION),
+    },
+  ],
   search: 'lower(a.name)',
   defaultSort: '-createdAt',
 };
-

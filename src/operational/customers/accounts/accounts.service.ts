@@ -15,7 +15,10 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
   readonly def = ACCOUNT_DEFINITION;
 
   protected override readonly hooks: RecordHooks = {
-    derive: (r) => ({ name_key: nameKey(r.name as string), phone_keys: phoneKeys(r.phones as { number: string }[]) }),
+    derive: (r) => ({
+      name_key: nameKey(r.name as string),
+      phone_keys: phoneKeys(r.phones as { number: string }[]),
+    }),
     validate: (ctx, r, changed) => this.validateParent(ctx, r, changed),
     findDuplicate: async (ctx, _r, derived) => {
       const phones = derived.phone_keys as string[];
@@ -39,17 +42,31 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
 
   onModuleInit(): void {
     this.registry.register(ACCOUNT_DEFINITION);
-    this.registry.addReference('accounts', { table: 'accounts', column: 'parent_account_id', entity: 'accounts', attribute: 'parentAccountId' });
+    this.registry.addReference('accounts', {
+      table: 'accounts',
+      column: 'parent_account_id',
+      entity: 'accounts',
+      attribute: 'parentAccountId',
+    });
   }
 
   /** The parent must be a readable account, and an account may not sit below itself. */
-  private async validateParent(ctx: RequestContext, record: Record<string, unknown>, changed: ReadonlySet<string>): Promise<void> {
+  private async validateParent(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    changed: ReadonlySet<string>,
+  ): Promise<void> {
     const parentId = record.parentAccountId as string | null | undefined;
     if (!changed.has('parentAccountId') || !parentId) return;
     try {
       await this.records.load(ctx, this.def, parentId);
     } catch (e) {
-      if (e instanceof AppError && e.code === 'not_found') throw AppError.field('parentAccountId', 'notFound', 'refers to an account that does not exist');
+      if (e instanceof AppError && e.code === 'not_found')
+        throw AppError.field(
+          'parentAccountId',
+          'notFound',
+          'refers to an account that does not exist',
+        );
       throw e;
     }
     if (!record.id) return;
@@ -63,13 +80,19 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
        SELECT 1 FROM up WHERE id = $2 LIMIT 1`,
       [parentId, record.id],
     );
-    if (cycle) throw AppError.field('parentAccountId', 'cycle', 'would make the account its own ancestor');
+    if (cycle)
+      throw AppError.field('parentAccountId', 'cycle', 'would make the account its own ancestor');
   }
 
   async merge(ctx: RequestContext, id: string, duplicateIds: string[]) {
     const merged = await this.records.merge(ctx, this.def, id, duplicateIds, {
       ...this.hooks,
-      combine: (survivor, dups) => ({ phones: unionBy([survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []), (p) => p.number.replace(/\D/g, '')).slice(0, 10) }),
+      combine: (survivor, dups) => ({
+        phones: unionBy(
+          [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
+          (p) => p.number.replace(/\D/g, ''),
+        ).slice(0, 10),
+      }),
     });
     return this.view(ctx, merged);
   }

@@ -1,7 +1,20 @@
-import { querySchemaOf, RECORD_ATTRIBUTES, type ResourceDefinition } from '../../../platform/records/resource-definition.js';
+import {
+  querySchemaOf,
+  RECORD_ATTRIBUTES,
+  type ResourceDefinition,
+} from '../../../platform/records/resource-definition.js';
 import { ACCOUNT_DEFINITION } from '../accounts/account.definition.js';
 
-export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
+export const LIFECYCLE_STAGES = [
+  'subscriber',
+  'lead',
+  'marketing_qualified',
+  'sales_qualified',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+] as const;
 
 /** People the company deals with, usually at an account. */
 export const CONTACT_DEFINITION: ResourceDefinition = {
@@ -11,22 +24,64 @@ export const CONTACT_DEFINITION: ResourceDefinition = {
   alias: 'c',
   attributes: [
     { name: 'salutation', column: 'salutation', kind: 'scalar', type: 'string', nullable: true },
-    { name: 'firstName', column: 'first_name', kind: 'scalar', type: 'string', nullable: true, sortable: true },
+    {
+      name: 'firstName',
+      column: 'first_name',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      sortable: true,
+    },
     { name: 'middleName', column: 'middle_name', kind: 'scalar', type: 'string', nullable: true },
     { name: 'lastName', column: 'last_name', kind: 'scalar', type: 'string', sortable: true },
-    { name: 'email', column: 'email', kind: 'scalar', type: 'string', nullable: true, sortable: true, caseInsensitive: true },
+    {
+      name: 'email',
+      column: 'email',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      sortable: true,
+      caseInsensitive: true,
+    },
     { name: 'otherEmails', column: 'other_emails', kind: 'array' },
     { name: 'phones', column: 'phones', kind: 'json' },
     { name: 'accountId', column: 'account_id', kind: 'scalar', type: 'uuid', nullable: true },
-    { name: 'title', column: 'title', kind: 'scalar', type: 'string', nullable: true, sortable: true },
+    {
+      name: 'title',
+      column: 'title',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      sortable: true,
+    },
     { name: 'department', column: 'department', kind: 'scalar', type: 'string', nullable: true },
-    { name: 'preferredLanguage', column: 'preferred_language', kind: 'scalar', type: 'string', nullable: true },
+    {
+      name: 'preferredLanguage',
+      column: 'preferred_language',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+    },
     { name: 'timeZone', column: 'time_zone', kind: 'scalar', type: 'string', nullable: true },
-    { name: 'lifecycleStage', column: 'lifecycle_stage', kind: 'scalar', type: 'enum', values: LIFECYCLE_STAGES, sortable: true },
+    {
+      name: 'lifecycleStage',
+      column: 'lifecycle_stage',
+      kind: 'scalar',
+      type: 'enum',
+      values: LIFECYCLE_STAGES,
+      sortable: true,
+    },
     { name: 'description', column: 'description', kind: 'scalar', type: 'string', nullable: true },
     ...RECORD_ATTRIBUTES,
   ],
-  relations: [{ name: 'account', foreignKey: 'account_id', entity: 'accounts', target: () => querySchemaOf(ACCOUNT_DEFINITION) }],
+  relations: [
+    {
+      name: 'account',
+      foreignKey: 'account_id',
+      entity: 'accounts',
+      target: () => querySchemaOf(ACCOUNT_DEFINITION),
+    },
+  ],
   search: `lower(coalesce(c.first_name, '') || ' ' || c.last_name || ' ' || coalesce(c.email, ''))`,
   defaultSort: '-createdAt',
 };

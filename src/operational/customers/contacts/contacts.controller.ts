@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ctx } from '../../../platform/context/ctx.decorator.js';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { ApiProblems } from '../../../platform/http/api-docs.decorators.js';
@@ -31,13 +38,18 @@ export class ContactActionsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Merge duplicate contacts into this one',
-    description: "Fills this contact's empty fields from the duplicates, gathers their emails and phones, moves their related records here, and deletes them.",
+    description:
+      "Fills this contact's empty fields from the duplicates, gathers their emails and phones, moves their related records here, and deletes them.",
     operationId: 'merge_contacts',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ContactDto })
   @ApiProblems(400, 401, 403, 404)
-  merge(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string, @Body() body: MergeDto) {
+  merge(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: MergeDto,
+  ) {
     return this.contacts.merge(ctx, id, body.duplicateIds);
   }
 }

@@ -57,10 +57,19 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
 
   onModuleInit(): void {
     this.registry.register(CONTACT_DEFINITION);
-    this.registry.addReference('accounts', { table: 'contacts', column: 'account_id', entity: 'contacts', attribute: 'accountId' });
+    this.registry.addReference('accounts', {
+      table: 'contacts',
+      column: 'account_id',
+      entity: 'contacts',
+      attribute: 'accountId',
+    });
   }
 
-  private async validateAccount(ctx: RequestContext, record: Record<string, unknown>, changed: ReadonlySet<string>): Promise<void> {
+  private async validateAccount(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    changed: ReadonlySet<string>,
+  ): Promise<void> {
     const accountId = record.accountId as string | null | undefined;
     if (!changed.has('accountId') || !accountId) return;
     try {
@@ -77,11 +86,22 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
     const merged = await this.records.merge(ctx, this.def, id, duplicateIds, {
       ...this.hooks,
       combine: (survivor, dups) => {
-        const primary = (survivor.email as string | null) ?? dups.find((d) => d.email)?.email ?? null;
-        const others = [...new Set([survivor, ...dups].flatMap((r) => [r.email as string | null, ...((r.otherEmails as string[]) ?? [])]))]
+        const primary =
+          (survivor.email as string | null) ?? dups.find((d) => d.email)?.email ?? null;
+        const others = [
+          ...new Set(
+            [survivor, ...dups].flatMap((r) => [
+              r.email as string | null,
+              ...((r.otherEmails as string[]) ?? []),
+            ]),
+          ),
+        ]
           .filter((e): e is string => !!e && e.toLowerCase() !== String(primary).toLowerCase())
           .slice(0, 10);
-        const phones = unionBy([survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []), (p) => p.number.replace(/\D/g, '')).slice(0, 10);
+        const phones = unionBy(
+          [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
+          (p) => p.number.replace(/\D/g, ''),
+        ).slice(0, 10);
         return { email: primary, otherEmails: others, phones };
       },
     });

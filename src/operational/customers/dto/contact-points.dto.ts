@@ -57,7 +57,9 @@ export class AddressDto {
 
 /** Digits only, so "+62 21-555 0100" and "62215550100" find each other. */
 export function phoneKeys(phones: { number: string }[] | null | undefined): string[] {
-  return [...new Set((phones ?? []).map((p) => p.number.replace(/\D/g, '')).filter((d) => d.length >= 5))];
+  return [
+    ...new Set((phones ?? []).map((p) => p.number.replace(/\D/g, '')).filter((d) => d.length >= 5)),
+  ];
 }
 
 export function nameKey(...parts: (string | null | undefined)[]): string {

@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  IsDateString,
+  IsEmail,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com', maxLength: 254 })
@@ -66,7 +73,11 @@ export class CreateApiKeyDto {
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ERP sync' }) name: string;
-  @ApiProperty({ example: 'k3Xa9bQz', description: 'Public part of the key, to recognise it in lists' }) prefix: string;
+  @ApiProperty({
+    example: 'k3Xa9bQz',
+    description: 'Public part of the key, to recognise it in lists',
+  })
+  prefix: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true }) expiresAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
@@ -74,7 +85,10 @@ export class ApiKeyDto {
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ example: 'rls_k3Xa9bQz_4bX…', description: 'The secret. Shown only in this response; store it now.' })
+  @ApiProperty({
+    example: 'rls_k3Xa9bQz_4bX…',
+    description: 'The secret. Shown only in this response; store it now.',
+  })
   key: string;
 }
 
@@ -93,6 +107,9 @@ export class MeDto {
   @ApiProperty({ format: 'uuid' }) roleId: string;
   @ApiProperty({ example: 'Admin' }) roleName: string;
   @ApiProperty({ type: [String], format: 'uuid' }) teamIds: string[];
-  @ApiProperty({ description: 'The role permissions in force', example: { admin: false, entities: {}, fields: {} } })
+  @ApiProperty({
+    description: 'The role permissions in force',
+    example: { admin: false, entities: {}, fields: {} },
+  })
   permissions: Record<string, unknown>;
 }

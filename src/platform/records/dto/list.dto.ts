@@ -1,10 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ListMetaDto {
-  @ApiProperty({ nullable: true, example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0', description: 'Pass as `cursor` for the next page; null on the last page' })
+  @ApiProperty({
+    nullable: true,
+    example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0',
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
   nextCursor: string | null;
   @ApiProperty({ example: 50 }) limit: number;
-  @ApiPropertyOptional({ example: 1234, description: 'Only with count=exact or count=estimated' }) total?: number;
+  @ApiPropertyOptional({ example: 1234, description: 'Only with count=exact or count=estimated' })
+  total?: number;
   @ApiPropertyOptional({ example: true }) totalIsEstimate?: boolean;
 }
 
@@ -31,7 +36,12 @@ export class HistoryPageDto {
 export class QueryBodyDto {
   @ApiPropertyOptional({
     description: 'A tree of conditions: {and:[…]}, {or:[…]}, {not:{…}} or {field, op, value}',
-    example: { or: [{ field: 'lastName', op: 'eq', value: 'Wijaya' }, { not: { field: 'email', op: 'isNull', value: true } }] },
+    example: {
+      or: [
+        { field: 'lastName', op: 'eq', value: 'Wijaya' },
+        { not: { field: 'email', op: 'isNull', value: true } },
+      ],
+    },
   })
   filter?: Record<string, unknown>;
   @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'] }) sort?: string[];
@@ -47,7 +57,10 @@ export class BulkResultDto {
   @ApiProperty({ example: 0 }) index: number;
   @ApiProperty({ example: 201 }) status: number;
   @ApiPropertyOptional({ format: 'uuid' }) id?: string;
-  @ApiPropertyOptional({ description: 'problem+json of a failed item' }) error?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'problem+json of a failed item' }) error?: Record<
+    string,
+    unknown
+  >;
 }
 
 export class BulkResponseDto {
@@ -55,12 +68,14 @@ export class BulkResponseDto {
 }
 
 export class BulkRequestDto {
-  @ApiPropertyOptional({ enum: ['create', 'update'], default: 'create' }) operation?: 'create' | 'update';
+  @ApiPropertyOptional({ enum: ['create', 'update'], default: 'create' }) operation?:
+    'create' | 'update';
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
     maxItems: 1000,
-    description: 'create: bodies as for POST; update: { id, version?, …fields } — version acts as If-Match',
+    description:
+      'create: bodies as for POST; update: { id, version?, …fields } — version acts as If-Match',
   })
   items: Record<string, unknown>[];
 }

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
 import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
@@ -71,12 +86,19 @@ export class CreateAccountDto {
   @Max(100_000_000)
   employees?: number | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller; changing it needs the reassign permission' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller; changing it needs the reassign permission',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "Defaults to the caller's first team" })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: "Defaults to the caller's first team",
+  })
   @IsOptional()
   @IsUUID('all')
   teamId?: string | null;
@@ -95,7 +117,10 @@ export class AccountDto extends CreateAccountDto {
   @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
   @ApiProperty({ type: [AddressDto] }) declare addresses: AddressDto[];
   @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

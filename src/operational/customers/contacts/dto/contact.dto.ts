@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested, registerDecorator } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+  registerDecorator,
+} from 'class-validator';
 import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
 import { PhoneDto } from '../../dto/contact-points.dto.js';
 import { LIFECYCLE_STAGES } from '../contact.definition.js';
@@ -13,7 +26,10 @@ function IsTimeZone() {
       name: 'isTimeZone',
       target: target.constructor,
       propertyName,
-      validator: { validate: (v: unknown) => typeof v === 'string' && ZONES.has(v), defaultMessage: () => `${propertyName} must be an IANA time zone` },
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && ZONES.has(v),
+        defaultMessage: () => `${propertyName} must be an IANA time zone`,
+      },
     });
 }
 
@@ -84,7 +100,9 @@ export class CreateContactDto {
   @ApiPropertyOptional({ example: 'id', description: 'BCP 47 language tag', nullable: true })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'preferredLanguage must be a language tag such as "en" or "id"' })
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
+    message: 'preferredLanguage must be a language tag such as "en" or "id"',
+  })
   preferredLanguage?: string | null;
 
   @ApiPropertyOptional({ example: 'Asia/Jakarta', nullable: true })
@@ -103,7 +121,10 @@ export class CreateContactDto {
   @MaxLength(10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the caller; changing it needs the reassign permission' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller; changing it needs the reassign permission',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string;
@@ -127,7 +148,10 @@ export class ContactDto extends CreateContactDto {
   @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
   @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
   @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

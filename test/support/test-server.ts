@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import request from 'supertest';
+import { freePort } from './global-setup.js';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'admin-password-123';
+export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+interface Cluster {
+  root: string;
+  url: string;
+}
+
+function cluster(): Cluster {
+  const raw = process.env.RELASI_TEST_CLUSTER;
+  if (!raw) throw new Error('RELASI_TEST_CLUSTER is not set: run the tests with `npm test`');
+  return JSON.parse(raw) as Cluster;
+}
+
+function urlFor(database: string): string {
+  const u = new URL(cluster().url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A fresh database cloned from the migrated template. */
+export async function freshDatabase(): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: urlFor('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE relasi_template`);
+  } finally {
+    await admin.end();
+  }
+  return urlFor(name);
+}
+
+/** An empty database, for start-up and migration tests. */
+export async function emptyDatabase(): Promise<string> {
+  const name = `e_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: urlFor('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return urlFor(name);
+}
+
+export interface TestServer {
+  url: string;
+  databaseUrl: string;
+  /** supertest bound to the server */
+  http: ReturnType<typeof request>;
+  /** direct SQL on the server's database, for setting up and checking state */
+  db: pg.Pool;
+  process: ChildProcess;
+  output(): string;
+  /** Logs in and returns the access token. */
+  login(email?: string, password?: string): Promise<string>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  /** Resolve once listening, without waiting for readiness. */
+  waitForReady?: boolean;
+}
+
+/**
+ * Starts the real server (`node dist/src/main.js`) as a child process against its own
+ * database: the same code path as `npm start`, with nothing mocked.
+ */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await freshDatabase());
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CRM_ADMIN_EMAIL: ADMIN_EMAIL,
+      CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CRM_JWT_SECRET: JWT_SECRET,
+      CRM_LOG_LEVEL: 'warn',
+      CRM_DB_POOL_SIZE: '5',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const deadline = Date.now() + 30_000;
+  const wanted = options.waitForReady === false ? '/health/live' : '/health/ready';
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(url + wanted);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  const server: TestServer = {
+    url,
+    databaseUrl,
+    http: request(url),
+    db,
+    process: child,
+    output: () => output,
+    async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+      const res = await request(url).post('/api/v1/auth/login').send({ email, password });
+      if (res.status !== 200)
+        throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+      return (res.body as { accessToken: string }).accessToken;
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      await db.end().catch(() => undefined);
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  return server;
+}
