@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -12,7 +12,6 @@ import { setDefaultLocale } from './platform/context/ctx.decorator.js';
 import { Readiness } from './platform/health/readiness.js';
 import { AppError } from './platform/http/app-error.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
-import { renderProblem } from './platform/http/problem-renderer.js';
 import { requestIdOf } from './platform/http/request-id.js';
 import { NestPinoLogger } from './platform/observability/logger.js';
 import { httpDuration, httpErrors } from './platform/observability/metrics.js';
@@ -22,6 +21,14 @@ import { httpDuration, httpErrors } from './platform/observability/metrics.js';
 pg.types.setTypeParser(1082, (v: string) => v);
 
 export const VERSION = '0.1.0';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
 
 export interface ServerOptions {
   env: Env;
@@ -40,8 +47,11 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     bodyLimit: env.bodyLimitBytes,
     trustProxy: env.trustProxy,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: true,
+    // Requests are logged once, on completion, by the onResponse hook below.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: true,
+    }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -66,6 +76,13 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     void reply.header('x-request-id', req.id);
     if (!readiness.isReady && req.url.startsWith('/api/'))
       throw new AppError('service_unavailable');
+    if (
+      BODY_METHODS.has(req.method) &&
+      hasBody(req) &&
+      !JSON_TYPE.test(req.headers['content-type'] ?? '')
+    ) {
+      throw new AppError('unsupported_media_type');
+    }
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -82,14 +99,6 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       'request',
     );
   });
-  // Errors raised by Fastify itself (body parsing, size limit, media type) never reach Nest's
-  // filters; they get the same problem+json here.
-  fastify.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-    const problem = renderProblem(err, req, config.organization.defaultLocale, env.bodyLimitBytes);
-    if (problem.unexpected) req.log.error({ err }, 'unexpected error');
-    void reply.status(problem.status).headers(problem.headers).send(JSON.stringify(problem.body));
-  });
-
   const document = buildOpenApiDocument(app, VERSION);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi-ui.json',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import type { RequestContext } from '../context/request-context.js';
 
 /**
@@ -14,12 +14,20 @@ export class DatabaseService {
     return ctx.manager ?? this.dataSource.manager;
   }
 
+  /** Rows of any statement, UPDATE … RETURNING included (TypeORM's plain query() pairs those with a count). */
   async query<T = Record<string, unknown>>(
     ctx: RequestContext,
     sql: string,
     params: unknown[] = [],
   ): Promise<T[]> {
-    return this.manager(ctx).query<T[]>(sql, params);
+    const runner = this.manager(ctx).queryRunner;
+    if (runner) return ((await runner.query(sql, params, true)) as QueryResult<T>).records;
+    const own = this.dataSource.createQueryRunner();
+    try {
+      return ((await own.query(sql, params, true)) as QueryResult<T>).records;
+    } finally {
+      await own.release();
+    }
   }
 
   async one<T = Record<string, unknown>>(

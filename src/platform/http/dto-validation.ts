@@ -71,6 +71,15 @@ export function toFieldErrors(errors: ValidationError[], prefix = ''): FieldErro
         ? `${prefix}[${e.property}]`
         : `${prefix}.${e.property}`
       : e.property;
+    if (
+      (e.value === undefined || e.value === null) &&
+      e.constraints &&
+      ('isNotEmpty' in e.constraints || 'isDefined' in e.constraints)
+    ) {
+      // A missing value breaks every rule of its field; only "required" helps the caller.
+      out.push({ field, rule: 'required', message: 'is required' });
+      continue;
+    }
     for (const [constraint, message] of Object.entries(e.constraints ?? {})) {
       if (constraint === 'whitelistValidation') {
         const rule =

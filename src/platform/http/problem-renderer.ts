@@ -79,6 +79,12 @@ export function toAppError(
       const field = /Key \(([^)]+)\)/.exec(detail)?.[1] ?? 'value';
       return { error: new AppError('unique_violation', { field }), unexpected: false };
     }
+    if (code === '23502') {
+      const column = String(
+        (err as { driverError?: { column?: string } }).driverError?.column ?? 'value',
+      );
+      return { error: AppError.field(column, 'required', 'is required'), unexpected: false };
+    }
     if (code === '23503') {
       return {
         error: new AppError('unprocessable', {

@@ -365,6 +365,19 @@ export class RecordService {
         (k) => JSON.stringify(patch[k]) !== JSON.stringify(existing[k]),
       );
       this.checkFields(tx, def, Object.fromEntries(changedKeys.map((k) => [k, patch[k]])));
+      // Optional in a PATCH does not mean nullable: a required field cannot be cleared.
+      const cleared = def.attributes.filter(
+        (a) =>
+          changedKeys.includes(a.name) &&
+          patch[a.name] === null &&
+          a.kind === 'scalar' &&
+          !a.nullable,
+      );
+      if (cleared.length) {
+        throw AppError.validation(
+          cleared.map((a) => ({ field: a.name, rule: 'required', message: 'is required' })),
+        );
+      }
       const createOnly = def.attributes.filter(
         (a) => a.writable === 'create' && changedKeys.includes(a.name),
       );
