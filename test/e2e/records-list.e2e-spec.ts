@@ -2,6 +2,12 @@ import { factories } from '../support/factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 type Row = Record<string, unknown> & { id: string };
+interface ListBody {
+  data: Row[];
+  meta: { nextCursor: string | null; limit: number; total?: number };
+  code?: string;
+  errors?: { field: string; code: string }[];
+}
 
 describe('lists: filter, sort, keyset cursor, fields, include, search, count', () => {
   let server: TestServer;
@@ -10,11 +16,9 @@ describe('lists: filter, sort, keyset cursor, fields, include, search, count', (
   let retail: Row;
   let bank: Row;
 
-  const list = async (qs: string) => {
+  const list = async (qs: string): Promise<{ status: number; body: ListBody }> => {
     const res = await server.http.get(`/api/v1/contacts?${qs}`).set(auth);
-    return res as typeof res & {
-      body: { data: Row[]; meta: { nextCursor: string | null; limit: number; total?: number } };
-    };
+    return { status: res.status, body: res.body as ListBody };
   };
 
   beforeAll(async () => {

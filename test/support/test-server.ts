@@ -73,6 +73,47 @@ export interface StartOptions {
   waitForReady?: boolean;
 }
 
+function serverEnv(
+  databaseUrl: string | undefined,
+  port: number,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CRM_ADMIN_EMAIL: ADMIN_EMAIL,
+    CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    CRM_JWT_SECRET: JWT_SECRET,
+    CRM_LOG_LEVEL: 'warn',
+    CRM_DB_POOL_SIZE: '5',
+    ...extra,
+  };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+/** Runs the server until it exits on its own (bad configuration, failed migration). */
+export async function runUntilExit(options: {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  timeoutMs?: number;
+}): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/main.js')], {
+    env: serverEnv(options.databaseUrl, port, options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
 /**
  * Starts the real server (`node dist/src/main.js`) as a child process against its own
  * database: the same code path as `npm start`, with nothing mocked.
@@ -81,19 +122,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const databaseUrl = options.databaseUrl ?? (await freshDatabase());
   const port = await freePort();
   const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CRM_ADMIN_EMAIL: ADMIN_EMAIL,
-      CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CRM_JWT_SECRET: JWT_SECRET,
-      CRM_LOG_LEVEL: 'warn',
-      CRM_DB_POOL_SIZE: '5',
-      ...options.env,
-    },
+    env: serverEnv(databaseUrl, port, options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

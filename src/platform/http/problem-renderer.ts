@@ -18,7 +18,9 @@ interface RequestLike {
 }
 
 const PG_TIMEOUT = new Set(['57014', '55P03']);
+// 55000 is what a database refusing connections (ALLOW_CONNECTIONS false) answers on connect.
 const PG_UNAVAILABLE = new Set([
+  '55000',
   '57P01',
   '57P02',
   '57P03',
@@ -101,6 +103,12 @@ export function toAppError(
         unexpected: false,
       };
     }
+  }
+  if (
+    err instanceof Error &&
+    /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)
+  ) {
+    return { error: new AppError('service_unavailable'), unexpected: false };
   }
   const fastifyCode = (err as { code?: string })?.code ?? '';
   switch (fastifyCode) {
