@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+import { DomainEventOutbox1764100000000 } from './1764100000000-domain-event-outbox.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, DomainEventOutbox1764100000000];

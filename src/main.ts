@@ -9,6 +9,7 @@ import {
   type EmbeddedDatabase,
 } from './platform/database/embedded-database.js';
 import { migrate } from './platform/database/migrator.js';
+import { EventDispatcher } from './platform/events/event-dispatcher.js';
 import { Readiness } from './platform/health/readiness.js';
 import { createLogger } from './platform/observability/logger.js';
 import { createServer } from './server.js';
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
     return;
   }
   readiness.markReady();
-  logger.info('ready');
+  if (env.runWorkers) await app.get(EventDispatcher).start();
+  logger.info({ workers: env.runWorkers }, 'ready');
 }
 
 main().catch((e: unknown) => {

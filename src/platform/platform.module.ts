@@ -7,6 +7,9 @@ import type { CrmConfig } from './config/crm-config.js';
 import type { Env } from './config/env.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DatabaseService } from './database/database.service.js';
+import { EventBus } from './events/event-bus.js';
+import { EventDispatcher } from './events/event-dispatcher.js';
+import { EventOutbox } from './events/event-outbox.service.js';
 import { Readiness } from './health/readiness.js';
 import { BulkExecutor } from './records/bulk-executor.js';
 import { RecordService } from './records/record.service.js';
@@ -28,6 +31,9 @@ const SHARED = [
   ResourceRegistry,
   Readiness,
   BulkExecutor,
+  EventOutbox,
+  EventBus,
+  EventDispatcher,
 ];
 
 /** Mechanisms every module uses: config, database, access evaluation, history, records. */

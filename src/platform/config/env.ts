@@ -28,6 +28,9 @@ export interface Env {
   readonly principalCacheTtlMs: number;
   readonly idempotencyTtlHours: number;
   readonly trustProxy: boolean;
+  /** Whether this process runs background work (event dispatch, jobs); `npm run worker` runs only that. */
+  readonly runWorkers: boolean;
+  readonly outboxPollMs: number;
 }
 
 export class EnvError extends Error {
@@ -129,6 +132,8 @@ export function parseEnv(source: Source = process.env): Env {
     principalCacheTtlMs: r.int('CRM_PRINCIPAL_CACHE_TTL_MS', 5000, 0, 300_000),
     idempotencyTtlHours: r.int('CRM_IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
     trustProxy: r.bool('CRM_TRUST_PROXY', false),
+    runWorkers: r.bool('CRM_RUN_WORKERS', true),
+    outboxPollMs: r.int('CRM_OUTBOX_POLL_MS', 5000, 50, 600_000),
   };
   if (r.problems.length > 0) throw new EnvError(r.problems);
   return Object.freeze(env);

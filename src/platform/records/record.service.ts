@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { CrudAction } from '../context/principal.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import { diffRecords, HistoryService } from '../audit/history.service.js';
+import {
+  diffRecords,
+  HistoryService,
+  type FieldChange,
+  type HistoryAction,
+} from '../audit/history.service.js';
 import { DatabaseService } from '../database/database.service.js';
+import { EventOutbox } from '../events/event-outbox.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { AppError } from '../http/app-error.js';
 import { checkIfMatch } from '../http/etag.js';
@@ -52,6 +58,13 @@ const HISTORY_IGNORED = new Set([
   'id',
 ]);
 const OWNERSHIP = ['ownerId', 'teamId'];
+const EVENT_VERBS: Record<HistoryAction, string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  restore: 'restored',
+  merge: 'merged',
+};
 
 /**
  * The REST contract for every customer record, written once: scoped reads, keyset lists,
@@ -65,6 +78,7 @@ export class RecordService {
     private readonly permissions: PermissionEvaluator,
     private readonly history: HistoryService,
     private readonly registry: ResourceRegistry,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /** The record as the caller may see it, or 404 when it is outside the read scope. */
@@ -337,12 +351,13 @@ export class RecordService {
         names.map((n) => columns[n]),
       );
       const created = rowToRecord(def, rows[0]);
-      await this.history.record(
+      await this.changed(
         tx,
         def.entity,
         created.id,
         'create',
         diffRecords({}, created, HISTORY_IGNORED),
+        { record: created },
       );
       return created;
     });
@@ -418,12 +433,13 @@ export class RecordService {
         [id, principal.userId, ...names.map((n) => columns[n])],
       );
       const updated = rowToRecord(def, rows[0]);
-      await this.history.record(
+      await this.changed(
         tx,
         def.entity,
         id,
         'update',
         diffRecords(existing, updated, HISTORY_IGNORED),
+        { record: updated },
       );
       return updated;
     });
@@ -444,7 +460,7 @@ export class RecordService {
         `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now(), updated_by_id = $2 WHERE id = $1`,
         [id, ctx.user.userId],
       );
-      await this.history.record(tx, def.entity, id, 'delete', []);
+      await this.changed(tx, def.entity, id, 'delete', []);
     });
   }
 
@@ -457,8 +473,9 @@ export class RecordService {
         `UPDATE ${def.table} SET deleted_at = NULL, merged_into_id = NULL, version = version + 1, updated_at = now(), updated_by_id = $2 WHERE id = $1 RETURNING *`,
         [id, ctx.user.userId],
       );
-      await this.history.record(tx, def.entity, id, 'restore', []);
-      return rowToRecord(def, rows[0]);
+      const restored = rowToRecord(def, rows[0]);
+      await this.changed(tx, def.entity, id, 'restore', [], { record: restored });
+      return restored;
     });
   }
 
@@ -544,7 +561,7 @@ export class RecordService {
         [survivorId, ctx.user.userId, ...names.map((n) => columns[n])],
       );
       const updated = rowToRecord(def, rows[0]);
-      await this.history.record(tx, def.entity, survivorId, 'merge', [
+      await this.changed(tx, def.entity, survivorId, 'merge', [
         { field: 'mergedFrom', old: null, new: ids },
         ...diffRecords(survivor, updated, HISTORY_IGNORED),
       ]);
@@ -559,7 +576,7 @@ export class RecordService {
         );
         if (ref.entity) {
           for (const m of moved) {
-            await this.history.record(tx, ref.entity, m.id, 'update', [
+            await this.changed(tx, ref.entity, m.id, 'update', [
               { field: ref.attribute, old: m.old, new: m.id === survivorId ? null : survivorId },
             ]);
           }
@@ -571,11 +588,32 @@ export class RecordService {
         [ids, survivorId, ctx.user.userId],
       );
       for (const id of ids)
-        await this.history.record(tx, def.entity, id, 'merge', [
+        await this.changed(tx, def.entity, id, 'merge', [
           { field: 'mergedInto', old: null, new: survivorId },
         ]);
       return updated;
     });
+  }
+
+  /** One change to a record: its history entry and its domain event, in the caller's transaction. */
+  private async changed(
+    tx: RequestContext,
+    entity: string,
+    id: string,
+    action: HistoryAction,
+    changes: FieldChange[],
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    if (action === 'update' && changes.length === 0) return;
+    await this.history.record(tx, entity, id, action, changes);
+    await this.outbox.append(tx, [
+      {
+        type: `${this.registry.get(entity).label}.${EVENT_VERBS[action]}`,
+        entity,
+        recordId: id,
+        data: { ...data, changes },
+      },
+    ]);
   }
 
   /** The owner must be an active user and the team must exist. */
