@@ -314,11 +314,31 @@ export class AuthService {
         `UPDATE users SET password_hash = $2, password_changed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
         [ctx.user.userId, await this.hasher.hash(next)],
       );
-      await this.db.query(
-        tx,
-        `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
-        [ctx.user.userId],
-      );
+      await this.revokeCredentials(tx, ctx.user.userId);
     });
+  }
+
+  /**
+   * Ends every session of a user (all refresh-token families); with `apiKeys` their API keys
+   * are revoked too. Access tokens already issued stop working once the user is inactive.
+   */
+  async revokeCredentials(
+    ctx: RequestContext,
+    userId: string,
+    options: { apiKeys?: boolean } = {},
+  ): Promise<void> {
+    await this.db.query(
+      ctx,
+      `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId],
+    );
+    if (options.apiKeys) {
+      await this.db.query(
+        ctx,
+        `UPDATE api_keys SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+        [userId],
+      );
+      this.keyCache.clear();
+    }
   }
 }

@@ -99,6 +99,30 @@ export const PROBLEMS = {
     en: ['Already exists', 'A record with the same {field} already exists.'],
     id: ['Sudah ada', 'Data dengan {field} yang sama sudah ada.'],
   },
+  self_lockout: {
+    status: 409,
+    en: [
+      'Would lock you out',
+      'You cannot {action}: you would lose your own administration access.',
+    ],
+    id: [
+      'Akan mengunci Anda',
+      'Anda tidak dapat {action}: Anda akan kehilangan akses administrasi Anda sendiri.',
+    ],
+  },
+  built_in_role: {
+    status: 409,
+    en: ['Built-in role', 'Built-in roles cannot be deleted; edit their permissions instead.'],
+    id: ['Peran bawaan', 'Peran bawaan tidak dapat dihapus; ubah izinnya saja.'],
+  },
+  role_in_use: {
+    status: 409,
+    en: ['Role in use', 'The role is assigned to {count} user(s); give them another role first.'],
+    id: [
+      'Peran sedang dipakai',
+      'Peran ini dipakai oleh {count} pengguna; berikan peran lain kepada mereka terlebih dahulu.',
+    ],
+  },
   idempotency_in_progress: {
     status: 409,
     en: ['Request in progress', 'A request with this Idempotency-Key is still running.'],

@@ -1,0 +1,307 @@
+import { Injectable } from '@nestjs/common';
+import { diffRecords, HistoryService } from '../../audit/history.service.js';
+import { PrincipalLoader } from '../../auth/principal-loader.js';
+import type { RolePermissions } from '../../context/principal.js';
+import type { RequestContext } from '../../context/request-context.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { uuidv7 } from '../../database/uuid7.js';
+import { AppError } from '../../http/app-error.js';
+import { checkIfMatch } from '../../http/etag.js';
+import type { ListRequest } from '../../query/list-request.js';
+import type { QuerySchema } from '../../query/query-schema.js';
+import { ResourceRegistry } from '../../records/resource-registry.js';
+import { adminField, listAdminTable } from '../admin-list.js';
+import { PermissionEvaluator } from '../permission-evaluator.js';
+import type { RoleDto } from './dto/role.dto.js';
+import { validateRolePermissions } from './role-permissions.validator.js';
+
+interface RoleRow {
+  id: string;
+  key: string | null;
+  name: string;
+  description: string | null;
+  built_in: boolean;
+  permissions: RolePermissions;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export interface RoleView {
+  id: string;
+  key: string | null;
+  name: string;
+  description: string | null;
+  builtIn: boolean;
+  permissions: RolePermissions;
+  userCount: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+const ROLE_SCHEMA: QuerySchema = {
+  entity: 'roles',
+  table: 'roles',
+  alias: 'r',
+  fields: new Map([
+    adminField('id', 'r.id', 'uuid', { sortable: true }),
+    adminField('key', 'r.key', 'string', { nullable: true }),
+    adminField('name', 'r.name', 'string', { sortable: true, caseInsensitive: true }),
+    adminField('builtIn', 'r.built_in', 'boolean'),
+    adminField('admin', `(r.permissions->>'admin')::boolean`, 'boolean'),
+    adminField('createdAt', 'r.created_at', 'datetime', { sortable: true }),
+    adminField('updatedAt', 'r.updated_at', 'datetime', { sortable: true }),
+  ]),
+  relations: new Map(),
+  search: 'lower(r.name)',
+  defaultSort: 'name',
+  ownerColumn: null,
+  teamColumn: null,
+};
+
+const ROLE_FIELDS = [
+  'id',
+  'key',
+  'name',
+  'description',
+  'builtIn',
+  'permissions',
+  'userCount',
+  'createdAt',
+  'updatedAt',
+  'version',
+] as const satisfies readonly (keyof RoleDto)[];
+
+const HISTORY_IGNORED = new Set(['id', 'createdAt', 'updatedAt', 'version', 'userCount']);
+
+/** Deep copy with sorted keys: jsonb reorders keys, so comparisons go through this form. */
+function sorted<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sorted) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+    ) as T;
+  return value;
+}
+
+function roleName(raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw AppError.field('name', 'required', 'must not be blank');
+  return name;
+}
+
+/**
+ * Roles: named sets of entity grants and field restrictions. Built-in roles keep their key
+ * and cannot be deleted, but an organization may tune their permissions.
+ */
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+    private readonly principals: PrincipalLoader,
+    private readonly history: HistoryService,
+    private readonly registry: ResourceRegistry,
+  ) {}
+
+  async list(ctx: RequestContext, request: ListRequest) {
+    this.permissions.requireAdmin(ctx.user);
+    return listAdminTable(
+      this.db,
+      ctx,
+      ROLE_SCHEMA,
+      request,
+      (rows) => this.present(ctx, rows as unknown as RoleRow[]),
+      ROLE_FIELDS,
+    );
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<RoleView> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.view(ctx, await this.load(ctx, id));
+  }
+
+  async create(
+    ctx: RequestContext,
+    input: { name: string; description?: string | null; permissions: unknown },
+  ): Promise<RoleView> {
+    this.permissions.requireAdmin(ctx.user);
+    const name = roleName(input.name);
+    const permissions = validateRolePermissions(input.permissions, this.registry);
+    return this.db.transaction(ctx, async (tx) => {
+      await this.assertNameFree(tx, name, null);
+      const [row] = await this.db.query<RoleRow>(
+        tx,
+        `INSERT INTO roles (id, name, description, built_in, permissions) VALUES ($1, $2, $3, false, $4) RETURNING *`,
+        [uuidv7(), name, input.description ?? null, JSON.stringify(permissions)],
+      );
+      const view = await this.view(tx, row);
+      await this.history.record(
+        tx,
+        'roles',
+        row.id,
+        'create',
+        diffRecords({}, { ...view }, HISTORY_IGNORED),
+      );
+      return view;
+    });
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    patch: { name?: string; description?: string | null; permissions?: unknown },
+    ifMatch: string | undefined,
+  ): Promise<RoleView> {
+    const caller = ctx.user;
+    this.permissions.requireAdmin(caller);
+    const name = patch.name === undefined ? undefined : roleName(patch.name);
+    const permissions =
+      patch.permissions === undefined
+        ? undefined
+        : validateRolePermissions(patch.permissions, this.registry);
+    const updated = await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      const before = await this.view(tx, existing);
+      const next = {
+        name: name ?? existing.name,
+        description: patch.description !== undefined ? patch.description : existing.description,
+        permissions: permissions ?? existing.permissions,
+      };
+      const changed =
+        next.name !== existing.name ||
+        next.description !== existing.description ||
+        JSON.stringify(sorted(next.permissions)) !== JSON.stringify(sorted(existing.permissions));
+      if (!changed) return before;
+      if (next.name !== existing.name) await this.assertNameFree(tx, next.name, id);
+      if (id === caller.roleId && !next.permissions.admin)
+        throw new AppError('self_lockout', {
+          action: 'take administration away from your own role',
+        });
+      const [row] = await this.db.query<RoleRow>(
+        tx,
+        `UPDATE roles SET name = $2, description = $3, permissions = $4, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, next.name, next.description, JSON.stringify(next.permissions)],
+      );
+      const after = await this.view(tx, row);
+      await this.history.record(
+        tx,
+        'roles',
+        id,
+        'update',
+        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
+      );
+      return after;
+    });
+    this.principals.invalidate();
+    return updated;
+  }
+
+  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
+    this.permissions.requireAdmin(ctx.user);
+    await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      if (existing.built_in) throw new AppError('built_in_role');
+      // Users are locked too, so none can be given this role while it is being deleted.
+      const holders = await this.db.query<{ id: string }>(
+        tx,
+        `SELECT id FROM users WHERE role_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
+      if (holders.length > 0)
+        throw new AppError('role_in_use', { count: holders.length }, undefined, {
+          userCount: holders.length,
+        });
+      await this.db.query(
+        tx,
+        `UPDATE roles SET deleted_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await this.history.record(tx, 'roles', id, 'delete', []);
+    });
+    this.principals.invalidate();
+  }
+
+  async restore(ctx: RequestContext, id: string): Promise<RoleView> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true, deleted: true });
+      await this.assertNameFree(tx, existing.name, id);
+      const [row] = await this.db.query<RoleRow>(
+        tx,
+        `UPDATE roles SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
+        [id],
+      );
+      await this.history.record(tx, 'roles', id, 'restore', []);
+      return this.view(tx, row);
+    });
+  }
+
+  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
+    this.permissions.requireAdmin(ctx.user);
+    await this.load(ctx, id);
+    return this.history.list(ctx, 'roles', id, { limit, cursor, hidden: new Set() });
+  }
+
+  private async assertNameFree(tx: RequestContext, name: string, exceptId: string | null) {
+    const clash = await this.db.one<{ id: string }>(
+      tx,
+      `SELECT id FROM roles WHERE lower(name) = lower($1) AND deleted_at IS NULL AND id IS DISTINCT FROM $2::uuid`,
+      [name, exceptId],
+    );
+    if (clash)
+      throw new AppError('unique_violation', { field: 'name' }, undefined, {
+        field: 'name',
+        existingId: clash.id,
+      });
+  }
+
+  private async load(
+    ctx: RequestContext,
+    id: string,
+    opts: { forUpdate?: boolean; deleted?: boolean } = {},
+  ): Promise<RoleRow> {
+    const row = await this.db.one<RoleRow>(
+      ctx,
+      `SELECT * FROM roles WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    if (!row) throw AppError.notFound('role', id);
+    return row;
+  }
+
+  private async view(ctx: RequestContext, row: RoleRow): Promise<RoleView> {
+    const [view] = await this.present(ctx, [row]);
+    return view;
+  }
+
+  private async present(ctx: RequestContext, rows: RoleRow[]): Promise<RoleView[]> {
+    const counts = new Map<string, number>();
+    if (rows.length > 0) {
+      const found = await this.db.query<{ role_id: string; n: number }>(
+        ctx,
+        `SELECT role_id, count(*)::int AS n FROM users WHERE role_id = ANY($1::uuid[]) AND deleted_at IS NULL GROUP BY role_id`,
+        [rows.map((r) => r.id)],
+      );
+      for (const c of found) counts.set(c.role_id, c.n);
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      name: r.name,
+      description: r.description,
+      builtIn: r.built_in,
+      permissions: sorted(r.permissions),
+      userCount: counts.get(r.id) ?? 0,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+      version: r.version,
+    }));
+  }
+}

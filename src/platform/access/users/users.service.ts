@@ -1,0 +1,388 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { diffRecords, HistoryService, type FieldChange } from '../../audit/history.service.js';
+import { AuthService, normalizeEmail } from '../../auth/auth.service.js';
+import { PasswordHasher } from '../../auth/password-hasher.js';
+import { PrincipalLoader } from '../../auth/principal-loader.js';
+import { CRM_CONFIG } from '../../config/config.tokens.js';
+import type { CrmConfig } from '../../config/crm-config.js';
+import type { RolePermissions } from '../../context/principal.js';
+import type { RequestContext } from '../../context/request-context.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { uuidv7 } from '../../database/uuid7.js';
+import { AppError } from '../../http/app-error.js';
+import { checkIfMatch } from '../../http/etag.js';
+import type { ListRequest } from '../../query/list-request.js';
+import type { QuerySchema } from '../../query/query-schema.js';
+import { adminField, listAdminTable } from '../admin-list.js';
+import { PermissionEvaluator } from '../permission-evaluator.js';
+import { TeamsService } from '../teams/teams.service.js';
+import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
+
+interface UserRow {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role_id: string;
+  active: boolean;
+  locale: string;
+  time_zone: string;
+  last_login_at: Date | null;
+  password_changed_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+/** Never `password_hash`: the representation is built from these columns only. */
+const USER_COLUMNS =
+  'id, email, first_name, last_name, role_id, active, locale, time_zone, last_login_at, password_changed_at, created_at, updated_at, version';
+
+const USER_SCHEMA: QuerySchema = {
+  entity: 'users',
+  table: 'users',
+  alias: 'u',
+  fields: new Map([
+    adminField('id', 'u.id', 'uuid', { sortable: true }),
+    adminField('email', 'u.email_normalized', 'string', { sortable: true, caseInsensitive: true }),
+    adminField('firstName', 'u.first_name', 'string', { nullable: true, sortable: true }),
+    adminField('lastName', 'u.last_name', 'string', { nullable: true, sortable: true }),
+    adminField('roleId', 'u.role_id', 'uuid'),
+    adminField(
+      'teamIds',
+      `ARRAY(SELECT m.team_id::text FROM team_members m JOIN teams t ON t.id = m.team_id AND t.deleted_at IS NULL WHERE m.user_id = u.id)`,
+      'string[]',
+    ),
+    adminField('active', 'u.active', 'boolean'),
+    adminField('locale', 'u.locale', 'enum', { values: ['en', 'id'] }),
+    adminField('lastLoginAt', 'u.last_login_at', 'datetime', { nullable: true, sortable: true }),
+    adminField('createdAt', 'u.created_at', 'datetime', { sortable: true }),
+    adminField('updatedAt', 'u.updated_at', 'datetime', { sortable: true }),
+  ]),
+  relations: new Map(),
+  search: `lower(u.email || ' ' || coalesce(u.first_name, '') || ' ' || coalesce(u.last_name, ''))`,
+  defaultSort: 'email',
+  ownerColumn: null,
+  teamColumn: null,
+};
+
+const USER_FIELDS = [
+  'id',
+  'email',
+  'firstName',
+  'lastName',
+  'roleId',
+  'teamIds',
+  'locale',
+  'timeZone',
+  'active',
+  'lastLoginAt',
+  'passwordChangedAt',
+  'createdAt',
+  'updatedAt',
+  'version',
+] as const satisfies readonly (keyof UserDto)[];
+
+const HISTORY_IGNORED = new Set([
+  'id',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'lastLoginAt',
+  'passwordChangedAt',
+]);
+
+/** Writable attribute → column; `email` also sets `email_normalized`. */
+const COLUMNS: Record<string, string> = {
+  email: 'email',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  roleId: 'role_id',
+  locale: 'locale',
+  timeZone: 'time_zone',
+  active: 'active',
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Administration of user accounts. Every change that can alter what a user may do forgets
+ * the cached principals after commit; deactivating or deleting ends the user's sessions.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+    private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
+    private readonly principals: PrincipalLoader,
+    private readonly teams: TeamsService,
+    private readonly history: HistoryService,
+    @Inject(CRM_CONFIG) private readonly config: CrmConfig,
+  ) {}
+
+  async list(ctx: RequestContext, request: ListRequest) {
+    this.permissions.requireAdmin(ctx.user);
+    return listAdminTable(
+      this.db,
+      ctx,
+      USER_SCHEMA,
+      request,
+      (rows) => this.present(ctx, rows as unknown as UserRow[]),
+      USER_FIELDS,
+    );
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<UserDto> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.view(ctx, await this.load(ctx, id));
+  }
+
+  async create(ctx: RequestContext, input: CreateUserDto): Promise<UserDto> {
+    this.permissions.requireAdmin(ctx.user);
+    this.checkPassword(input.password);
+    // argon2 is slow on purpose: hash before the transaction so no lock waits on it.
+    const passwordHash = await this.hasher.hash(input.password);
+    const created = await this.db.transaction(ctx, async (tx) => {
+      await this.assertEmailFree(tx, input.email, null);
+      await this.roleOf(tx, input.roleId);
+      await this.teams.assertTeamsExist(tx, input.teamIds ?? []);
+      const id = uuidv7();
+      await this.db.query(
+        tx,
+        `INSERT INTO users (id, email, email_normalized, first_name, last_name, password_hash, role_id, active, locale, time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          id,
+          input.email.trim(),
+          normalizeEmail(input.email),
+          input.firstName ?? null,
+          input.lastName,
+          passwordHash,
+          input.roleId.toLowerCase(),
+          input.active ?? true,
+          input.locale ?? this.config.organization.defaultLocale,
+          input.timeZone ?? this.config.organization.timeZone,
+        ],
+      );
+      if (input.teamIds?.length) await this.teams.replaceTeamsOfUser(tx, id, input.teamIds);
+      const view = await this.view(tx, await this.load(tx, id));
+      await this.history.record(tx, 'users', id, 'create', [
+        ...diffRecords({}, { ...view }, HISTORY_IGNORED),
+      ]);
+      return view;
+    });
+    this.principals.invalidate();
+    return created;
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    patch: UpdateUserDto,
+    ifMatch: string | undefined,
+  ): Promise<UserDto> {
+    const caller = ctx.user;
+    this.permissions.requireAdmin(caller);
+    if (patch.password !== undefined) this.checkPassword(patch.password);
+    const passwordHash =
+      patch.password !== undefined ? await this.hasher.hash(patch.password) : null;
+    const updated = await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      const before = await this.view(tx, existing);
+      const current = before as unknown as Record<string, unknown>;
+      const changed = Object.keys(COLUMNS).filter((k) => {
+        const v = (patch as Record<string, unknown>)[k];
+        if (v === undefined) return false;
+        return k === 'roleId' ? String(v).toLowerCase() !== current[k] : v !== current[k];
+      });
+      const self = id === caller.userId;
+      if (self && patch.active === false)
+        throw new AppError('self_lockout', { action: 'deactivate your own user' });
+      if (changed.includes('email')) await this.assertEmailFree(tx, patch.email!, id);
+      if (changed.includes('roleId')) {
+        const role = await this.roleOf(tx, patch.roleId!);
+        if (self && !role.admin)
+          throw new AppError('self_lockout', {
+            action: 'give yourself a role without administration',
+          });
+      }
+      const sets: string[] = [];
+      const values: unknown[] = [id];
+      const set = (column: string, value: unknown) => {
+        values.push(value);
+        sets.push(`${column} = $${values.length}`);
+      };
+      for (const k of changed) {
+        const v = (patch as Record<string, unknown>)[k];
+        if (k === 'email') {
+          set('email', String(v).trim());
+          set('email_normalized', normalizeEmail(String(v)));
+        } else set(COLUMNS[k], k === 'roleId' ? String(v).toLowerCase() : v);
+      }
+      if (passwordHash !== null) {
+        set('password_hash', passwordHash);
+        sets.push('password_changed_at = now()');
+      }
+      let teamsChanged = false;
+      if (patch.teamIds !== undefined) {
+        teamsChanged = (await this.teams.replaceTeamsOfUser(tx, id, patch.teamIds)).changed;
+      }
+      if (sets.length === 0 && !teamsChanged) return before;
+      // One version step for the whole change, memberships included.
+      await this.db.query(
+        tx,
+        `UPDATE users SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1`,
+        values,
+      );
+      // A new password or a deactivation ends every session of the user.
+      if (passwordHash !== null || (changed.includes('active') && patch.active === false))
+        await this.auth.revokeCredentials(tx, id);
+      const after = await this.view(tx, await this.load(tx, id));
+      const changes: FieldChange[] = diffRecords(
+        before as unknown as Record<string, unknown>,
+        after as unknown as Record<string, unknown>,
+        HISTORY_IGNORED,
+      );
+      // The history says that the password changed, never what it was or became.
+      if (passwordHash !== null) changes.push({ field: 'password', old: null, new: null });
+      await this.history.record(tx, 'users', id, 'update', changes);
+      return after;
+    });
+    this.principals.invalidate();
+    return updated;
+  }
+
+  /** Soft delete: the user is deactivated, their sessions and API keys are revoked. */
+  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
+    this.permissions.requireAdmin(ctx.user);
+    if (id === ctx.user.userId)
+      throw new AppError('self_lockout', { action: 'delete your own user' });
+    await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      await this.db.query(
+        tx,
+        `UPDATE users SET deleted_at = now(), active = false, version = version + 1, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await this.auth.revokeCredentials(tx, id, { apiKeys: true });
+      await this.history.record(tx, 'users', id, 'delete', [
+        ...(existing.active ? [{ field: 'active', old: true, new: false }] : []),
+      ]);
+    });
+    this.principals.invalidate();
+  }
+
+  /** Brings a deleted user back, still inactive: an admin activates them deliberately. */
+  async restore(ctx: RequestContext, id: string): Promise<UserDto> {
+    this.permissions.requireAdmin(ctx.user);
+    const restored = await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.load(tx, id, { forUpdate: true, deleted: true });
+      await this.assertEmailFree(tx, existing.email, id);
+      const role = await this.db.one(
+        tx,
+        `SELECT 1 FROM roles WHERE id = $1 AND deleted_at IS NULL`,
+        [existing.role_id],
+      );
+      if (!role)
+        throw new AppError('conflict', {
+          reason: "The user's role has been deleted; restore the role first.",
+        });
+      await this.db.query(
+        tx,
+        `UPDATE users SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await this.history.record(tx, 'users', id, 'restore', []);
+      return this.view(tx, await this.load(tx, id));
+    });
+    this.principals.invalidate();
+    return restored;
+  }
+
+  async loginHistory(ctx: RequestContext, id: string, limit: number) {
+    this.permissions.requireAdmin(ctx.user);
+    await this.load(ctx, id);
+    return this.auth.loginHistory(ctx, id, limit);
+  }
+
+  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
+    this.permissions.requireAdmin(ctx.user);
+    await this.load(ctx, id);
+    return this.history.list(ctx, 'users', id, { limit, cursor, hidden: new Set() });
+  }
+
+  private checkPassword(password: string): void {
+    const min = this.config.security.passwordMinLength;
+    if (password.length < min)
+      throw AppError.field('password', 'minLength', `must be at least ${min} characters`, { min });
+  }
+
+  private async assertEmailFree(tx: RequestContext, email: string, exceptId: string | null) {
+    const clash = await this.db.one<{ id: string }>(
+      tx,
+      `SELECT id FROM users WHERE email_normalized = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2::uuid`,
+      [normalizeEmail(email), exceptId],
+    );
+    if (clash)
+      throw new AppError('unique_violation', { field: 'email' }, undefined, {
+        field: 'email',
+        existingId: clash.id,
+      });
+  }
+
+  private async roleOf(tx: RequestContext, roleId: string): Promise<RolePermissions> {
+    const role = await this.db.one<{ permissions: RolePermissions }>(
+      tx,
+      `SELECT permissions FROM roles WHERE id = $1 AND deleted_at IS NULL`,
+      [roleId],
+    );
+    if (!role) throw AppError.field('roleId', 'notFound', 'refers to a role that does not exist');
+    return role.permissions;
+  }
+
+  private async load(
+    ctx: RequestContext,
+    id: string,
+    opts: { forUpdate?: boolean; deleted?: boolean } = {},
+  ): Promise<UserRow> {
+    const row = await this.db.one<UserRow>(
+      ctx,
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    if (!row) throw AppError.notFound('user', id);
+    return row;
+  }
+
+  private async view(ctx: RequestContext, row: UserRow): Promise<UserDto> {
+    const [view] = await this.present(ctx, [row]);
+    return view;
+  }
+
+  private async present(ctx: RequestContext, rows: UserRow[]): Promise<UserDto[]> {
+    const teams = await this.teams.teamIdsOfUsers(
+      ctx,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      roleId: r.role_id,
+      teamIds: teams.get(r.id) ?? [],
+      locale: r.locale,
+      timeZone: r.time_zone,
+      active: r.active,
+      lastLoginAt: iso(r.last_login_at),
+      passwordChangedAt: r.password_changed_at.toISOString(),
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+      version: r.version,
+    }));
+  }
+}
