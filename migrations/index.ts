@@ -1,5 +1,10 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { DomainEventOutbox1764100000000 } from './1764100000000-domain-event-outbox.js';
+import { ConfigurablePicklists1764100000001 } from './1764100000001-configurable-picklists.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
-export const MIGRATIONS = [InitialSchema1764000000000, DomainEventOutbox1764100000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  DomainEventOutbox1764100000000,
+  ConfigurablePicklists1764100000001,
+];

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ensureFirstAdmin } from './platform/access/admin-bootstrap.js';
 import { PasswordHasher } from './platform/auth/password-hasher.js';
-import { loadCrmConfig, type CrmConfig } from './platform/config/crm-config.js';
+import { CrmConfigError, loadCrmConfig, type CrmConfig } from './platform/config/crm-config.js';
+import { CustomizationService } from './platform/customization/customization.service.js';
 import { parseEnv, type Env } from './platform/config/env.js';
 import {
   startEmbeddedDatabase,
@@ -40,7 +41,14 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
   }
 
-  const app = await createServer({ env, config, databaseUrl, logger });
+  const app = await createServer({ env, config, databaseUrl, logger }).catch(async (e: unknown) => {
+    await embedded?.stop();
+    if (e instanceof CrmConfigError) {
+      process.stderr.write(`relasi: cannot start.\n${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  });
   const readiness = app.get(Readiness);
   let stopping = false;
   const stop = async (signal: string, code = 0) => {
@@ -79,11 +87,19 @@ async function main(): Promise<void> {
         'pending migrations and CRM_RUN_MIGRATIONS=false: run `npm run migrate` first',
       );
     }
+    const indexes = await app.get(CustomizationService).apply();
+    if (indexes.created.length || indexes.dropped.length)
+      logger.info(indexes, 'custom field indexes updated');
     await ensureFirstAdmin(dataSource, env, app.get(PasswordHasher), (m) => {
       logger.warn(m);
       if (m.includes('password')) process.stdout.write(`\n${m}\n\n`);
     });
   } catch (e) {
+    if (e instanceof CrmConfigError) {
+      process.stderr.write(`relasi: cannot start.\n${e.message}\n`);
+      await stop('config-conflict', 2);
+      return;
+    }
     logger.fatal({ err: e }, 'database migration failed; stopping');
     await stop('migration-failure', 1);
     return;

@@ -99,6 +99,9 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       'request',
     );
   });
+  // Initialised first: the document describes the custom fields the config declares, which
+  // are known once every module has registered its records.
+  await app.init();
   const document = buildOpenApiDocument(app, VERSION);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi-ui.json',
@@ -107,6 +110,5 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   fastify.get('/openapi.json', async (_req, reply) =>
     reply.type('application/json').send(document),
   );
-  await app.init();
   return app;
 }

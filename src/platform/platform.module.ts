@@ -7,6 +7,8 @@ import type { CrmConfig } from './config/crm-config.js';
 import type { Env } from './config/env.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DatabaseService } from './database/database.service.js';
+import { CustomFieldValidator } from './customization/custom-field-validator.js';
+import { CustomizationService } from './customization/customization.service.js';
 import { EventBus } from './events/event-bus.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
 import { EventOutbox } from './events/event-outbox.service.js';
@@ -34,6 +36,8 @@ const SHARED = [
   EventOutbox,
   EventBus,
   EventDispatcher,
+  CustomFieldValidator,
+  CustomizationService,
 ];
 
 /** Mechanisms every module uses: config, database, access evaluation, history, records. */

@@ -102,7 +102,7 @@ describe('accounts and contacts: the REST contract', () => {
       [
         'unknown custom field',
         { lastName: 'A', customFields: { shoeSize: 42 } },
-        'customFields',
+        'customFields.shoeSize',
         'unknownField',
       ],
     ])('rejects %s with 400 and names the field', async (_label, body, field, code) => {

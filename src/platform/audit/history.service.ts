@@ -127,7 +127,9 @@ export class HistoryService {
         actorId: r.actor_id,
         requestId: r.request_id,
         at: r.at.toISOString(),
-        changes: r.changes.filter((c) => !options.hidden.has(c.field.split('.')[0])),
+        changes: r.changes.filter(
+          (c) => !options.hidden.has(c.field) && !options.hidden.has(c.field.split('.')[0]),
+        ),
       })),
       nextCursor:
         rows.length > options.limit && last

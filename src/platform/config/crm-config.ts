@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
+import {
+  CUSTOMIZATION_SCHEMA,
+  type CustomizationConfig,
+} from '../customization/customization.schema.js';
 
 /**
  * The admin config file (crm.config.yaml). Only organization-wide settings are read today;
@@ -25,6 +29,8 @@ export interface CrmConfig {
     readonly maxPageSize: number;
     readonly maxBulkItems: number;
   };
+  /** Custom fields, picklist values and rules per entity (see crm.config.example.yaml). */
+  readonly customization: CustomizationConfig;
 }
 
 export const DEFAULT_CRM_CONFIG: CrmConfig = {
@@ -32,6 +38,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   organization: { name: 'Relasi', defaultCurrency: 'IDR', defaultLocale: 'en', timeZone: 'UTC' },
   security: { passwordMinLength: 12, allowApiKeys: true },
   api: { defaultPageSize: 50, maxPageSize: 500, maxBulkItems: 1000 },
+  customization: {},
 };
 
 const schema = {
@@ -67,6 +74,7 @@ const schema = {
         maxBulkItems: { type: 'integer', minimum: 1, maximum: 1000 },
       },
     },
+    customization: CUSTOMIZATION_SCHEMA,
   },
 } as const;
 
@@ -79,7 +87,7 @@ export class CrmConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(schema);
 
 function describe(error: ErrorObject): string {
@@ -115,6 +123,7 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     organization: { ...DEFAULT_CRM_CONFIG.organization, ...given.organization },
     security: { ...DEFAULT_CRM_CONFIG.security, ...given.security },
     api: { ...DEFAULT_CRM_CONFIG.api, ...given.api },
+    customization: (given.customization ?? {}) as CustomizationConfig,
   };
   const problems: string[] = [];
   if (!isValidTimeZone(config.organization.timeZone)) {

@@ -49,6 +49,7 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     id: 'akan membuat data menjadi leluhurnya sendiri',
   },
   invalid: { en: 'is invalid', id: 'tidak valid' },
+  requiredWhen: { en: 'is required when {when}', id: 'wajib diisi jika {when}' },
 };
 
 export function fieldMessage(
@@ -57,6 +58,9 @@ export function fieldMessage(
   params: Record<string, unknown> = {},
   fallback?: string,
 ): string {
+  // An admin's own wording (e.g. of a required-when rule) wins over the catalogue.
+  const own = (params.messages as Partial<Record<Locale, string>> | undefined)?.[locale];
+  if (own) return own;
   const template = FIELD_MESSAGES[rule]?.[locale];
   if (!template) return fallback ?? FIELD_MESSAGES.invalid[locale];
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {

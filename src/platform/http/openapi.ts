@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { describeCustomFields } from '../customization/custom-fields.openapi.js';
+import { recordSchemas } from '../records/record-controller.factory.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -42,5 +44,6 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     operationIdFactory: (controllerKey: string, methodKey: string) =>
       `${controllerKey}_${methodKey}`,
   });
+  describeCustomFields(document, recordSchemas);
   return sortKeys(document) as OpenAPIObject;
 }

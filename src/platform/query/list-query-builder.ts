@@ -139,13 +139,18 @@ function compileCondition(
 ): string {
   const label = `filter[${node.field}][${node.op}]`;
   const field = resolveField(schema, node.field, access, joins, params, label);
-  const cast = sqlTypeOf(field.type);
+  const cast = field.castAs ?? sqlTypeOf(field.type);
   const ci = field.caseInsensitive === true;
   const col = ci ? `lower(${field.sql})` : field.sql;
   const p = (v: unknown) => (ci ? `lower(${params.add(v)})` : `${params.add(v)}::${cast}`);
   const { op } = node;
   if (op === 'isNull') {
     const v = coerce({ ...field, type: 'boolean' }, node.value, label);
+    if (field.jsonArray) {
+      return v
+        ? `coalesce(jsonb_array_length(${field.sql}), 0) = 0`
+        : `jsonb_array_length(${field.sql}) > 0`;
+    }
     if (field.type === 'string[]')
       return v ? `cardinality(${field.sql}) = 0` : `cardinality(${field.sql}) > 0`;
     return v ? `${field.sql} IS NULL` : `${field.sql} IS NOT NULL`;
@@ -155,7 +160,11 @@ function compileCondition(
       throw invalid(label, 'isIn', 'list fields support contains, eq and isNull', {
         values: 'contains, eq, isNull',
       });
-    return `${params.add(String(coerce({ ...field, type: 'string' }, node.value, label)).toLowerCase())} = ANY(${field.sql})`;
+    const value = String(
+      coerce({ ...field, type: field.values ? 'enum' : 'string' }, node.value, label),
+    );
+    if (field.jsonArray) return `${field.sql} @> jsonb_build_array(${params.add(value)}::text)`;
+    return `${params.add(value.toLowerCase())} = ANY(${field.sql})`;
   }
   switch (op) {
     case 'eq':
@@ -236,7 +245,7 @@ function sortKeys(
       expr: field.sql,
       dir: s.direction,
       nullable: field.nullable,
-      sqlType: sqlTypeOf(field.type),
+      sqlType: field.castAs ?? sqlTypeOf(field.type),
     });
   }
   if (!seen.has('id'))

@@ -15,6 +15,10 @@ export interface QueryField {
   caseInsensitive?: boolean;
   /** Top-level API field whose field permission governs this one. */
   permissionField: string;
+  /** SQL type of parameters and cursor values when it differs from the field's own. */
+  castAs?: string;
+  /** A jsonb array (multi-picklist): `contains` tests membership with @>. */
+  jsonArray?: boolean;
 }
 
 export interface QueryRelation {

@@ -75,7 +75,11 @@ function flag(value: string | undefined, name: string): boolean {
  * delete, restore, purge, history and bulk, all documented. A resource gets the whole REST
  * contract by declaring its DTOs; its own actions live in a controller beside this one.
  */
+/** Entity → names of its DTO schemas in the OpenAPI document, where custom fields are described. */
+export const recordSchemas = new Map<string, string[]>();
+
 export function recordController(o: RecordControllerOptions): Type<unknown> {
+  recordSchemas.set(o.path, [o.createDto.name, o.updateDto.name, o.responseDto.name]);
   const one = `a ${o.label}`;
 
   @ApiTags(o.tag)

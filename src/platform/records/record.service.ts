@@ -8,6 +8,7 @@ import {
   type FieldChange,
   type HistoryAction,
 } from '../audit/history.service.js';
+import { CustomFieldValidator } from '../customization/custom-field-validator.js';
 import { DatabaseService } from '../database/database.service.js';
 import { EventOutbox } from '../events/event-outbox.service.js';
 import { uuidv7 } from '../database/uuid7.js';
@@ -58,6 +59,15 @@ const HISTORY_IGNORED = new Set([
   'id',
 ]);
 const OWNERSHIP = ['ownerId', 'teamId'];
+
+function withoutHidden(
+  custom: Record<string, unknown>,
+  hidden: ReadonlySet<string>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(custom).filter(([code]) => !hidden.has(`customFields.${code}`)),
+  );
+}
 const EVENT_VERBS: Record<HistoryAction, string> = {
   create: 'created',
   update: 'updated',
@@ -79,6 +89,7 @@ export class RecordService {
     private readonly history: HistoryService,
     private readonly registry: ResourceRegistry,
     private readonly outbox: EventOutbox,
+    private readonly customFields: CustomFieldValidator,
   ) {}
 
   /** The record as the caller may see it, or 404 when it is outside the read scope. */
@@ -133,7 +144,10 @@ export class RecordService {
     for (const [k, v] of Object.entries(record)) {
       if (hidden.has(k)) continue;
       if (fields && k !== 'id' && !fields.includes(k)) continue;
-      out[k] = v;
+      out[k] =
+        k === 'customFields' && hidden.size > 0 && v
+          ? withoutHidden(v as Record<string, unknown>, hidden)
+          : v;
     }
     return out;
   }
@@ -143,7 +157,12 @@ export class RecordService {
     def: ResourceDefinition,
     input: Record<string, unknown>,
   ): void {
-    for (const key of Object.keys(input)) {
+    const keys = Object.keys(input).flatMap((key) =>
+      key === 'customFields' && input.customFields && typeof input.customFields === 'object'
+        ? Object.keys(input.customFields).map((code) => `customFields.${code}`)
+        : [key],
+    );
+    for (const key of keys) {
       const access = this.permissions.field(ctx.user, def.entity, key);
       if (access === 'hidden' || access === 'read-only')
         throw new AppError('field_read_only', { field: key });
@@ -320,6 +339,13 @@ export class RecordService {
       throw AppError.forbidden('create', `${def.entity} for this owner`);
     }
     return this.db.transaction(ctx, async (tx) => {
+      record.customFields = await this.customFields.prepare(
+        tx,
+        def,
+        input.customFields as Record<string, unknown> | undefined,
+        null,
+      );
+      this.customFields.checkRules(def, record);
       await this.validateOwnership(tx, record, new Set(Object.keys(input)));
       await hooks.validate?.(tx, record, new Set(Object.keys(input)), null);
       const derived = hooks.derive?.(record) ?? {};
@@ -379,7 +405,16 @@ export class RecordService {
       const changedKeys = Object.keys(patch).filter(
         (k) => JSON.stringify(patch[k]) !== JSON.stringify(existing[k]),
       );
-      this.checkFields(tx, def, Object.fromEntries(changedKeys.map((k) => [k, patch[k]])));
+      const existingCustom = (existing.customFields ?? {}) as Record<string, unknown>;
+      const customChanged = Object.entries(
+        (patch.customFields ?? {}) as Record<string, unknown>,
+      ).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(existingCustom[k] ?? null));
+      this.checkFields(tx, def, {
+        ...Object.fromEntries(
+          changedKeys.filter((k) => k !== 'customFields').map((k) => [k, patch[k]]),
+        ),
+        ...(customChanged.length ? { customFields: Object.fromEntries(customChanged) } : {}),
+      });
       // Optional in a PATCH does not mean nullable: a required field cannot be cleared.
       const cleared = def.attributes.filter(
         (a) =>
@@ -411,12 +446,19 @@ export class RecordService {
         throw new AppError('reassign_forbidden', { entity: def.entity });
       }
       const merged: Record<string, unknown> = { ...existing, ...patch };
-      if (patch.customFields)
-        merged.customFields = {
-          ...(existing.customFields as object),
-          ...patch.customFields,
-        };
-      const changed = new Set(changedKeys);
+      merged.customFields = await this.customFields.prepare(
+        tx,
+        def,
+        patch.customFields as Record<string, unknown> | undefined,
+        {
+          id,
+          customFields: existing.customFields as Record<string, unknown>,
+        },
+      );
+      this.customFields.checkRules(def, merged);
+      const changed = new Set(changedKeys.filter((k) => k !== 'customFields'));
+      if (JSON.stringify(merged.customFields) !== JSON.stringify(existing.customFields))
+        changed.add('customFields');
       await this.validateOwnership(tx, merged, changed);
       await hooks.validate?.(tx, merged, changed, existing);
       if (changed.size === 0) return existing;

@@ -1,3 +1,4 @@
+import { customQueryFields, customization } from '../customization/custom-field-registry.js';
 import type {
   QueryField,
   QueryFieldType,
@@ -21,6 +22,8 @@ export interface Attribute {
   nullable?: boolean;
   sortable?: boolean;
   caseInsensitive?: boolean;
+  /** Its values may be replaced from crm.config.yaml (`customization.<entity>.picklists`). */
+  picklist?: boolean;
   /** `never`: computed by the server; `create`: set once. */
   writable?: 'always' | 'create' | 'never';
 }
@@ -86,6 +89,16 @@ export type ApiRecord = Record<string, unknown> & {
   teamId: string | null;
 };
 
+/** An attribute's allowed values: the configured picklist, else its built-in list. */
+export function picklistValues(entity: string, a: Attribute): readonly string[] | undefined {
+  return customization.picklist(entity, a.name)?.map((o) => o.value) ?? a.values;
+}
+
+function picklistOf(entity: string, a: Attribute): Pick<QueryField, 'type' | 'values'> {
+  const values = picklistValues(entity, a);
+  return { type: values ? 'enum' : a.type!, values };
+}
+
 function fieldsOf(def: ResourceDefinition): QueryField[] {
   const out: QueryField[] = [];
   for (const a of def.attributes) {
@@ -93,8 +106,7 @@ function fieldsOf(def: ResourceDefinition): QueryField[] {
       out.push({
         name: a.name,
         sql: `${def.alias}.${a.column}`,
-        type: a.type,
-        values: a.values,
+        ...picklistOf(def.entity, a),
         nullable: a.nullable ?? false,
         sortable: a.sortable ?? false,
         caseInsensitive: a.caseInsensitive,
@@ -143,7 +155,9 @@ export function querySchemaOf(def: ResourceDefinition): QuerySchema {
       entity: def.entity,
       table: def.table,
       alias: def.alias,
-      fields: new Map(fieldsOf(def).map((f) => [f.name, f])),
+      fields: new Map(
+        [...fieldsOf(def), ...customQueryFields(def.alias, def.entity)].map((f) => [f.name, f]),
+      ),
       relations: new Map(def.relations.map((r) => [r.name, r])),
       search: def.search,
       defaultSort: def.defaultSort,

@@ -21,6 +21,7 @@ export const ACCOUNT_DEFINITION: ResourceDefinition = {
       type: 'enum',
       values: ACCOUNT_TYPES,
       sortable: true,
+      picklist: true,
     },
     {
       name: 'industry',
@@ -29,6 +30,7 @@ export const ACCOUNT_DEFINITION: ResourceDefinition = {
       type: 'string',
       nullable: true,
       sortable: true,
+      picklist: true,
     },
     {
       name: 'website',

@@ -70,6 +70,7 @@ export const CONTACT_DEFINITION: ResourceDefinition = {
       type: 'enum',
       values: LIFECYCLE_STAGES,
       sortable: true,
+      picklist: true,
     },
     { name: 'description', column: 'description', kind: 'scalar', type: 'string', nullable: true },
     ...RECORD_ATTRIBUTES,

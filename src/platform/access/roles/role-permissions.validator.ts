@@ -1,3 +1,4 @@
+import { customization } from '../../customization/custom-field-registry.js';
 import type {
   CrudAction,
   EntityGrant,
@@ -108,7 +109,10 @@ export function validateRolePermissions(
         fail(at, 'isObject', 'must be an object');
         continue;
       }
-      const attributes = new Set(registry.get(entity).attributes.map((a) => a.name));
+      const attributes = new Set([
+        ...registry.get(entity).attributes.map((a) => a.name),
+        ...customization.fieldsOf(entity).map((f) => `customFields.${f.code}`),
+      ]);
       const out: Record<string, FieldAccess> = {};
       for (const [field, access] of Object.entries(perField)) {
         const fieldAt = `${at}.${keyLabel(field)}`;

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsIn,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -16,7 +15,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
+import {
+  CustomFieldsOf,
+  IsPicklistValue,
+} from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
 import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
 import { ACCOUNT_TYPES } from '../account.definition.js';
@@ -30,13 +32,14 @@ export class CreateAccountDto {
 
   @ApiPropertyOptional({ enum: ACCOUNT_TYPES, default: 'prospect' })
   @IsOptional()
-  @IsIn(ACCOUNT_TYPES)
+  @IsPicklistValue('accounts', 'type', ACCOUNT_TYPES)
   type?: string;
 
   @ApiPropertyOptional({ example: 'retail', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @IsPicklistValue('accounts', 'industry')
   industry?: string | null;
 
   @ApiPropertyOptional({ example: 'https://sinarjaya.co.id', maxLength: 300, nullable: true })

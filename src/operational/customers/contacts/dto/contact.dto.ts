@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsEmail,
-  IsIn,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -14,7 +13,10 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
-import { CustomFieldsOf } from '../../../../platform/customization/custom-fields.validator.js';
+import {
+  CustomFieldsOf,
+  IsPicklistValue,
+} from '../../../../platform/customization/custom-fields.validator.js';
 import { PhoneDto } from '../../dto/contact-points.dto.js';
 import { LIFECYCLE_STAGES } from '../contact.definition.js';
 
@@ -112,7 +114,7 @@ export class CreateContactDto {
 
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, default: 'lead' })
   @IsOptional()
-  @IsIn(LIFECYCLE_STAGES)
+  @IsPicklistValue('contacts', 'lifecycleStage', LIFECYCLE_STAGES)
   lifecycleStage?: string;
 
   @ApiPropertyOptional({ maxLength: 10000, nullable: true })

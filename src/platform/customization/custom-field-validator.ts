@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { PermissionEvaluator } from '../access/permission-evaluator.js';
+import type { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+import { AppError, type FieldError } from '../http/app-error.js';
+import { querySchemaOf, type ResourceDefinition } from '../records/resource-definition.js';
+import { ResourceRegistry } from '../records/resource-registry.js';
+import { SqlParams } from '../query/sql-params.js';
+import { customization } from './custom-field-registry.js';
+import { checkCustomValue } from './custom-field-values.js';
+import type { RequiredWhenRule } from './customization.schema.js';
+
+const empty = (v: unknown) =>
+  v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
+function valueAt(record: Record<string, unknown>, path: string): unknown {
+  if (path.startsWith('customFields.'))
+    return (record.customFields as Record<string, unknown> | undefined)?.[
+      path.slice('customFields.'.length)
+    ];
+  return record[path];
+}
+
+function holds(rule: RequiredWhenRule, record: Record<string, unknown>): boolean {
+  const v = valueAt(record, rule.requiredWhen.field);
+  const want = rule.requiredWhen.value;
+  switch (rule.requiredWhen.op) {
+    case 'eq':
+      return v === want;
+    case 'ne':
+      return v !== want;
+    case 'in':
+      return Array.isArray(want) && want.includes(v);
+    case 'isNull':
+      return empty(v) === (want !== false);
+  }
+}
+
+/**
+ * The one custom-field validator: types and limits of every value, defaults and required
+ * fields on create, references to readable records, uniqueness, and required-when rules.
+ * Reports every problem of a request at once.
+ */
+@Injectable()
+export class CustomFieldValidator {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly registry: ResourceRegistry,
+    private readonly permissions: PermissionEvaluator,
+  ) {}
+
+  /** The record's custom fields after applying `given`, checked. */
+  async prepare(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    given: Record<string, unknown> | undefined,
+    existing: { id: string; customFields: Record<string, unknown> } | null,
+  ): Promise<Record<string, unknown>> {
+    const fields = customization.fieldsOf(def.entity);
+    const result: Record<string, unknown> = { ...(existing?.customFields ?? {}) };
+    const errors: FieldError[] = [];
+    for (const [code, raw] of Object.entries(given ?? {})) {
+      const f = fields.find((x) => x.code === code);
+      if (!f) {
+        errors.push({
+          field: `customFields.${code}`,
+          rule: 'unknownField',
+          message: 'is not a custom field of this record',
+        });
+        continue;
+      }
+      if (raw === null) {
+        if (f.required)
+          errors.push({ field: `customFields.${code}`, rule: 'required', message: 'is required' });
+        delete result[code];
+        continue;
+      }
+      const { value, error } = checkCustomValue(f, raw);
+      if (error) errors.push(error);
+      else result[code] = value;
+    }
+    if (!existing) {
+      for (const f of fields) {
+        if (result[f.code] === undefined && f.default !== undefined)
+          result[f.code] = checkCustomValue(f, f.default).value;
+        if (
+          f.required &&
+          empty(result[f.code]) &&
+          !errors.some((e) => e.field === `customFields.${f.code}`)
+        ) {
+          errors.push({
+            field: `customFields.${f.code}`,
+            rule: 'required',
+            message: 'is required',
+          });
+        }
+      }
+    }
+    if (errors.length === 0) {
+      for (const code of Object.keys(given ?? {})) {
+        const f = fields.find((x) => x.code === code)!;
+        const value = result[code];
+        if (value === undefined) continue;
+        if (f.type === 'reference' && !(await this.readable(ctx, f.references!, value as string))) {
+          errors.push({
+            field: `customFields.${code}`,
+            rule: 'notFound',
+            message: 'refers to a record that does not exist',
+          });
+        }
+        if (f.unique) {
+          const taken = await this.db.one(
+            ctx,
+            `SELECT 1 FROM ${def.table} WHERE custom_fields->>'${f.code}' = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2 LIMIT 1`,
+            [typeof value === 'string' ? value : JSON.stringify(value), existing?.id ?? null],
+          );
+          if (taken)
+            throw new AppError('unique_violation', { field: `customFields.${code}` }, undefined, {
+              field: `customFields.${code}`,
+            });
+        }
+      }
+    }
+    if (errors.length) throw AppError.validation(errors);
+    return result;
+  }
+
+  /** Required-when rules of the entity, against the record as it will be stored. */
+  checkRules(def: ResourceDefinition, record: Record<string, unknown>): void {
+    const errors: FieldError[] = [];
+    for (const rule of customization.rulesOf(def.entity)) {
+      if (holds(rule, record) && empty(valueAt(record, rule.field))) {
+        const when = `${rule.requiredWhen.field} ${rule.requiredWhen.op} ${JSON.stringify(rule.requiredWhen.value ?? true)}`;
+        errors.push({
+          field: rule.field,
+          rule: 'requiredWhen',
+          message: rule.message?.en ?? `is required when ${when}`,
+          params: { when, messages: rule.message },
+        });
+      }
+    }
+    if (errors.length) throw AppError.validation(errors);
+  }
+
+  private async readable(ctx: RequestContext, entity: string, id: string): Promise<boolean> {
+    const target = this.registry.get(entity);
+    const scope = this.permissions.grant(ctx.user, entity).read;
+    if (scope === 'none') return false;
+    const params = new SqlParams();
+    const idParam = params.add(id);
+    const scopeSql = this.permissions.scopeSql(
+      ctx.user,
+      scope,
+      querySchemaOf(target),
+      target.alias,
+      params,
+    );
+    const row = await this.db.one(
+      ctx,
+      `SELECT 1 FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ${idParam} AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
+      params.values,
+    );
+    return row !== null;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The `customization` section of crm.config.yaml: per entity, custom fields, the values of
+ * built-in picklists, and required-when rules. JSON Schema for the shape; the meaning
+ * (known entities, clashing codes, valid defaults) is checked by CustomizationService.
+ */
+export const CUSTOM_FIELD_TYPES = [
+  'text',
+  'longText',
+  'number',
+  'decimal',
+  'money',
+  'boolean',
+  'date',
+  'datetime',
+  'email',
+  'url',
+  'phone',
+  'picklist',
+  'multiPicklist',
+  'reference',
+] as const;
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+export interface LocalizedText {
+  en: string;
+  id?: string;
+}
+
+export interface PicklistOption {
+  value: string;
+  label: LocalizedText;
+}
+
+export interface CustomFieldConfig {
+  code: string;
+  type: CustomFieldType;
+  label: LocalizedText;
+  helpText?: LocalizedText;
+  required?: boolean;
+  default?: unknown;
+  unique?: boolean;
+  indexed?: boolean;
+  min?: number | string;
+  max?: number | string;
+  maxLength?: number;
+  regex?: string;
+  options?: PicklistOption[];
+  /** For `reference`: the entity the value points at. */
+  references?: string;
+}
+
+export interface RequiredWhenRule {
+  field: string;
+  requiredWhen: { field: string; op: 'eq' | 'ne' | 'in' | 'isNull'; value?: unknown };
+  message?: LocalizedText;
+}
+
+export interface EntityCustomization {
+  fields?: CustomFieldConfig[];
+  picklists?: Record<string, PicklistOption[]>;
+  rules?: RequiredWhenRule[];
+}
+
+export type CustomizationConfig = Record<string, EntityCustomization>;
+
+const localized = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['en'],
+  properties: {
+    en: { type: 'string', minLength: 1, maxLength: 200 },
+    id: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+};
+
+const option = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['value', 'label'],
+  properties: { value: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' }, label: localized },
+};
+
+export const CUSTOMIZATION_SCHEMA = {
+  type: 'object',
+  propertyNames: { pattern: '^[a-z][a-z0-9-]{0,62}$' },
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      fields: {
+        type: 'array',
+        maxItems: 200,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code', 'type', 'label'],
+          properties: {
+            code: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
+            type: { enum: CUSTOM_FIELD_TYPES },
+            label: localized,
+            helpText: localized,
+            required: { type: 'boolean' },
+            default: {},
+            unique: { type: 'boolean' },
+            indexed: { type: 'boolean' },
+            min: { type: ['number', 'string'] },
+            max: { type: ['number', 'string'] },
+            maxLength: { type: 'integer', minimum: 1, maximum: 100000 },
+            regex: { type: 'string', minLength: 1, maxLength: 500 },
+            options: { type: 'array', minItems: 1, maxItems: 500, items: option },
+            references: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+          },
+        },
+      },
+      picklists: {
+        type: 'object',
+        propertyNames: { pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
+        additionalProperties: { type: 'array', minItems: 1, maxItems: 500, items: option },
+      },
+      rules: {
+        type: 'array',
+        maxItems: 200,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['field', 'requiredWhen'],
+          properties: {
+            field: { type: 'string', minLength: 1, maxLength: 80 },
+            requiredWhen: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['field', 'op'],
+              properties: {
+                field: { type: 'string', minLength: 1, maxLength: 80 },
+                op: { enum: ['eq', 'ne', 'in', 'isNull'] },
+                value: {},
+              },
+            },
+            message: localized,
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,226 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { CRM_CONFIG } from '../config/config.tokens.js';
+import { CrmConfigError, type CrmConfig } from '../config/crm-config.js';
+import { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+import { picklistValues } from '../records/resource-definition.js';
+import { ResourceRegistry } from '../records/resource-registry.js';
+import { customFieldSql, customization } from './custom-field-registry.js';
+import { checkCustomValue } from './custom-field-values.js';
+import type { CustomFieldConfig } from './customization.schema.js';
+
+export interface IndexPlan {
+  name: string;
+  table: string;
+  sql: string;
+}
+
+const INDEX_PREFIX = 'cf_';
+
+/**
+ * Gives meaning to `customization` in crm.config.yaml: checks it against the record types
+ * that exist (every problem listed at once, before the server serves), creates the indexes
+ * of `indexed` / `unique` custom fields, and refuses to start when a picklist value that
+ * records still use was removed from the config.
+ */
+@Injectable()
+export class CustomizationService implements OnApplicationBootstrap {
+  constructor(
+    @Inject(CRM_CONFIG) private readonly config: CrmConfig,
+    private readonly registry: ResourceRegistry,
+    private readonly db: DatabaseService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const problems = this.check();
+    if (problems.length) throw new CrmConfigError('crm.config.yaml (customization)', problems);
+    customization.configure(this.config.customization);
+  }
+
+  /** Problems of meaning in the customization section; empty when it is sound. */
+  check(): string[] {
+    const problems: string[] = [];
+    const entities = new Set(this.registry.entities());
+    for (const [entity, custom] of Object.entries(this.config.customization)) {
+      const at = `/customization/${entity}`;
+      if (!entities.has(entity)) {
+        problems.push(`${at}: unknown entity "${entity}" (known: ${[...entities].join(', ')})`);
+        continue;
+      }
+      const def = this.registry.get(entity);
+      const builtIn = new Set(def.attributes.map((a) => a.name));
+      const codes = new Set<string>();
+      for (const [i, f] of (custom.fields ?? []).entries()) {
+        const p = `${at}/fields/${i} (${f.code})`;
+        if (codes.has(f.code)) problems.push(`${p}: code "${f.code}" is declared twice`);
+        codes.add(f.code);
+        if (builtIn.has(f.code))
+          problems.push(`${p}: code "${f.code}" clashes with a built-in field of ${entity}`);
+        problems.push(...this.checkField(p, f, entities));
+      }
+      for (const [field, options] of Object.entries(custom.picklists ?? {})) {
+        const attr = def.attributes.find((a) => a.name === field);
+        if (!attr?.picklist) {
+          const allowed = def.attributes.filter((a) => a.picklist).map((a) => a.name);
+          problems.push(
+            `${at}/picklists/${field}: not a configurable picklist of ${entity} (configurable: ${allowed.join(', ') || 'none'})`,
+          );
+        }
+        const values = options.map((o) => o.value);
+        if (new Set(values).size !== values.length)
+          problems.push(`${at}/picklists/${field}: a value is listed twice`);
+      }
+      const known = (name: string) =>
+        builtIn.has(name) ||
+        (name.startsWith('customFields.') && codes.has(name.slice('customFields.'.length)));
+      for (const [i, rule] of (custom.rules ?? []).entries()) {
+        if (!known(rule.field)) problems.push(`${at}/rules/${i}: unknown field "${rule.field}"`);
+        if (!known(rule.requiredWhen.field))
+          problems.push(
+            `${at}/rules/${i}/requiredWhen: unknown field "${rule.requiredWhen.field}"`,
+          );
+        if (rule.requiredWhen.op === 'in' && !Array.isArray(rule.requiredWhen.value))
+          problems.push(`${at}/rules/${i}/requiredWhen: "in" needs a list value`);
+      }
+    }
+    return problems;
+  }
+
+  private checkField(at: string, f: CustomFieldConfig, entities: Set<string>): string[] {
+    const problems: string[] = [];
+    const needsOptions = f.type === 'picklist' || f.type === 'multiPicklist';
+    if (needsOptions && !f.options?.length) problems.push(`${at}: a ${f.type} needs options`);
+    if (!needsOptions && f.options) problems.push(`${at}: options apply to picklists only`);
+    if (
+      needsOptions &&
+      f.options &&
+      new Set(f.options.map((o) => o.value)).size !== f.options.length
+    )
+      problems.push(`${at}: an option value is listed twice`);
+    if (f.type === 'reference' && (!f.references || !entities.has(f.references)))
+      problems.push(`${at}: a reference needs "references" naming a known entity`);
+    if (f.type !== 'reference' && f.references)
+      problems.push(`${at}: "references" applies to reference fields only`);
+    if (f.regex !== undefined) {
+      try {
+        new RegExp(f.regex);
+      } catch {
+        problems.push(`${at}: regex does not compile`);
+      }
+    }
+    if (f.min !== undefined && f.max !== undefined && Number(f.min) > Number(f.max))
+      problems.push(`${at}: min is greater than max`);
+    if (
+      f.unique &&
+      (f.type === 'multiPicklist' ||
+        f.type === 'money' ||
+        f.type === 'longText' ||
+        f.type === 'boolean')
+    ) {
+      problems.push(`${at}: a ${f.type} field cannot be unique`);
+    }
+    if (f.default !== undefined) {
+      const { error } = checkCustomValue(f, f.default);
+      if (error) problems.push(`${at}: default ${error.message}`);
+      if (f.unique) problems.push(`${at}: a unique field cannot have a default`);
+    }
+    return problems;
+  }
+
+  /** The expression indexes the config asks for, by name. */
+  plannedIndexes(): IndexPlan[] {
+    const plans: IndexPlan[] = [];
+    for (const [entity, custom] of Object.entries(this.config.customization)) {
+      const table = this.registry.get(entity).table;
+      for (const f of custom.fields ?? []) {
+        const expr =
+          f.type === 'money'
+            ? customFieldSql('custom_fields', f, 'amount')
+            : customFieldSql('custom_fields', f);
+        const base = `${INDEX_PREFIX}${table}_${f.code.toLowerCase()}`;
+        if (f.unique) {
+          plans.push({
+            name: `${base}_key`,
+            table,
+            sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${base}_key ON ${table} (${expr}) WHERE deleted_at IS NULL`,
+          });
+        } else if (f.indexed) {
+          const using = f.type === 'multiPicklist' ? `USING gin (${expr})` : `(${expr})`;
+          plans.push({
+            name: `${base}_idx`,
+            table,
+            sql: `CREATE INDEX IF NOT EXISTS ${base}_idx ON ${table} ${using}`,
+          });
+        }
+      }
+    }
+    return plans;
+  }
+
+  /** What applying the config would change in the database: indexes to create and to drop. */
+  async plan(): Promise<{ create: IndexPlan[]; drop: string[]; removedValuesInUse: string[] }> {
+    const ctx = RequestContext.system();
+    const existing = new Set(
+      (
+        await this.db.query<{ indexname: string }>(
+          ctx,
+          `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'cf\\_%'`,
+        )
+      ).map((r) => r.indexname),
+    );
+    const wanted = this.plannedIndexes();
+    return {
+      create: wanted.filter((p) => !existing.has(p.name)),
+      drop: [...existing].filter((name) => !wanted.some((p) => p.name === name)),
+      removedValuesInUse: await this.valuesInUse(ctx),
+    };
+  }
+
+  /** Brings the database in line with the config; throws listing records that block it. */
+  async apply(): Promise<{ created: string[]; dropped: string[] }> {
+    const plan = await this.plan();
+    if (plan.removedValuesInUse.length)
+      throw new CrmConfigError('crm.config.yaml (customization)', plan.removedValuesInUse);
+    const ctx = RequestContext.system();
+    for (const name of plan.drop) await this.db.query(ctx, `DROP INDEX IF EXISTS ${name}`);
+    for (const p of plan.create) await this.db.query(ctx, p.sql);
+    return { created: plan.create.map((p) => p.name), dropped: plan.drop };
+  }
+
+  /** Picklist values (built-in or custom) that records use but the config no longer lists. */
+  private async valuesInUse(ctx: RequestContext): Promise<string[]> {
+    const problems: string[] = [];
+    for (const entity of this.registry.entities()) {
+      const def = this.registry.get(entity);
+      const checks: { label: string; sql: string; values: readonly string[] }[] = [];
+      for (const a of def.attributes.filter((x) => x.picklist)) {
+        const values = this.config.customization[entity]?.picklists?.[a.name]
+          ? this.config.customization[entity].picklists[a.name].map((o) => o.value)
+          : picklistValues(entity, a);
+        if (values) checks.push({ label: a.name, sql: a.column, values });
+      }
+      for (const f of this.config.customization[entity]?.fields ?? []) {
+        if (f.type === 'picklist')
+          checks.push({
+            label: `customFields.${f.code}`,
+            sql: `custom_fields->>'${f.code}'`,
+            values: f.options!.map((o) => o.value),
+          });
+      }
+      for (const c of checks) {
+        const rows = await this.db.query<{ value: string; n: number; ids: string[] }>(
+          ctx,
+          `SELECT ${c.sql} AS value, count(*)::int AS n, (array_agg(id ORDER BY id))[1:5] AS ids FROM ${def.table}
+            WHERE deleted_at IS NULL AND ${c.sql} IS NOT NULL AND NOT (${c.sql} = ANY($1::text[])) GROUP BY 1`,
+          [c.values],
+        );
+        for (const r of rows) {
+          problems.push(
+            `${entity}.${c.label}: value "${r.value}" was removed but ${r.n} record(s) use it, e.g. ${r.ids.join(', ')}`,
+          );
+        }
+      }
+    }
+    return problems;
+  }
+}
