@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CustomersModule } from './operational/customers/customers.module.js';
 import { AccessModule } from './platform/access/access.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
+import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
 import { HealthController } from './platform/health/health.controller.js';
 import { DtoValidationPipe } from './platform/http/dto-validation.js';
 import { IdempotencyInterceptor } from './platform/http/idempotency.interceptor.js';
@@ -14,7 +15,13 @@ export class AppModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(options), AuthModule, AccessModule, CustomersModule],
+      imports: [
+        PlatformModule.forRoot(options),
+        AuthModule,
+        AccessModule,
+        CustomersModule,
+        CustomObjectsModule.forObjects(options.config.objects),
+      ],
       controllers: [HealthController],
       providers: [
         { provide: APP_PIPE, useClass: DtoValidationPipe },

@@ -4,13 +4,15 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import {
   CUSTOMIZATION_SCHEMA,
+  OBJECTS_SCHEMA,
   type CustomizationConfig,
+  type CustomObjectConfig,
 } from '../customization/customization.schema.js';
 
 /**
- * The admin config file (crm.config.yaml). Only organization-wide settings are read today;
- * entity customization keys are accepted by the schema so that a file written for a newer
- * release fails loudly on typos rather than on unknown sections.
+ * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
+ * picklists, rules and custom objects. Validated against a schema here; the meaning of the
+ * customization is checked by CustomizationService once the record types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -31,6 +33,8 @@ export interface CrmConfig {
   };
   /** Custom fields, picklist values and rules per entity (see crm.config.example.yaml). */
   readonly customization: CustomizationConfig;
+  /** Record types declared by the admin; their fields are folded into `customization`. */
+  readonly objects: readonly CustomObjectConfig[];
 }
 
 export const DEFAULT_CRM_CONFIG: CrmConfig = {
@@ -39,6 +43,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   security: { passwordMinLength: 12, allowApiKeys: true },
   api: { defaultPageSize: 50, maxPageSize: 500, maxBulkItems: 1000 },
   customization: {},
+  objects: [],
 };
 
 const schema = {
@@ -75,6 +80,7 @@ const schema = {
       },
     },
     customization: CUSTOMIZATION_SCHEMA,
+    objects: OBJECTS_SCHEMA,
   },
 } as const;
 
@@ -123,11 +129,22 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     organization: { ...DEFAULT_CRM_CONFIG.organization, ...given.organization },
     security: { ...DEFAULT_CRM_CONFIG.security, ...given.security },
     api: { ...DEFAULT_CRM_CONFIG.api, ...given.api },
-    customization: (given.customization ?? {}) as CustomizationConfig,
+    customization: withObjectFields(
+      (given.customization ?? {}) as CustomizationConfig,
+      (given.objects ?? []) as CustomObjectConfig[],
+    ),
+    objects: (given.objects ?? []) as CustomObjectConfig[],
   };
   const problems: string[] = [];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
+  }
+  const seen = new Set<string>();
+  for (const [i, o] of config.objects.entries()) {
+    if (RESERVED_PATHS.has(o.entity))
+      problems.push(`/objects/${i}/entity: "${o.entity}" is a built-in path`);
+    if (seen.has(o.entity)) problems.push(`/objects/${i}/entity: "${o.entity}" is declared twice`);
+    seen.add(o.entity);
   }
   if (config.api.defaultPageSize > config.api.maxPageSize) {
     problems.push('/api/defaultPageSize: must not exceed api.maxPageSize');
@@ -145,6 +162,54 @@ export function loadCrmConfig(path: string | null): CrmConfig {
   }
   return parseCrmConfig(readFileSync(file, 'utf8'), file);
 }
+
+/** An object's own fields become the custom fields of its entity, beside any picklists or rules. */
+function withObjectFields(
+  customization: CustomizationConfig,
+  objects: CustomObjectConfig[],
+): CustomizationConfig {
+  const merged: CustomizationConfig = { ...customization };
+  for (const o of objects) {
+    const own = merged[o.entity] ?? {};
+    merged[o.entity] = { ...own, fields: [...(o.fields ?? []), ...(own.fields ?? [])] };
+  }
+  return merged;
+}
+
+/** API paths of built-in record types and endpoints, present and planned; objects may not take them. */
+const RESERVED_PATHS = new Set([
+  'accounts',
+  'contacts',
+  'leads',
+  'opportunities',
+  'pipelines',
+  'activities',
+  'products',
+  'price-books',
+  'quotes',
+  'orders',
+  'campaigns',
+  'segments',
+  'cases',
+  'queues',
+  'articles',
+  'users',
+  'teams',
+  'roles',
+  'auth',
+  'api-keys',
+  'webhooks',
+  'jobs',
+  'imports',
+  'exports',
+  'exchange-rates',
+  'reports',
+  'messages',
+  'partners',
+  'health',
+  'docs',
+  'metrics',
+]);
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
 import type { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AppError, type FieldError } from '../http/app-error.js';
-import { querySchemaOf, type ResourceDefinition } from '../records/resource-definition.js';
-import { ResourceRegistry } from '../records/resource-registry.js';
-import { SqlParams } from '../query/sql-params.js';
+import type { ResourceDefinition } from '../records/resource-definition.js';
 import { customization } from './custom-field-registry.js';
 import { checkCustomValue } from './custom-field-values.js';
 import type { RequiredWhenRule } from './customization.schema.js';
@@ -43,11 +40,7 @@ function holds(rule: RequiredWhenRule, record: Record<string, unknown>): boolean
  */
 @Injectable()
 export class CustomFieldValidator {
-  constructor(
-    private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
-    private readonly permissions: PermissionEvaluator,
-  ) {}
+  constructor(private readonly db: DatabaseService) {}
 
   /** The record's custom fields after applying `given`, checked. */
   async prepare(
@@ -55,6 +48,8 @@ export class CustomFieldValidator {
     def: ResourceDefinition,
     given: Record<string, unknown> | undefined,
     existing: { id: string; customFields: Record<string, unknown> } | null,
+    /** Whether the caller can read the record a reference points at (the records' own read rule). */
+    readable: (entity: string, id: string) => Promise<boolean>,
   ): Promise<Record<string, unknown>> {
     const fields = customization.fieldsOf(def.entity);
     const result: Record<string, unknown> = { ...(existing?.customFields ?? {}) };
@@ -101,7 +96,7 @@ export class CustomFieldValidator {
         const f = fields.find((x) => x.code === code)!;
         const value = result[code];
         if (value === undefined) continue;
-        if (f.type === 'reference' && !(await this.readable(ctx, f.references!, value as string))) {
+        if (f.type === 'reference' && !(await readable(f.references!, value as string))) {
           errors.push({
             field: `customFields.${code}`,
             rule: 'notFound',
@@ -111,8 +106,13 @@ export class CustomFieldValidator {
         if (f.unique) {
           const taken = await this.db.one(
             ctx,
-            `SELECT 1 FROM ${def.table} WHERE custom_fields->>'${f.code}' = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2 LIMIT 1`,
-            [typeof value === 'string' ? value : JSON.stringify(value), existing?.id ?? null],
+            `SELECT 1 FROM ${def.table} WHERE custom_fields->>'${f.code}' = $1 AND deleted_at IS NULL AND id IS DISTINCT FROM $2
+               ${def.discriminator ? `AND ${def.discriminator.column} = $3` : ''} LIMIT 1`,
+            [
+              typeof value === 'string' ? value : JSON.stringify(value),
+              existing?.id ?? null,
+              ...(def.discriminator ? [def.discriminator.value] : []),
+            ],
           );
           if (taken)
             throw new AppError('unique_violation', { field: `customFields.${code}` }, undefined, {
@@ -140,26 +140,5 @@ export class CustomFieldValidator {
       }
     }
     if (errors.length) throw AppError.validation(errors);
-  }
-
-  private async readable(ctx: RequestContext, entity: string, id: string): Promise<boolean> {
-    const target = this.registry.get(entity);
-    const scope = this.permissions.grant(ctx.user, entity).read;
-    if (scope === 'none') return false;
-    const params = new SqlParams();
-    const idParam = params.add(id);
-    const scopeSql = this.permissions.scopeSql(
-      ctx.user,
-      scope,
-      querySchemaOf(target),
-      target.alias,
-      params,
-    );
-    const row = await this.db.one(
-      ctx,
-      `SELECT 1 FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ${idParam} AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
-      params.values,
-    );
-    return row !== null;
   }
 }

@@ -63,6 +63,15 @@ export interface EntityCustomization {
 
 export type CustomizationConfig = Record<string, EntityCustomization>;
 
+/** A record type declared in config: a name, a description and the custom fields it lists. */
+export interface CustomObjectConfig {
+  /** Plural kebab-case key: the path (/api/v1/<entity>) and the permission key. */
+  entity: string;
+  label: LocalizedText;
+  labelPlural?: LocalizedText;
+  fields?: CustomFieldConfig[];
+}
+
 const localized = {
   type: 'object',
   additionalProperties: false,
@@ -80,6 +89,44 @@ const option = {
   properties: { value: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' }, label: localized },
 };
 
+const fieldSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'type', 'label'],
+  properties: {
+    code: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
+    type: { enum: CUSTOM_FIELD_TYPES },
+    label: localized,
+    helpText: localized,
+    required: { type: 'boolean' },
+    default: {},
+    unique: { type: 'boolean' },
+    indexed: { type: 'boolean' },
+    min: { type: ['number', 'string'] },
+    max: { type: ['number', 'string'] },
+    maxLength: { type: 'integer', minimum: 1, maximum: 100000 },
+    regex: { type: 'string', minLength: 1, maxLength: 500 },
+    options: { type: 'array', minItems: 1, maxItems: 500, items: option },
+    references: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+  },
+};
+
+export const OBJECTS_SCHEMA = {
+  type: 'array',
+  maxItems: 100,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['entity', 'label'],
+    properties: {
+      entity: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,40}$' },
+      label: localized,
+      labelPlural: localized,
+      fields: { type: 'array', maxItems: 200, items: fieldSchema },
+    },
+  },
+} as const;
+
 export const CUSTOMIZATION_SCHEMA = {
   type: 'object',
   propertyNames: { pattern: '^[a-z][a-z0-9-]{0,62}$' },
@@ -87,31 +134,7 @@ export const CUSTOMIZATION_SCHEMA = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      fields: {
-        type: 'array',
-        maxItems: 200,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['code', 'type', 'label'],
-          properties: {
-            code: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
-            type: { enum: CUSTOM_FIELD_TYPES },
-            label: localized,
-            helpText: localized,
-            required: { type: 'boolean' },
-            default: {},
-            unique: { type: 'boolean' },
-            indexed: { type: 'boolean' },
-            min: { type: ['number', 'string'] },
-            max: { type: ['number', 'string'] },
-            maxLength: { type: 'integer', minimum: 1, maximum: 100000 },
-            regex: { type: 'string', minLength: 1, maxLength: 500 },
-            options: { type: 'array', minItems: 1, maxItems: 500, items: option },
-            references: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
-          },
-        },
-      },
+      fields: { type: 'array', maxItems: 200, items: fieldSchema },
       picklists: {
         type: 'object',
         propertyNames: { pattern: '^[a-z][A-Za-z0-9]{0,39}$' },

@@ -131,25 +131,34 @@ export class CustomizationService implements OnApplicationBootstrap {
   plannedIndexes(): IndexPlan[] {
     const plans: IndexPlan[] = [];
     for (const [entity, custom] of Object.entries(this.config.customization)) {
-      const table = this.registry.get(entity).table;
+      const def = this.registry.get(entity);
+      const table = def.table;
+      // Custom objects share one table: their indexes cover their own rows only. The value is
+      // a config key matching ^[a-z][a-z0-9-]*$, safe inside DDL that cannot take parameters.
+      const own = def.discriminator
+        ? [`${def.discriminator.column} = '${def.discriminator.value}'`]
+        : [];
+      const prefix = `${INDEX_PREFIX}${def.discriminator ? def.discriminator.value.replace(/-/g, '_') : table}`;
       for (const f of custom.fields ?? []) {
         const expr =
           f.type === 'money'
             ? customFieldSql('custom_fields', f, 'amount')
             : customFieldSql('custom_fields', f);
-        const base = `${INDEX_PREFIX}${table}_${f.code.toLowerCase()}`;
+        const base = `${prefix}_${f.code.toLowerCase()}`;
         if (f.unique) {
+          const where = ['deleted_at IS NULL', ...own].join(' AND ');
           plans.push({
             name: `${base}_key`,
             table,
-            sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${base}_key ON ${table} (${expr}) WHERE deleted_at IS NULL`,
+            sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${base}_key ON ${table} (${expr}) WHERE ${where}`,
           });
         } else if (f.indexed) {
           const using = f.type === 'multiPicklist' ? `USING gin (${expr})` : `(${expr})`;
+          const where = own.length ? ` WHERE ${own.join(' AND ')}` : '';
           plans.push({
             name: `${base}_idx`,
             table,
-            sql: `CREATE INDEX IF NOT EXISTS ${base}_idx ON ${table} ${using}`,
+            sql: `CREATE INDEX IF NOT EXISTS ${base}_idx ON ${table} ${using}${where}`,
           });
         }
       }
@@ -211,8 +220,9 @@ export class CustomizationService implements OnApplicationBootstrap {
         const rows = await this.db.query<{ value: string; n: number; ids: string[] }>(
           ctx,
           `SELECT ${c.sql} AS value, count(*)::int AS n, (array_agg(id ORDER BY id))[1:5] AS ids FROM ${def.table}
-            WHERE deleted_at IS NULL AND ${c.sql} IS NOT NULL AND NOT (${c.sql} = ANY($1::text[])) GROUP BY 1`,
-          [c.values],
+            WHERE deleted_at IS NULL AND ${c.sql} IS NOT NULL AND NOT (${c.sql} = ANY($1::text[]))
+              ${def.discriminator ? `AND ${def.discriminator.column} = $2` : ''} GROUP BY 1`,
+          [c.values, ...(def.discriminator ? [def.discriminator.value] : [])],
         );
         for (const r of rows) {
           problems.push(

@@ -322,6 +322,8 @@ export function buildListQuery(
   const a = schema.alias;
   const joins = new Map<string, string>();
   const where = [`${a}.deleted_at IS NULL`, access.scope(schema, a, params), ...extraWhere];
+  if (schema.discriminator)
+    where.push(`${a}.${schema.discriminator.column} = ${params.add(schema.discriminator.value)}`);
   if (request.filter) where.push(compileFilter(schema, request.filter, access, joins, params));
   if (request.q) {
     if (!schema.search)

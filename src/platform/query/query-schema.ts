@@ -40,6 +40,8 @@ export interface QuerySchema {
   /** Lower-cased SQL expression searched by `q` (matches a trigram index). */
   search: string | null;
   defaultSort: string;
+  /** Rows of this entity in a table shared with others (custom objects): column = value. */
+  discriminator?: { column: string; value: string };
   /** Column names used for record scope. */
   ownerColumn: string | null;
   teamColumn: string | null;

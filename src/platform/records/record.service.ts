@@ -114,6 +114,7 @@ export class RecordService {
       ctx,
       `SELECT ${def.alias}.* FROM ${def.table} ${def.alias}
         WHERE ${def.alias}.id = ${idParam} AND ${def.alias}.deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} AND ${scopeSql}
+          ${def.discriminator ? `AND ${def.alias}.${def.discriminator.column} = ${params.add(def.discriminator.value)}` : ''}
         ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
       params.values,
     );
@@ -344,6 +345,7 @@ export class RecordService {
         def,
         input.customFields as Record<string, unknown> | undefined,
         null,
+        this.readableFor(tx),
       );
       this.customFields.checkRules(def, record);
       await this.validateOwnership(tx, record, new Set(Object.keys(input)));
@@ -367,6 +369,7 @@ export class RecordService {
         ...recordToColumns(def, record),
         ...derived,
         id: uuidv7(),
+        ...(def.discriminator ? { [def.discriminator.column]: def.discriminator.value } : {}),
         created_by_id: principal.userId,
         updated_by_id: principal.userId,
       };
@@ -454,6 +457,7 @@ export class RecordService {
           id,
           customFields: existing.customFields as Record<string, unknown>,
         },
+        this.readableFor(tx),
       );
       this.customFields.checkRules(def, merged);
       const changed = new Set(changedKeys.filter((k) => k !== 'customFields'));
@@ -635,6 +639,20 @@ export class RecordService {
         ]);
       return updated;
     });
+  }
+
+  /** Whether the caller may read a record: the same rule as a GET of it. */
+  private readableFor(ctx: RequestContext) {
+    return async (entity: string, id: string): Promise<boolean> => {
+      try {
+        await this.load(ctx, this.registry.get(entity), id);
+        return true;
+      } catch (e) {
+        if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden'))
+          return false;
+        throw e;
+      }
+    };
   }
 
   /** One change to a record: its history entry and its domain event, in the caller's transaction. */

@@ -39,6 +39,8 @@ export interface ResourceDefinition {
   relations: QueryRelation[];
   search: string | null;
   defaultSort: string;
+  /** Set when the table holds several record types (custom objects). */
+  discriminator?: { column: string; value: string };
 }
 
 /** Columns every customer record has, in API form. */
@@ -161,6 +163,7 @@ export function querySchemaOf(def: ResourceDefinition): QuerySchema {
       relations: new Map(def.relations.map((r) => [r.name, r])),
       search: def.search,
       defaultSort: def.defaultSort,
+      discriminator: def.discriminator,
       ownerColumn: 'owner_id',
       teamColumn: 'team_id',
     };
