@@ -44,6 +44,19 @@ customization:
         requiredWhen: { field: lifecycleStage, op: eq, value: churned }
         message: { en: Say why the customer left, id: Sebutkan alasan pelanggan pergi }
   accounts:
+    fields:
+      - { code: revenuePerEmployee, type: formula, resultType: decimal, label: { en: Revenue per employee }, expression: 'annualRevenue.amount / employees' }
+      - code: sizeBand
+        type: formula
+        resultType: text
+        label: { en: Size band }
+        expression: "IF(employees >= 1000, 'enterprise', IF(employees >= 50, 'mid', 'small'))"
+      - { code: contactCount, type: rollup, label: { en: Contacts }, rollup: { entity: contacts, via: accountId, function: count } }
+      - code: customerContacts
+        type: rollup
+        label: { en: Customer contacts }
+        rollup: { entity: contacts, via: accountId, function: count, filter: [{ field: lifecycleStage, op: eq, value: customer }] }
+      - { code: largestShoe, type: rollup, label: { en: Largest shoe }, rollup: { entity: contacts, via: accountId, function: max, field: customFields.shoeSize } }
     picklists:
       industry:
         - { value: retail, label: { en: Retail } }
@@ -197,6 +210,65 @@ describe('customization from crm.config.yaml', () => {
     );
   });
 
+  it('computes formula and roll-up fields in SQL: read-only, filterable, sortable, always current', async () => {
+    const acct = await server.http
+      .post('/api/v1/accounts')
+      .set(auth)
+      .send({
+        name: 'Rollup Co',
+        employees: 40,
+        annualRevenue: { amount: '1000000.00', currency: 'IDR' },
+      });
+    expect(acct.status).toBe(201);
+    expect(Number(acct.body.customFields.revenuePerEmployee)).toBe(25000);
+    expect(acct.body.customFields).toMatchObject({
+      sizeBand: 'small',
+      contactCount: 0,
+      customerContacts: 0,
+      largestShoe: null,
+    });
+    const id = acct.body.id as string;
+    await create({
+      lastName: 'R1',
+      accountId: id,
+      lifecycleStage: 'customer',
+      customFields: { shoeSize: 44 },
+    }).expect(201);
+    await create({ lastName: 'R2', accountId: id, customFields: { shoeSize: 39 } }).expect(201);
+    const read = await server.http.get(`/api/v1/accounts/${id}`).set(auth);
+    expect(read.body.customFields).toMatchObject({
+      contactCount: 2,
+      customerContacts: 1,
+      largestShoe: '44',
+    });
+    const grown = await server.http
+      .patch(`/api/v1/accounts/${id}`)
+      .set(auth)
+      .send({ employees: 2000 });
+    expect(grown.body.customFields.sizeBand).toBe('enterprise');
+    expect(Number(grown.body.customFields.revenuePerEmployee)).toBe(500);
+    const listed = await server.http
+      .get(
+        '/api/v1/accounts?filter[customFields.contactCount][gte]=2&sort=-customFields.revenuePerEmployee',
+      )
+      .set(auth);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([id]);
+    const write = await server.http
+      .patch(`/api/v1/accounts/${id}`)
+      .set(auth)
+      .send({ customFields: { contactCount: 9 } });
+    expect(write.status).toBe(400);
+    expect(write.body.errors[0]).toMatchObject({
+      field: 'customFields.contactCount',
+      code: 'serverOwned',
+    });
+    const history = await server.http.get(`/api/v1/accounts/${id}/history`).set(auth);
+    expect(JSON.stringify(history.body.data)).not.toContain('sizeBand');
+    const stored = await server.db.query('SELECT custom_fields FROM accounts WHERE id = $1', [id]);
+    expect(stored.rows[0].custom_fields).toEqual({});
+  });
+
   it('uses configured picklists for built-in fields', async () => {
     expect(
       (
@@ -273,16 +345,13 @@ describe('customization from crm.config.yaml', () => {
         },
       });
     expect(role.status).toBe(201);
-    const user = await server.http
-      .post('/api/v1/users')
-      .set(auth)
-      .send({
-        email: 'nosecret@example.com',
-        password: 'a-long-password-1',
-        firstName: 'N',
-        lastName: 'S',
-        roleId: role.body.id,
-      });
+    const user = await server.http.post('/api/v1/users').set(auth).send({
+      email: 'nosecret@example.com',
+      password: 'a-long-password-1',
+      firstName: 'N',
+      lastName: 'S',
+      roleId: role.body.id,
+    });
     expect(user.status).toBe(201);
     const c = await create({
       lastName: 'Secretive',
@@ -381,6 +450,37 @@ customization:
     expect(output).toContain('known entity');
     expect(output).toContain('default must be a number');
     expect(output).toContain('not a configurable picklist');
+  });
+
+  it('lists formulas and roll-ups that do not compile', async () => {
+    const file = writeConfig(
+      'bad-formula',
+      `version: 1
+customization:
+  accounts:
+    fields:
+      - { code: ratio, type: formula, label: { en: Ratio }, expression: 'employees / nosuchfield' }
+      - { code: shout, type: formula, resultType: text, label: { en: Shout }, expression: 'YELL(name)' }
+      - { code: broken, type: formula, label: { en: Broken }, expression: '(employees + ' }
+      - { code: wrongSum, type: rollup, label: { en: Sum }, rollup: { entity: contacts, via: accountId, function: sum, field: lastName } }
+`,
+    );
+    const { code, output } = await runUntilExit({ env: { CRM_CONFIG: file } });
+    expect(code).toBe(2);
+    expect(output).toContain('accounts.customFields.ratio: unknown field "nosuchfield"');
+    expect(output).toContain('accounts.customFields.shout: unknown function YELL');
+    expect(output).toContain('accounts.customFields.broken: unexpected end of formula');
+    expect(output).toContain('accounts.customFields.wrongSum: sum needs a numeric field');
+  });
+
+  it('stops when PostgreSQL cannot compute a formula', async () => {
+    const file = writeConfig(
+      'bad-types',
+      `version: 1\ncustomization:\n  accounts:\n    fields:\n      - { code: mistyped, type: formula, resultType: decimal, label: { en: Mistyped }, expression: "name * 2" }\n`,
+    );
+    const { code, output } = await runUntilExit({ env: { CRM_CONFIG: file } });
+    expect(code).toBe(2);
+    expect(output).toContain('accounts: a formula or roll-up field does not compute');
   });
 
   it('refuses to drop a picklist value that records use, naming them', async () => {

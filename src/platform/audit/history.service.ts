@@ -39,6 +39,7 @@ export function diffRecords(
       const b = (before[key] ?? {}) as Record<string, unknown>;
       const a = (after[key] ?? {}) as Record<string, unknown>;
       for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
+        if (ignore.has(`customFields.${k}`)) continue;
         if (!same(b[k], a[k]))
           changes.push({ field: `customFields.${k}`, old: b[k] ?? null, new: a[k] ?? null });
       }

@@ -73,6 +73,7 @@ export function customQueryFields(alias: string, entity: string): QueryField[] {
   const column = `${alias}.custom_fields`;
   const out: QueryField[] = [];
   for (const f of customization.fieldsOf(entity)) {
+    if (f.type === 'formula' || f.type === 'rollup') continue; // compiled with the other fields as input
     const base = {
       nullable: true,
       sortable: f.type !== 'multiPicklist' && f.type !== 'longText',

@@ -53,6 +53,8 @@ export class CustomFieldValidator {
   ): Promise<Record<string, unknown>> {
     const fields = customization.fieldsOf(def.entity);
     const result: Record<string, unknown> = { ...(existing?.customFields ?? {}) };
+    // Formula and roll-up values are read from SQL on every read; never stored.
+    for (const f of fields) if (f.type === 'formula' || f.type === 'rollup') delete result[f.code];
     const errors: FieldError[] = [];
     for (const [code, raw] of Object.entries(given ?? {})) {
       const f = fields.find((x) => x.code === code);

@@ -141,6 +141,9 @@ export function checkCustomValue(
       }
       return { value: [...new Set(value as string[])] };
     }
+    case 'formula':
+    case 'rollup':
+      return fail('serverOwned', 'is computed and cannot be written');
     case 'reference':
       return typeof value === 'string' && UUID.test(value)
         ? { value: value.toLowerCase() }

@@ -7,6 +7,27 @@ function schemaOf(f: CustomFieldConfig): Record<string, unknown> {
   const base: Record<string, unknown> = { description, nullable: !f.required, 'x-labels': f.label };
   if (f.default !== undefined) base.default = f.default;
   switch (f.type) {
+    case 'formula':
+    case 'rollup': {
+      const t =
+        f.type === 'rollup' && f.rollup?.function === 'count'
+          ? 'number'
+          : (f.resultType ?? 'decimal');
+      const json =
+        t === 'number'
+          ? { type: 'number' }
+          : t === 'boolean'
+            ? { type: 'boolean' }
+            : t === 'date'
+              ? { type: 'string', format: 'date' }
+              : { type: 'string' };
+      return {
+        ...base,
+        ...json,
+        readOnly: true,
+        'x-computed': f.type === 'formula' ? { expression: f.expression } : { rollup: f.rollup },
+      };
+    }
     case 'number':
       return { ...base, type: 'number', minimum: f.min, maximum: f.max };
     case 'decimal':

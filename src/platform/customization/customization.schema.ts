@@ -18,6 +18,8 @@ export const CUSTOM_FIELD_TYPES = [
   'picklist',
   'multiPicklist',
   'reference',
+  'formula',
+  'rollup',
 ] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 
@@ -47,7 +49,31 @@ export interface CustomFieldConfig {
   options?: PicklistOption[];
   /** For `reference`: the entity the value points at. */
   references?: string;
+  /** For `formula`: the expression, over the record's fields. */
+  expression?: string;
+  /** For `formula`: what the expression yields. */
+  resultType?: 'number' | 'decimal' | 'text' | 'boolean' | 'date';
+  /** For `rollup`: an aggregate over the records that point at this one. */
+  rollup?: RollupConfig;
 }
+
+export interface RollupConfig {
+  /** Entity of the related records, e.g. `contacts`. */
+  entity: string;
+  /** Their field that holds this record's id, e.g. `accountId`. */
+  via: string;
+  function: 'count' | 'sum' | 'min' | 'max' | 'avg';
+  /** Field aggregated (not for count), e.g. `annualRevenue.amount`. */
+  field?: string;
+  /** Only related records matching every condition count. */
+  filter?: {
+    field: string;
+    op: 'eq' | 'ne' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'isNull';
+    value?: unknown;
+  }[];
+}
+
+export const COMPUTED_TYPES: readonly CustomFieldType[] = ['formula', 'rollup'];
 
 export interface RequiredWhenRule {
   field: string;
@@ -108,6 +134,36 @@ const fieldSchema = {
     regex: { type: 'string', minLength: 1, maxLength: 500 },
     options: { type: 'array', minItems: 1, maxItems: 500, items: option },
     references: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+    expression: { type: 'string', minLength: 1, maxLength: 2000 },
+    resultType: { enum: ['number', 'decimal', 'text', 'boolean', 'date'] },
+    rollup: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['entity', 'via', 'function'],
+      properties: {
+        entity: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+        via: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.]{0,80}$' },
+        function: { enum: ['count', 'sum', 'min', 'max', 'avg'] },
+        field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.]{0,80}$' },
+        filter: {
+          type: 'array',
+          maxItems: 10,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['field', 'op'],
+            properties: {
+              field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9.]{0,80}$' },
+              op: { enum: ['eq', 'ne', 'in', 'gt', 'gte', 'lt', 'lte', 'isNull'] },
+              value: {
+                type: ['string', 'number', 'boolean', 'array', 'null'],
+                items: { type: ['string', 'number'] },
+              },
+            },
+          },
+        },
+      },
+    },
   },
 };
 

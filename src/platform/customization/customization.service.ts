@@ -3,7 +3,12 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import { CrmConfigError, type CrmConfig } from '../config/crm-config.js';
 import { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
-import { picklistValues } from '../records/resource-definition.js';
+import {
+  computedFieldErrors,
+  picklistValues,
+  querySchemaOf,
+  recordSelect,
+} from '../records/resource-definition.js';
 import { ResourceRegistry } from '../records/resource-registry.js';
 import { customFieldSql, customization } from './custom-field-registry.js';
 import { checkCustomValue } from './custom-field-values.js';
@@ -35,6 +40,12 @@ export class CustomizationService implements OnApplicationBootstrap {
     const problems = this.check();
     if (problems.length) throw new CrmConfigError('crm.config.yaml (customization)', problems);
     customization.configure(this.config.customization);
+    // Formulas and roll-ups compile against the record types' fields, known only now.
+    const compile = this.registry.entities().flatMap((entity) => {
+      querySchemaOf(this.registry.get(entity));
+      return computedFieldErrors.get(entity) ?? [];
+    });
+    if (compile.length) throw new CrmConfigError('crm.config.yaml (customization)', compile);
   }
 
   /** Problems of meaning in the customization section; empty when it is sound. */
@@ -88,6 +99,18 @@ export class CustomizationService implements OnApplicationBootstrap {
 
   private checkField(at: string, f: CustomFieldConfig, entities: Set<string>): string[] {
     const problems: string[] = [];
+    const computed = f.type === 'formula' || f.type === 'rollup';
+    if (computed && (f.required || f.unique || f.indexed || f.default !== undefined)) {
+      problems.push(
+        `${at}: a ${f.type} is computed: required, unique, indexed and default do not apply`,
+      );
+    }
+    if (f.type === 'rollup' && f.rollup && !entities.has(f.rollup.entity))
+      problems.push(`${at}: rollup entity "${f.rollup.entity}" is unknown`);
+    if ((f.expression !== undefined || f.resultType !== undefined) && f.type !== 'formula')
+      problems.push(`${at}: expression and resultType apply to formulas only`);
+    if (f.rollup !== undefined && f.type !== 'rollup')
+      problems.push(`${at}: "rollup" applies to rollup fields only`);
     const needsOptions = f.type === 'picklist' || f.type === 'multiPicklist';
     if (needsOptions && !f.options?.length) problems.push(`${at}: a ${f.type} needs options`);
     if (!needsOptions && f.options) problems.push(`${at}: options apply to picklists only`);
@@ -187,6 +210,7 @@ export class CustomizationService implements OnApplicationBootstrap {
 
   /** Brings the database in line with the config; throws listing records that block it. */
   async apply(): Promise<{ created: string[]; dropped: string[] }> {
+    await this.tryComputedFields();
     const plan = await this.plan();
     if (plan.removedValuesInUse.length)
       throw new CrmConfigError('crm.config.yaml (customization)', plan.removedValuesInUse);
@@ -194,6 +218,26 @@ export class CustomizationService implements OnApplicationBootstrap {
     for (const name of plan.drop) await this.db.query(ctx, `DROP INDEX IF EXISTS ${name}`);
     for (const p of plan.create) await this.db.query(ctx, p.sql);
     return { created: plan.create.map((p) => p.name), dropped: plan.drop };
+  }
+
+  /** Runs each record type's read once (no rows) so a formula PostgreSQL cannot type stops the start. */
+  private async tryComputedFields(): Promise<void> {
+    const problems: string[] = [];
+    for (const entity of this.registry.entities()) {
+      const def = this.registry.get(entity);
+      if (!(querySchemaOf(def).selects ?? []).length) continue;
+      try {
+        await this.db.query(
+          RequestContext.system(),
+          `SELECT ${recordSelect(def)} FROM ${def.table} ${def.alias} LIMIT 0`,
+        );
+      } catch (e) {
+        problems.push(
+          `${entity}: a formula or roll-up field does not compute: ${(e as Error).message}`,
+        );
+      }
+    }
+    if (problems.length) throw new CrmConfigError('crm.config.yaml (customization)', problems);
   }
 
   /** Picklist values (built-in or custom) that records use but the config no longer lists. */

@@ -338,7 +338,8 @@ export function buildListQuery(
   const from = `${schema.table} ${a} ${[...joins.values()].join(' ')}`;
   const keySelect = keys.map((k, i) => `(${k.expr})::text AS "__k${i}"`).join(', ');
   const order = keys.map((k) => `${k.expr} ${k.dir.toUpperCase()}`).join(', ');
-  const sql = `SELECT ${a}.*, ${keySelect} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${request.limit + 1}`;
+  const extra = (schema.selects ?? []).map((s) => `${s.sql} AS "${s.as}"`);
+  const sql = `SELECT ${[`${a}.*`, ...extra, keySelect].join(', ')} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${request.limit + 1}`;
   const countSql = `SELECT count(*)::bigint AS n FROM ${from} WHERE ${countWhere.join(' AND ')}`;
   return { sql, countSql, params: params.values, countParams, keyCount: keys.length };
 }

@@ -42,6 +42,8 @@ export interface QuerySchema {
   defaultSort: string;
   /** Rows of this entity in a table shared with others (custom objects): column = value. */
   discriminator?: { column: string; value: string };
+  /** Extra expressions every read selects (formula and roll-up fields). */
+  selects?: { as: string; sql: string }[];
   /** Column names used for record scope. */
   ownerColumn: string | null;
   teamColumn: string | null;

@@ -18,7 +18,9 @@ import { buildListQuery, cursorOf } from '../query/list-query-builder.js';
 import type { ListRequest } from '../query/list-request.js';
 import { SqlParams } from '../query/sql-params.js';
 import {
+  historyIgnoredFields,
   querySchemaOf,
+  recordSelect,
   recordToColumns,
   rowToRecord,
   type ApiRecord,
@@ -112,7 +114,7 @@ export class RecordService {
     );
     const rows = await this.db.query(
       ctx,
-      `SELECT ${def.alias}.* FROM ${def.table} ${def.alias}
+      `SELECT ${recordSelect(def)} FROM ${def.table} ${def.alias}
         WHERE ${def.alias}.id = ${idParam} AND ${def.alias}.deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} AND ${scopeSql}
           ${def.discriminator ? `AND ${def.alias}.${def.discriminator.column} = ${params.add(def.discriminator.value)}` : ''}
         ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
@@ -300,7 +302,7 @@ export class RecordService {
         );
         const rows = await this.db.query(
           ctx,
-          `SELECT ${target.alias}.* FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ANY(${idList}::uuid[]) AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
+          `SELECT ${recordSelect(target)} FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ANY(${idList}::uuid[]) AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
           params.values,
         );
         for (const row of rows)
@@ -376,7 +378,7 @@ export class RecordService {
       const names = Object.keys(columns);
       const rows = await this.db.query(
         tx,
-        `INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+        `INSERT INTO ${def.table} AS ${def.alias} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${recordSelect(def)}`,
         names.map((n) => columns[n]),
       );
       const created = rowToRecord(def, rows[0]);
@@ -385,7 +387,7 @@ export class RecordService {
         def.entity,
         created.id,
         'create',
-        diffRecords({}, created, HISTORY_IGNORED),
+        diffRecords({}, created, historyIgnoredFields(def, HISTORY_IGNORED)),
         { record: created },
       );
       return created;
@@ -474,8 +476,8 @@ export class RecordService {
       const sets = names.map((n, i) => `${n} = $${i + 3}`);
       const rows = await this.db.query(
         tx,
-        `UPDATE ${def.table} SET ${[...sets, 'version = version + 1', 'updated_at = now()', 'updated_by_id = $2'].join(', ')}
-          WHERE id = $1 RETURNING *`,
+        `UPDATE ${def.table} AS ${def.alias} SET ${[...sets, 'version = version + 1', 'updated_at = now()', 'updated_by_id = $2'].join(', ')}
+          WHERE ${def.alias}.id = $1 RETURNING ${recordSelect(def)}`,
         [id, principal.userId, ...names.map((n) => columns[n])],
       );
       const updated = rowToRecord(def, rows[0]);
@@ -484,7 +486,7 @@ export class RecordService {
         def.entity,
         id,
         'update',
-        diffRecords(existing, updated, HISTORY_IGNORED),
+        diffRecords(existing, updated, historyIgnoredFields(def, HISTORY_IGNORED)),
         { record: updated },
       );
       return updated;
@@ -516,7 +518,7 @@ export class RecordService {
       this.assertAction(tx, def, existing, 'delete');
       const rows = await this.db.query(
         tx,
-        `UPDATE ${def.table} SET deleted_at = NULL, merged_into_id = NULL, version = version + 1, updated_at = now(), updated_by_id = $2 WHERE id = $1 RETURNING *`,
+        `UPDATE ${def.table} AS ${def.alias} SET deleted_at = NULL, merged_into_id = NULL, version = version + 1, updated_at = now(), updated_by_id = $2 WHERE ${def.alias}.id = $1 RETURNING ${recordSelect(def)}`,
         [id, ctx.user.userId],
       );
       const restored = rowToRecord(def, rows[0]);
@@ -602,14 +604,14 @@ export class RecordService {
       const names = Object.keys(columns);
       const rows = await this.db.query(
         tx,
-        `UPDATE ${def.table} SET ${[...names.map((n, i) => `${n} = $${i + 3}`), 'version = version + 1', 'updated_at = now()', 'updated_by_id = $2'].join(', ')}
-          WHERE id = $1 RETURNING *`,
+        `UPDATE ${def.table} AS ${def.alias} SET ${[...names.map((n, i) => `${n} = $${i + 3}`), 'version = version + 1', 'updated_at = now()', 'updated_by_id = $2'].join(', ')}
+          WHERE ${def.alias}.id = $1 RETURNING ${recordSelect(def)}`,
         [survivorId, ctx.user.userId, ...names.map((n) => columns[n])],
       );
       const updated = rowToRecord(def, rows[0]);
       await this.changed(tx, def.entity, survivorId, 'merge', [
         { field: 'mergedFrom', old: null, new: ids },
-        ...diffRecords(survivor, updated, HISTORY_IGNORED),
+        ...diffRecords(survivor, updated, historyIgnoredFields(def, HISTORY_IGNORED)),
       ]);
       for (const ref of this.registry.referencesTo(def.entity)) {
         const moved = await this.db.query<{ id: string; old: string }>(

@@ -1,3 +1,8 @@
+import {
+  compileComputedFields,
+  computedValue,
+  type ComputedField,
+} from '../customization/computed-fields.js';
 import { customQueryFields, customization } from '../customization/custom-field-registry.js';
 import type {
   QueryField,
@@ -150,26 +155,76 @@ function fieldsOf(def: ResourceDefinition): QueryField[] {
 const schemas = new WeakMap<ResourceDefinition, QuerySchema>();
 
 /** The list-query whitelist derived from a definition (built once per definition). */
+const definitions = new Map<string, ResourceDefinition>();
+const computedByDef = new WeakMap<ResourceDefinition, ComputedField[]>();
+const building = new Set<ResourceDefinition>();
+/** Problems compiling formula and roll-up fields, by entity, for the start-up check. */
+export const computedFieldErrors = new Map<string, string[]>();
+
+/** Makes a definition reachable by entity key (roll-ups aggregate other record types). */
+export function rememberDefinition(def: ResourceDefinition): void {
+  definitions.set(def.entity, def);
+}
+
+/** The list-query whitelist derived from a definition (built once per definition). */
 export function querySchemaOf(def: ResourceDefinition): QuerySchema {
   let schema = schemas.get(def);
   if (!schema) {
-    schema = {
-      entity: def.entity,
-      table: def.table,
-      alias: def.alias,
-      fields: new Map(
+    building.add(def);
+    try {
+      const base = new Map(
         [...fieldsOf(def), ...customQueryFields(def.alias, def.entity)].map((f) => [f.name, f]),
-      ),
-      relations: new Map(def.relations.map((r) => [r.name, r])),
-      search: def.search,
-      defaultSort: def.defaultSort,
-      discriminator: def.discriminator,
-      ownerColumn: 'owner_id',
-      teamColumn: 'team_id',
-    };
-    schemas.set(def, schema);
+      );
+      const compiled = compileComputedFields(
+        def.alias,
+        def.entity,
+        customization.fieldsOf(def.entity),
+        base,
+        (entity) => {
+          const target = definitions.get(entity);
+          // A roll-up cycle (A sums B, B sums A) would never finish building.
+          return target && !building.has(target) ? querySchemaOf(target) : undefined;
+        },
+      );
+      computedFieldErrors.set(def.entity, compiled.errors);
+      computedByDef.set(def, compiled.computed);
+      schema = {
+        entity: def.entity,
+        table: def.table,
+        alias: def.alias,
+        fields: new Map([...base, ...compiled.queryFields.map((f) => [f.name, f] as const)]),
+        relations: new Map(def.relations.map((r) => [r.name, r])),
+        search: def.search,
+        defaultSort: def.defaultSort,
+        discriminator: def.discriminator,
+        ownerColumn: 'owner_id',
+        teamColumn: 'team_id',
+        selects: compiled.computed.map((c) => ({ as: `__cf_${c.code}`, sql: c.sql })),
+      };
+      schemas.set(def, schema);
+    } finally {
+      building.delete(def);
+    }
   }
   return schema;
+}
+
+/** History and events record stored data; formula and roll-up values follow from it. */
+export function historyIgnoredFields(
+  def: ResourceDefinition,
+  base: ReadonlySet<string>,
+): Set<string> {
+  querySchemaOf(def);
+  return new Set([...base, ...(computedByDef.get(def) ?? []).map((c) => `customFields.${c.code}`)]);
+}
+
+/** `alias.*` plus the computed columns: what every read of a record selects. */
+export function recordSelect(def: ResourceDefinition, alias = def.alias): string {
+  const extra = (querySchemaOf(def).selects ?? []).map(
+    (s) =>
+      `${alias === def.alias ? s.sql : s.sql.replace(new RegExp(`\\b${def.alias}\\.`, 'g'), `${alias}.`)} AS "${s.as}"`,
+  );
+  return [`${alias}.*`, ...extra].join(', ');
 }
 
 function iso(v: unknown): unknown {
@@ -195,6 +250,12 @@ export function rowToRecord(def: ResourceDefinition, row: Record<string, unknown
       default:
         out[a.name] = row[a.column] ?? (a.kind === 'array' ? [] : null);
     }
+  }
+  const computed = computedByDef.get(def) ?? (querySchemaOf(def), computedByDef.get(def)) ?? [];
+  if (computed.length) {
+    const custom = { ...((out.customFields as Record<string, unknown> | null) ?? {}) };
+    for (const c of computed) custom[c.code] = computedValue(row[`__cf_${c.code}`], c.resultType);
+    out.customFields = custom;
   }
   return out as ApiRecord;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ResourceDefinition } from './resource-definition.js';
+import { rememberDefinition, type ResourceDefinition } from './resource-definition.js';
 
 /** A column elsewhere that points at records of an entity; merge moves it to the survivor. */
 export interface RecordReference {
@@ -19,6 +19,7 @@ export class ResourceRegistry {
 
   register(def: ResourceDefinition): void {
     this.definitions.set(def.entity, def);
+    rememberDefinition(def);
   }
 
   get(entity: string): ResourceDefinition {
