@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { DomainEventOutbox1764100000000 } from './1764100000000-domain-event-outbox.js';
 import { ConfigurablePicklists1764100000001 } from './1764100000001-configurable-picklists.js';
 import { CustomObjectRecords1764100000002 } from './1764100000002-custom-object-records.js';
+import { ContactListIndexes1764100000003 } from './1764100000003-contact-list-indexes.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   DomainEventOutbox1764100000000,
   ConfigurablePicklists1764100000001,
   CustomObjectRecords1764100000002,
+  ContactListIndexes1764100000003,
 ];

@@ -21,7 +21,8 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
         _raw: unknown,
         done: (e: unknown, s?: string) => void,
       ) => {
-        tokens.getSecret().then((s) => done(null, s), done);
+        // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its types predate that.
+        tokens.getSecret().then((s) => done(null, s as unknown as string), done);
       },
       algorithms: ['HS256'],
       issuer: 'relasi',

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { ENV } from '../config/config.tokens.js';
@@ -17,18 +18,24 @@ export interface AccessClaims {
  */
 @Injectable()
 export class TokenService {
-  private secret: Promise<string> | null = null;
+  private secret: Promise<KeyObject> | null = null;
 
   constructor(
     private readonly db: DatabaseService,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  getSecret(): Promise<string> {
-    this.secret ??= this.resolveSecret().catch((e: unknown) => {
-      this.secret = null;
-      throw e;
-    });
+  /**
+   * The signing key as a KeyObject: given a string, jsonwebtoken first tries (and fails) to
+   * read it as a public key on every verification, which costs more than the HMAC itself.
+   */
+  getSecret(): Promise<KeyObject> {
+    this.secret ??= this.resolveSecret()
+      .then((s) => createSecretKey(Buffer.from(s, 'utf8')))
+      .catch((e: unknown) => {
+        this.secret = null;
+        throw e;
+      });
     return this.secret;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import type { RequestContext } from '../context/request-context.js';
 
@@ -9,6 +10,10 @@ import type { RequestContext } from '../context/request-context.js';
 @Injectable()
 export class DatabaseService {
   constructor(private readonly dataSource: DataSource) {}
+
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   manager(ctx: RequestContext): EntityManager {
     return ctx.manager ?? this.dataSource.manager;
@@ -22,12 +27,10 @@ export class DatabaseService {
   ): Promise<T[]> {
     const runner = this.manager(ctx).queryRunner;
     if (runner) return ((await runner.query(sql, params, true)) as QueryResult<T>).records;
-    const own = this.dataSource.createQueryRunner();
-    try {
-      return ((await own.query(sql, params, true)) as QueryResult<T>).records;
-    } finally {
-      await own.release();
-    }
+    // Outside a transaction a statement goes straight to the pool: a query runner per read
+    // costs more than many of the reads themselves.
+    const result = await this.pool.query(sql, params);
+    return result.rows as T[];
   }
 
   async one<T = Record<string, unknown>>(

@@ -143,6 +143,7 @@ export class RecordService {
     fields: string[] | null = null,
   ): Record<string, unknown> {
     const hidden = this.permissions.hiddenFields(ctx.user, def.entity);
+    if (hidden.size === 0 && !fields) return record;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
       if (hidden.has(k)) continue;
