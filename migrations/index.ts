@@ -3,6 +3,8 @@ import { DomainEventOutbox1764100000000 } from './1764100000000-domain-event-out
 import { ConfigurablePicklists1764100000001 } from './1764100000001-configurable-picklists.js';
 import { CustomObjectRecords1764100000002 } from './1764100000002-custom-object-records.js';
 import { ContactListIndexes1764100000003 } from './1764100000003-contact-list-indexes.js';
+import { JobQueue1764210000000 } from './1764210000000-job-queue.js';
+import { Webhooks1764220000000 } from './1764220000000-webhooks.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   ConfigurablePicklists1764100000001,
   CustomObjectRecords1764100000002,
   ContactListIndexes1764100000003,
+  JobQueue1764210000000,
+  Webhooks1764220000000,
 ];

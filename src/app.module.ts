@@ -5,10 +5,12 @@ import { AccessModule } from './platform/access/access.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
 import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
 import { HealthController } from './platform/health/health.controller.js';
+import { JobsModule } from './platform/jobs/jobs.module.js';
 import { DtoValidationPipe } from './platform/http/dto-validation.js';
 import { IdempotencyInterceptor } from './platform/http/idempotency.interceptor.js';
 import { ProblemFilter } from './platform/http/problem.filter.js';
 import { PlatformModule, type PlatformOptions } from './platform/platform.module.js';
+import { WebhooksModule } from './platform/webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -19,6 +21,8 @@ export class AppModule {
         PlatformModule.forRoot(options),
         AuthModule,
         AccessModule,
+        JobsModule,
+        WebhooksModule,
         CustomersModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],

@@ -12,6 +12,7 @@ import {
 import { migrate } from './platform/database/migrator.js';
 import { EventDispatcher } from './platform/events/event-dispatcher.js';
 import { Readiness } from './platform/health/readiness.js';
+import { JobsService } from './platform/jobs/jobs.service.js';
 import { createLogger } from './platform/observability/logger.js';
 import { createServer } from './server.js';
 
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
     }, env.shutdownTimeoutMs);
     force.unref();
     try {
+      // Background work first, while the pool is still open: the event listener holds a
+      // pooled connection that would otherwise keep the pool (and the shutdown) from ending.
+      await app.get(JobsService).stop();
+      await app.get(EventDispatcher).stop();
       await app.close();
       await embedded?.stop();
       logger.info('stopped');
@@ -105,7 +110,10 @@ async function main(): Promise<void> {
     return;
   }
   readiness.markReady();
-  if (env.runWorkers) await app.get(EventDispatcher).start();
+  if (env.runWorkers) {
+    await app.get(EventDispatcher).start();
+    await app.get(JobsService).start();
+  }
   logger.info({ workers: env.runWorkers }, 'ready');
 }
 

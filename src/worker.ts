@@ -5,6 +5,7 @@ import { AppModule } from './app.module.js';
 import { loadCrmConfig } from './platform/config/crm-config.js';
 import { parseEnv } from './platform/config/env.js';
 import { EventDispatcher } from './platform/events/event-dispatcher.js';
+import { JobsService } from './platform/jobs/jobs.service.js';
 import { createLogger, NestPinoLogger } from './platform/observability/logger.js';
 
 /**
@@ -30,9 +31,13 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
   }
   await app.get(EventDispatcher).start();
+  await app.get(JobsService).start();
   logger.info('worker running');
   const stop = async (signal: string) => {
     logger.info({ signal }, 'worker stopping');
+    // Background work first, while the pool is still open (see main.ts).
+    await app.get(JobsService).stop();
+    await app.get(EventDispatcher).stop();
     await app.close();
     process.exit(0);
   };

@@ -13,6 +13,7 @@ import { EventBus } from './events/event-bus.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
 import { EventOutbox } from './events/event-outbox.service.js';
 import { Readiness } from './health/readiness.js';
+import { JobsService } from './jobs/jobs.service.js';
 import { BulkExecutor } from './records/bulk-executor.js';
 import { RecordService } from './records/record.service.js';
 import { ResourceRegistry } from './records/resource-registry.js';
@@ -36,6 +37,7 @@ const SHARED = [
   EventOutbox,
   EventBus,
   EventDispatcher,
+  JobsService,
   CustomFieldValidator,
   CustomizationService,
 ];

@@ -206,16 +206,13 @@ describe('custom objects declared in crm.config.yaml', () => {
       .set(theirs)
       .send({ name: 'Nope', customFields: { budget: { amount: '1', currency: 'IDR' } } });
     expect(create.status).toBe(403);
-    const analyst = await server.http
-      .post('/api/v1/users')
-      .set(auth)
-      .send({
-        email: 'analyst@example.com',
-        password: 'analyst-password-1',
-        firstName: 'A',
-        lastName: 'A',
-        roleId: '0192f000-0000-7000-8000-000000000006',
-      });
+    const analyst = await server.http.post('/api/v1/users').set(auth).send({
+      email: 'analyst@example.com',
+      password: 'analyst-password-1',
+      firstName: 'A',
+      lastName: 'A',
+      roleId: '0192f000-0000-7000-8000-000000000006',
+    });
     expect(analyst.status).toBe(201);
     const analystToken = await server.login('analyst@example.com', 'analyst-password-1');
     expect(

@@ -29,7 +29,11 @@ describe('the server as a process: health, docs, lifecycle, limits', () => {
     expect((await server.http.get('/health/live')).body).toEqual({ status: 'ok' });
     const ready = await server.http.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', database: 'up' });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      database: 'up',
+      queue: expect.objectContaining({ status: 'up', workers: 'running', failed: 0 }),
+    });
     await server.http.get('/health/live');
     const metrics = await server.http.get('/metrics');
     expect(metrics.status).toBe(200);

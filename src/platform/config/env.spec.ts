@@ -28,4 +28,42 @@ describe('parseEnv', () => {
       ]);
     }
   });
+
+  it('reads the job and webhook settings and checks the allow-list and the cron expression', () => {
+    const env = parseEnv({
+      CRM_WEBHOOK_ALLOWED_HOSTS: ' Hooks.Intranet.example , 10.20.0.0/16,::1,192.168.1.5 ',
+      CRM_JOB_CLEANUP_CRON: '*/5 * * * * *',
+    });
+    expect(env.webhookAllowedHosts).toEqual([
+      'hooks.intranet.example',
+      '10.20.0.0/16',
+      '::1',
+      '192.168.1.5',
+    ]);
+    expect(env).toMatchObject({
+      jobPollMs: 2000,
+      jobLockTimeoutMs: 60_000,
+      webhookTimeoutMs: 10_000,
+      webhookRetryBaseMs: 30_000,
+      webhookPauseAfterFailures: 20,
+      secretKey: null,
+    });
+    expect(() =>
+      parseEnv({
+        CRM_WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/33,bad host,http://x',
+        CRM_JOB_CLEANUP_CRON: 'every day',
+        CRM_SECRET_KEY: 'short',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'CRM_SECRET_KEY must be at least 32 characters',
+          expect.stringMatching(/^CRM_JOB_CLEANUP_CRON is not a cron expression/),
+          'CRM_WEBHOOK_ALLOWED_HOSTS: "10.0.0.0/33" is neither a hostname, an IP address nor a CIDR range',
+          'CRM_WEBHOOK_ALLOWED_HOSTS: "bad host" is neither a hostname, an IP address nor a CIDR range',
+          'CRM_WEBHOOK_ALLOWED_HOSTS: "http://x" is neither a hostname, an IP address nor a CIDR range',
+        ],
+      }),
+    );
+  });
 });

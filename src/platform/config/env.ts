@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Cron } from 'croner';
 
 /**
  * Typed view of the process environment. Parsed once at start; every problem is collected so
@@ -31,6 +33,27 @@ export interface Env {
   /** Whether this process runs background work (event dispatch, jobs); `npm run worker` runs only that. */
   readonly runWorkers: boolean;
   readonly outboxPollMs: number;
+  /** How often an idle worker looks for due jobs; NOTIFY wakes it sooner for new ones. */
+  readonly jobPollMs: number;
+  /** A job whose worker stopped heartbeating for this long is handed to another worker. */
+  readonly jobLockTimeoutMs: number;
+  /** Completed jobs are deleted after this many days; dead-lettered (failed) ones are kept longer. */
+  readonly jobRetentionDays: number;
+  readonly jobFailedRetentionDays: number;
+  /** Cron expression (UTC) of the housekeeping that applies the retention periods. */
+  readonly jobCleanupCron: string;
+  /** Hostnames, IP addresses or CIDR ranges webhooks may reach although they are private. */
+  readonly webhookAllowedHosts: readonly string[];
+  readonly webhookTimeoutMs: number;
+  /** Delay before the first retry of a failed delivery; the later ones scale with it. */
+  readonly webhookRetryBaseMs: number;
+  /** Consecutive failed deliveries after which a subscription is paused. */
+  readonly webhookPauseAfterFailures: number;
+  /** Deliveries in flight at once in one process. */
+  readonly webhookConcurrency: number;
+  readonly webhookLogRetentionDays: number;
+  /** Key that encrypts stored secrets (webhook signing secrets); without it they are stored as given. */
+  readonly secretKey: string | null;
 }
 
 export class EnvError extends Error {
@@ -81,6 +104,23 @@ class EnvReader {
   }
 }
 
+/** `10.0.0.0/8`, `fd00::/8`, `192.168.1.20` or a hostname such as `hooks.intranet.example`. */
+function isHostOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const family = isIP(address);
+  if (prefix !== undefined) {
+    const max = family === 4 ? 32 : family === 6 ? 128 : -1;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max;
+  }
+  return (
+    family !== 0 ||
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(
+      address,
+    )
+  );
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function parseEnv(source: Source = process.env): Env {
@@ -108,6 +148,26 @@ export function parseEnv(source: Source = process.env): Env {
   if (!LOG_LEVELS.includes(logLevel)) {
     r.problems.push(`CRM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const secretKey = r.optional('CRM_SECRET_KEY');
+  if (secretKey !== null && secretKey.length < 32) {
+    r.problems.push('CRM_SECRET_KEY must be at least 32 characters');
+  }
+  const jobCleanupCron = r.string('CRM_JOB_CLEANUP_CRON', '23 * * * *');
+  try {
+    new Cron(jobCleanupCron, { paused: true, mode: '5-or-6-parts' });
+  } catch (e) {
+    r.problems.push(`CRM_JOB_CLEANUP_CRON is not a cron expression: ${(e as Error).message}`);
+  }
+  const webhookAllowedHosts = (r.optional('CRM_WEBHOOK_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of webhookAllowedHosts) {
+    if (!isHostOrCidr(entry))
+      r.problems.push(
+        `CRM_WEBHOOK_ALLOWED_HOSTS: "${entry}" is neither a hostname, an IP address nor a CIDR range`,
+      );
+  }
   const env: Env = {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
@@ -134,6 +194,18 @@ export function parseEnv(source: Source = process.env): Env {
     trustProxy: r.bool('CRM_TRUST_PROXY', false),
     runWorkers: r.bool('CRM_RUN_WORKERS', true),
     outboxPollMs: r.int('CRM_OUTBOX_POLL_MS', 5000, 50, 600_000),
+    jobPollMs: r.int('CRM_JOB_POLL_MS', 2000, 50, 600_000),
+    jobLockTimeoutMs: r.int('CRM_JOB_LOCK_TIMEOUT_MS', 60_000, 500, 3_600_000),
+    jobRetentionDays: r.int('CRM_JOB_RETENTION_DAYS', 7, 1, 3650),
+    jobFailedRetentionDays: r.int('CRM_JOB_FAILED_RETENTION_DAYS', 30, 1, 3650),
+    jobCleanupCron,
+    webhookAllowedHosts,
+    webhookTimeoutMs: r.int('CRM_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookRetryBaseMs: r.int('CRM_WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+    webhookPauseAfterFailures: r.int('CRM_WEBHOOK_PAUSE_AFTER_FAILURES', 20, 1, 10_000),
+    webhookConcurrency: r.int('CRM_WEBHOOK_CONCURRENCY', 10, 1, 200),
+    webhookLogRetentionDays: r.int('CRM_WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
+    secretKey,
   };
   if (r.problems.length > 0) throw new EnvError(r.problems);
   return Object.freeze(env);

@@ -8,7 +8,10 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard.js';
+import { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
+import type { QueueStats } from '../jobs/job.types.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { metricsRegistry } from '../observability/metrics.js';
 import { Readiness } from './readiness.js';
 
@@ -19,6 +22,7 @@ export class HealthController {
   constructor(
     private readonly readiness: Readiness,
     private readonly db: DatabaseService,
+    private readonly jobs: JobsService,
   ) {}
 
   /** Never touches the database: a slow or absent database must not get the process restarted. */
@@ -31,11 +35,30 @@ export class HealthController {
 
   @Get('health/ready')
   @ApiOperation({
-    summary: 'Readiness: migrations done and database reachable',
+    summary: 'Readiness: migrations done, database reachable, job queue readable',
     operationId: 'ready',
+    description:
+      'The queue part reports whether this process runs workers and how many jobs are pending, running and dead-lettered (counts stop at 10000); a backlog does not make the process unready.',
   })
-  @ApiOkResponse({ schema: { example: { status: 'ready', database: 'up' } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'migrating', database: 'up' } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        status: 'ready',
+        database: 'up',
+        queue: {
+          status: 'up',
+          workers: 'running',
+          pending: 3,
+          active: 1,
+          failed: 0,
+          oldestDueSeconds: 0,
+        },
+      },
+    },
+  })
+  @ApiServiceUnavailableResponse({
+    schema: { example: { status: 'migrating', database: 'up', queue: { status: 'unknown' } } },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const database =
       this.readiness.isReady && (await this.db.ping())
@@ -43,12 +66,22 @@ export class HealthController {
         : this.readiness.isReady
           ? 'down'
           : 'unknown';
-    const ok = this.readiness.isReady && database === 'up';
+    const queue = database === 'up' ? await this.queueStats() : { status: 'unknown' as const };
+    const ok = this.readiness.isReady && database === 'up' && queue.status === 'up';
     void reply.status(ok ? 200 : 503);
     return {
       status: ok ? 'ready' : this.readiness.isReady ? 'degraded' : this.readiness.state,
       database,
+      queue,
     };
+  }
+
+  private async queueStats(): Promise<QueueStats | { status: 'down' }> {
+    try {
+      return await this.jobs.stats(RequestContext.system());
+    } catch {
+      return { status: 'down' };
+    }
   }
 
   @Get('metrics')

@@ -26,6 +26,17 @@ export const PROBLEMS = {
     en: ['Invalid identifier', '"{value}" is not a valid UUID.'],
     id: ['Pengenal tidak valid', '"{value}" bukan UUID yang valid.'],
   },
+  webhook_url_not_allowed: {
+    status: 400,
+    en: [
+      'Webhook URL not allowed',
+      '{host} resolves to {address}, a {range} address; webhooks are not sent into internal networks unless an administrator allows the host in CRM_WEBHOOK_ALLOWED_HOSTS.',
+    ],
+    id: [
+      'URL webhook tidak diizinkan',
+      '{host} mengarah ke {address}, alamat {range}; webhook tidak dikirim ke jaringan internal kecuali administrator mengizinkan host tersebut di CRM_WEBHOOK_ALLOWED_HOSTS.',
+    ],
+  },
   unsupported_media_type: {
     status: 415,
     en: ['Unsupported media type', 'Send the body as application/json.'],
@@ -127,6 +138,25 @@ export const PROBLEMS = {
     status: 409,
     en: ['Request in progress', 'A request with this Idempotency-Key is still running.'],
     id: ['Permintaan sedang diproses', 'Permintaan dengan Idempotency-Key ini masih berjalan.'],
+  },
+  job_not_retryable: {
+    status: 409,
+    en: ['Job cannot be retried', 'Only failed jobs can be retried; this one is {state}.'],
+    id: [
+      'Tugas tidak dapat diulang',
+      'Hanya tugas yang gagal yang dapat diulang; tugas ini berstatus {state}.',
+    ],
+  },
+  webhook_not_active: {
+    status: 409,
+    en: [
+      'Webhook not active',
+      'The webhook is {status}; resume it with PATCH {"active": true} before resending.',
+    ],
+    id: [
+      'Webhook tidak aktif',
+      'Webhook berstatus {status}; aktifkan kembali dengan PATCH {"active": true} sebelum mengirim ulang.',
+    ],
   },
   precondition_failed: {
     status: 412,

@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ENV } from '../config/config.tokens.js';
+import type { Env } from '../config/env.js';
+import { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+import { JobsService } from './jobs.service.js';
+
+export const CLEANUP_QUEUE = 'jobs.cleanup';
+const BATCH = 5000;
+
+/**
+ * Keeps the queue table small: completed jobs go after CRM_JOB_RETENTION_DAYS, dead letters
+ * after CRM_JOB_FAILED_RETENTION_DAYS (longer, so that someone can look at them first).
+ */
+@Injectable()
+export class JobMaintenance implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly db: DatabaseService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.work(CLEANUP_QUEUE, async () => {
+      await this.cleanup();
+    });
+    this.jobs.schedule(CLEANUP_QUEUE, this.env.jobCleanupCron, CLEANUP_QUEUE);
+  }
+
+  /** Deletes in batches, each its own transaction, so a large backlog never holds long locks. */
+  async cleanup(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.db.transaction(RequestContext.system(), (tx) =>
+        this.db.query(
+          tx,
+          `DELETE FROM jobs WHERE id IN (
+             SELECT id FROM jobs
+              WHERE (state = 'completed' AND completed_at < now() - make_interval(days => $1))
+                 OR (state = 'failed' AND failed_at < now() - make_interval(days => $2))
+              LIMIT ${BATCH})
+           RETURNING id`,
+          [this.env.jobRetentionDays, this.env.jobFailedRetentionDays],
+        ),
+      );
+      total += deleted.length;
+      if (deleted.length < BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { adminField, listAdminTable } from '../access/admin-list.js';
+import { PermissionEvaluator } from '../access/permission-evaluator.js';
+import type { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+import { AppError } from '../http/app-error.js';
+import type { ListRequest } from '../query/list-request.js';
+import type { QuerySchema } from '../query/query-schema.js';
+import type { JobDto } from './dto/job.dto.js';
+import { JOB_STATES, type JobState } from './job.types.js';
+import { JOBS_CHANNEL } from './jobs.service.js';
+
+interface JobRow {
+  id: string;
+  queue: string;
+  state: JobState;
+  payload: Record<string, unknown>;
+  attempts: number;
+  retry_limit: number;
+  run_at: Date;
+  last_error: string | null;
+  singleton_key: string | null;
+  locked_by: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  failed_at: Date | null;
+  updated_at: Date;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Jobs are never soft-deleted; the shared list builder filters on `deleted_at`, so the list
+ * reads them through a derived table that supplies it. PostgreSQL flattens the subquery, so
+ * the indexes on `jobs` serve the filters and the keyset sort as usual.
+ */
+const JOB_SCHEMA: QuerySchema = {
+  entity: 'jobs',
+  table: '(SELECT jobs.*, NULL::timestamptz AS deleted_at FROM jobs)',
+  alias: 'j',
+  fields: new Map([
+    adminField('id', 'j.id', 'uuid', { sortable: true }),
+    adminField('queue', 'j.queue', 'string', { sortable: true }),
+    adminField('state', 'j.state', 'enum', { values: JOB_STATES }),
+    adminField('attempts', 'j.attempts', 'integer', { sortable: true }),
+    adminField('runAt', 'j.run_at', 'datetime', { sortable: true }),
+    adminField('lastError', 'j.last_error', 'string', { nullable: true }),
+    adminField('singletonKey', 'j.singleton_key', 'string', { nullable: true }),
+    adminField('createdAt', 'j.created_at', 'datetime', { sortable: true }),
+    adminField('updatedAt', 'j.updated_at', 'datetime', { sortable: true }),
+    adminField('failedAt', 'j.failed_at', 'datetime', { nullable: true, sortable: true }),
+    adminField('completedAt', 'j.completed_at', 'datetime', { nullable: true }),
+  ]),
+  relations: new Map(),
+  search: 'lower(j.queue)',
+  defaultSort: '-createdAt',
+  ownerColumn: null,
+  teamColumn: null,
+};
+
+const JOB_FIELDS = [
+  'id',
+  'queue',
+  'state',
+  'payload',
+  'attempts',
+  'retryLimit',
+  'runAt',
+  'lastError',
+  'singletonKey',
+  'lockedBy',
+  'createdAt',
+  'startedAt',
+  'completedAt',
+  'failedAt',
+  'updatedAt',
+] as const satisfies readonly (keyof JobDto)[];
+
+function present(r: JobRow): JobDto {
+  return {
+    id: r.id,
+    queue: r.queue,
+    state: r.state,
+    payload: r.payload,
+    attempts: r.attempts,
+    retryLimit: r.retry_limit,
+    runAt: r.run_at.toISOString(),
+    lastError: r.last_error,
+    singletonKey: r.singleton_key,
+    lockedBy: r.locked_by,
+    createdAt: r.created_at.toISOString(),
+    startedAt: iso(r.started_at),
+    completedAt: iso(r.completed_at),
+    failedAt: iso(r.failed_at),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** What an admin sees of the queue: jobs by state and queue, and a way to retry dead letters. */
+@Injectable()
+export class JobsAdminService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+  ) {}
+
+  async list(ctx: RequestContext, request: ListRequest) {
+    this.permissions.requireAdmin(ctx.user);
+    return listAdminTable(
+      this.db,
+      ctx,
+      JOB_SCHEMA,
+      request,
+      async (rows) => (rows as unknown as JobRow[]).map(present),
+      JOB_FIELDS,
+    );
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<JobDto> {
+    this.permissions.requireAdmin(ctx.user);
+    const row = await this.db.one<JobRow>(ctx, `SELECT * FROM jobs WHERE id = $1`, [id]);
+    if (!row) throw AppError.notFound('job', id);
+    return present(row);
+  }
+
+  /** A dead-lettered job gets a fresh set of retries and runs as soon as a worker is free. */
+  async retry(ctx: RequestContext, id: string): Promise<JobDto> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.db.transaction(ctx, async (tx) => {
+      const row = await this.db.one<JobRow>(tx, `SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [
+        id,
+      ]);
+      if (!row) throw AppError.notFound('job', id);
+      if (row.state !== 'failed') throw new AppError('job_not_retryable', { state: row.state });
+      const [updated] = await this.db.query<JobRow>(
+        tx,
+        `UPDATE jobs SET state = 'pending', attempts = 0, run_at = now(), failed_at = NULL,
+                updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id],
+      );
+      await this.db.query(tx, `SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, row.queue]);
+      return present(updated);
+    });
+  }
+}

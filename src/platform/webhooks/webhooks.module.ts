@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/** Outbound webhooks: admin-managed subscriptions, signed deliveries with retries and a log. */
+@Module({
+  controllers: [WebhooksController],
+  providers: [WebhooksService, WebhookDeliveriesService],
+  exports: [WebhooksService],
+})
+export class WebhooksModule {}
