@@ -30,14 +30,11 @@ interface JobRow {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/**
- * Jobs are never soft-deleted; the shared list builder filters on `deleted_at`, so the list
- * reads them through a derived table that supplies it. PostgreSQL flattens the subquery, so
- * the indexes on `jobs` serve the filters and the keyset sort as usual.
- */
+/** Jobs are never soft-deleted: the list reads the table as it is. */
 const JOB_SCHEMA: QuerySchema = {
   entity: 'jobs',
-  table: '(SELECT jobs.*, NULL::timestamptz AS deleted_at FROM jobs)',
+  table: 'jobs',
+  softDelete: false,
   alias: 'j',
   fields: new Map([
     adminField('id', 'j.id', 'uuid', { sortable: true }),

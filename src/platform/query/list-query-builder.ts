@@ -321,7 +321,11 @@ export function buildListQuery(
 ): CompiledList {
   const a = schema.alias;
   const joins = new Map<string, string>();
-  const where = [`${a}.deleted_at IS NULL`, access.scope(schema, a, params), ...extraWhere];
+  const where = [
+    ...(schema.softDelete === false ? [] : [`${a}.deleted_at IS NULL`]),
+    access.scope(schema, a, params),
+    ...extraWhere,
+  ];
   if (schema.discriminator)
     where.push(`${a}.${schema.discriminator.column} = ${params.add(schema.discriminator.value)}`);
   if (request.filter) where.push(compileFilter(schema, request.filter, access, joins, params));

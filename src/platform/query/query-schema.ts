@@ -40,6 +40,8 @@ export interface QuerySchema {
   /** Lower-cased SQL expression searched by `q` (matches a trigram index). */
   search: string | null;
   defaultSort: string;
+  /** False for tables whose rows are never soft-deleted (jobs, delivery logs). Default true. */
+  softDelete?: boolean;
   /** Rows of this entity in a table shared with others (custom objects): column = value. */
   discriminator?: { column: string; value: string };
   /** Extra expressions every read selects (formula and roll-up fields). */

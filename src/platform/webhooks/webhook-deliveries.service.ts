@@ -101,10 +101,11 @@ function presentDelivery(r: DeliveryRow): WebhookDeliveryDto {
   };
 }
 
-/** Delivery rows are never soft-deleted; the derived table gives the list builder its `deleted_at`. */
+/** Delivery rows are never soft-deleted: the list reads the table as it is. */
 const DELIVERY_SCHEMA: QuerySchema = {
   entity: 'webhook_deliveries',
-  table: '(SELECT webhook_deliveries.*, NULL::timestamptz AS deleted_at FROM webhook_deliveries)',
+  table: 'webhook_deliveries',
+  softDelete: false,
   alias: 'd',
   fields: new Map([
     adminField('id', 'd.id', 'uuid', { sortable: true }),
