@@ -320,6 +320,27 @@ describe('duplicates, merge, bulk and idempotency', () => {
       expect(res.body.code).toBe('idempotency_mismatch');
     });
 
+    it('never keeps a shown-once secret for replays', async () => {
+      const first = await server.http
+        .post('/api/v1/api-keys')
+        .set(auth)
+        .set('idempotency-key', 'key-1')
+        .send({ name: 'Sync' });
+      expect(first.status).toBe(201);
+      expect(first.body.key).toMatch(/^rls_/);
+      const replay = await server.http
+        .post('/api/v1/api-keys')
+        .set(auth)
+        .set('idempotency-key', 'key-1')
+        .send({ name: 'Sync' });
+      expect(replay.status).toBe(201);
+      expect(replay.body).toEqual({ ...first.body, key: '(shown once; not repeated on replay)' });
+      const stored = await server.db.query(
+        `SELECT response::text AS r FROM idempotency_keys WHERE key = 'key-1'`,
+      );
+      expect(stored.rows[0].r).not.toContain(first.body.key as string);
+    });
+
     it('frees the key when the first attempt failed, and refuses an over-long key', async () => {
       const bad = await server.http
         .post('/api/v1/contacts')

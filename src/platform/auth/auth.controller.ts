@@ -12,6 +12,7 @@ import {
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiProblems } from '../http/api-docs.decorators.js';
+import { SecretFields } from '../http/idempotency.interceptor.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { Public } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
@@ -120,6 +121,7 @@ export class ApiKeysController {
   constructor(private readonly auth: AuthService) {}
 
   @Post()
+  @SecretFields('key')
   @ApiOperation({
     summary: 'Create an API key; the secret is shown once',
     operationId: 'createApiKey',

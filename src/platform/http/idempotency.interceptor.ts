@@ -4,7 +4,9 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
+  SetMetadata,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { sha256 } from '../auth/secrets.js';
@@ -16,6 +18,21 @@ import { DatabaseService } from '../database/database.service.js';
 import { AppError } from './app-error.js';
 
 const REPLAYED_HEADERS = ['location', 'etag'];
+const SECRET_FIELDS = 'relasi:secret-fields';
+
+/**
+ * Marks response fields that are shown once (API keys, signing secrets). The copy kept for
+ * Idempotency-Key replays leaves them out, so no secret rests in plaintext in the database;
+ * a replay says so instead of repeating it.
+ */
+export const SecretFields = (...fields: string[]) => SetMetadata(SECRET_FIELDS, fields);
+
+function redact(body: unknown, fields: readonly string[]): unknown {
+  if (!fields.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const f of fields) if (f in copy) copy[f] = '(shown once; not repeated on replay)';
+  return copy;
+}
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -39,6 +56,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly db: DatabaseService,
     @Inject(ENV) private readonly env: Env,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -46,7 +64,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || key === undefined || !req.user) return next.handle();
     return from(
-      this.run(req, context.switchToHttp().getResponse<FastifyReply>(), String(key), next),
+      this.run(
+        req,
+        context.switchToHttp().getResponse<FastifyReply>(),
+        String(key),
+        next,
+        this.reflector.get<string[] | undefined>(SECRET_FIELDS, context.getHandler()) ?? [],
+      ),
     );
   }
 
@@ -55,6 +79,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
     key: string,
     next: CallHandler,
+    secretFields: readonly string[],
   ): Promise<unknown> {
     if (key.length === 0 || key.length > 255) {
       throw AppError.field('Idempotency-Key', 'maxLength', 'must be 1 to 255 characters', {
@@ -106,7 +131,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.db.query(
         ctx,
         `UPDATE idempotency_keys SET status = $3, response = $4, response_headers = $5, completed_at = now() WHERE principal_id = $1 AND key = $2`,
-        [principalId, key, reply.statusCode, JSON.stringify(body ?? null), JSON.stringify(headers)],
+        [
+          principalId,
+          key,
+          reply.statusCode,
+          JSON.stringify(redact(body, secretFields) ?? null),
+          JSON.stringify(headers),
+        ],
       );
       return body;
     } catch (err) {

@@ -31,6 +31,7 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
+import { SecretFields } from '../http/idempotency.interceptor.js';
 import { ApiProblems } from '../http/api-docs.decorators.js';
 import { etagOf } from '../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
@@ -103,6 +104,7 @@ export class WebhooksController {
   }
 
   @Post()
+  @SecretFields('secret')
   @ApiOperation({
     summary: 'Subscribe a URL to events (admins)',
     operationId: 'createWebhook',
@@ -203,6 +205,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @SecretFields('secret')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the signing secret (admins)',
