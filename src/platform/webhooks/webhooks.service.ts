@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SoftDeleteTable } from '../records/soft-delete-table.js';
 import { adminField, listAdminTable } from '../access/admin-list.js';
 import { PermissionEvaluator } from '../access/permission-evaluator.js';
 import { diffRecords, HistoryService } from '../audit/history.service.js';
@@ -161,7 +162,14 @@ export class WebhooksService {
   ) {
     this.policy = new WebhookUrlPolicy(env.webhookAllowedHosts);
     this.secrets = new SecretBox(env.secretKey);
+    this.rows = new SoftDeleteTable<WebhookRow>(db, history, {
+      table: 'webhook_subscriptions',
+      entity: WEBHOOK_ENTITY,
+      label: 'webhook',
+    });
   }
+
+  private readonly rows: SoftDeleteTable<WebhookRow>;
 
   async list(ctx: RequestContext, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
@@ -276,26 +284,15 @@ export class WebhooksService {
     await this.db.transaction(ctx, async (tx) => {
       const existing = await this.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
-      await this.db.query(
-        tx,
-        `UPDATE webhook_subscriptions SET deleted_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await this.history.record(tx, WEBHOOK_ENTITY, id, 'delete', []);
+      await this.rows.softDelete(tx, id);
     });
   }
 
   async restore(ctx: RequestContext, id: string): Promise<WebhookDto> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      await this.load(tx, id, { forUpdate: true, deleted: true });
-      const [row] = await this.db.query<WebhookRow>(
-        tx,
-        `UPDATE webhook_subscriptions SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
-        [id],
-      );
-      await this.history.record(tx, WEBHOOK_ENTITY, id, 'restore', []);
-      return presentWebhook(row);
+      await this.rows.load(tx, id, { forUpdate: true, deleted: true });
+      return presentWebhook(await this.rows.restore(tx, id));
     });
   }
 
@@ -326,23 +323,16 @@ export class WebhooksService {
 
   async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
     this.permissions.requireAdmin(ctx.user);
-    await this.load(ctx, id);
-    return this.history.list(ctx, WEBHOOK_ENTITY, id, { limit, cursor, hidden: new Set() });
+    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   /** The live webhook or 404. */
-  async load(
+  load(
     ctx: RequestContext,
     id: string,
     opts: { forUpdate?: boolean; deleted?: boolean } = {},
   ): Promise<WebhookRow> {
-    const row = await this.db.one<WebhookRow>(
-      ctx,
-      `SELECT * FROM webhook_subscriptions WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    if (!row) throw AppError.notFound('webhook', id);
-    return row;
+    return this.rows.load(ctx, id, opts);
   }
 
   /**

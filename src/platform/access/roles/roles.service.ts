@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SoftDeleteTable } from '../../records/soft-delete-table.js';
 import { diffRecords, HistoryService } from '../../audit/history.service.js';
 import { PrincipalLoader } from '../../auth/principal-loader.js';
 import type { RolePermissions } from '../../context/principal.js';
@@ -105,7 +106,15 @@ export class RolesService {
     private readonly principals: PrincipalLoader,
     private readonly history: HistoryService,
     private readonly registry: ResourceRegistry,
-  ) {}
+  ) {
+    this.rows = new SoftDeleteTable<RoleRow>(db, history, {
+      table: 'roles',
+      entity: 'roles',
+      label: 'role',
+    });
+  }
+
+  private readonly rows: SoftDeleteTable<RoleRow>;
 
   async list(ctx: RequestContext, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
@@ -121,7 +130,7 @@ export class RolesService {
 
   async get(ctx: RequestContext, id: string): Promise<RoleView> {
     this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.load(ctx, id));
+    return this.view(ctx, await this.rows.load(ctx, id));
   }
 
   async create(
@@ -164,7 +173,7 @@ export class RolesService {
         ? undefined
         : validateRolePermissions(patch.permissions, this.registry);
     const updated = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const next = {
@@ -205,7 +214,7 @@ export class RolesService {
   async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
     this.permissions.requireAdmin(ctx.user);
     await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       if (existing.built_in) throw new AppError('built_in_role');
       // Users are locked too, so none can be given this role while it is being deleted.
@@ -218,12 +227,7 @@ export class RolesService {
         throw new AppError('role_in_use', { count: holders.length }, undefined, {
           userCount: holders.length,
         });
-      await this.db.query(
-        tx,
-        `UPDATE roles SET deleted_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await this.history.record(tx, 'roles', id, 'delete', []);
+      await this.rows.softDelete(tx, id);
     });
     this.principals.invalidate();
   }
@@ -231,22 +235,15 @@ export class RolesService {
   async restore(ctx: RequestContext, id: string): Promise<RoleView> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true, deleted: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
       await this.assertNameFree(tx, existing.name, id);
-      const [row] = await this.db.query<RoleRow>(
-        tx,
-        `UPDATE roles SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
-        [id],
-      );
-      await this.history.record(tx, 'roles', id, 'restore', []);
-      return this.view(tx, row);
+      return this.view(tx, await this.rows.restore(tx, id));
     });
   }
 
   async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
     this.permissions.requireAdmin(ctx.user);
-    await this.load(ctx, id);
-    return this.history.list(ctx, 'roles', id, { limit, cursor, hidden: new Set() });
+    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   private async assertNameFree(tx: RequestContext, name: string, exceptId: string | null) {
@@ -260,20 +257,6 @@ export class RolesService {
         field: 'name',
         existingId: clash.id,
       });
-  }
-
-  private async load(
-    ctx: RequestContext,
-    id: string,
-    opts: { forUpdate?: boolean; deleted?: boolean } = {},
-  ): Promise<RoleRow> {
-    const row = await this.db.one<RoleRow>(
-      ctx,
-      `SELECT * FROM roles WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    if (!row) throw AppError.notFound('role', id);
-    return row;
   }
 
   private async view(ctx: RequestContext, row: RoleRow): Promise<RoleView> {

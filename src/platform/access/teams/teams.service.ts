@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SoftDeleteTable } from '../../records/soft-delete-table.js';
 import { diffRecords, HistoryService } from '../../audit/history.service.js';
 import { PrincipalLoader } from '../../auth/principal-loader.js';
 import type { RequestContext } from '../../context/request-context.js';
@@ -87,7 +88,15 @@ export class TeamsService {
     private readonly permissions: PermissionEvaluator,
     private readonly principals: PrincipalLoader,
     private readonly history: HistoryService,
-  ) {}
+  ) {
+    this.rows = new SoftDeleteTable<TeamRow>(db, history, {
+      table: 'teams',
+      entity: 'teams',
+      label: 'team',
+    });
+  }
+
+  private readonly rows: SoftDeleteTable<TeamRow>;
 
   async list(ctx: RequestContext, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
@@ -103,7 +112,7 @@ export class TeamsService {
 
   async get(ctx: RequestContext, id: string): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.load(ctx, id));
+    return this.view(ctx, await this.rows.load(ctx, id));
   }
 
   async create(
@@ -140,7 +149,7 @@ export class TeamsService {
   ): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const name = patch.name === undefined ? undefined : teamName(patch.name);
@@ -175,14 +184,9 @@ export class TeamsService {
   async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
     this.permissions.requireAdmin(ctx.user);
     await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
-      await this.db.query(
-        tx,
-        `UPDATE teams SET deleted_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await this.history.record(tx, 'teams', id, 'delete', []);
+      await this.rows.softDelete(tx, id);
     });
     this.principals.invalidate();
   }
@@ -190,14 +194,9 @@ export class TeamsService {
   async restore(ctx: RequestContext, id: string): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
     const restored = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true, deleted: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
       await this.assertNameFree(tx, existing.name, id);
-      const [row] = await this.db.query<TeamRow>(
-        tx,
-        `UPDATE teams SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
-        [id],
-      );
-      await this.history.record(tx, 'teams', id, 'restore', []);
+      const row = await this.rows.restore(tx, id);
       return this.view(tx, row);
     });
     this.principals.invalidate();
@@ -208,7 +207,7 @@ export class TeamsService {
   async addMember(ctx: RequestContext, teamId: string, userId: string): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
     const team = await this.db.transaction(ctx, async (tx) => {
-      await this.load(tx, teamId);
+      await this.rows.load(tx, teamId);
       // Locks in the order user, then team — the order of a user update — so the two never deadlock.
       const user = await this.db.one(
         tx,
@@ -216,7 +215,7 @@ export class TeamsService {
         [userId],
       );
       if (!user) throw AppError.field('userId', 'notFound', 'refers to a user that does not exist');
-      const existing = await this.load(tx, teamId, { forUpdate: true });
+      const existing = await this.rows.load(tx, teamId, { forUpdate: true });
       const added = await this.db.query(
         tx,
         `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id`,
@@ -230,7 +229,7 @@ export class TeamsService {
       await this.history.record(tx, 'users', userId, 'update', [
         { field: 'teamIds', old: null, new: teamId },
       ]);
-      return this.view(tx, await this.load(tx, teamId));
+      return this.view(tx, await this.rows.load(tx, teamId));
     });
     this.principals.invalidate();
     return team;
@@ -239,9 +238,9 @@ export class TeamsService {
   async removeMember(ctx: RequestContext, teamId: string, userId: string): Promise<void> {
     this.permissions.requireAdmin(ctx.user);
     await this.db.transaction(ctx, async (tx) => {
-      await this.load(tx, teamId);
+      await this.rows.load(tx, teamId);
       await this.db.query(tx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-      await this.load(tx, teamId, { forUpdate: true });
+      await this.rows.load(tx, teamId, { forUpdate: true });
       const removed = await this.db.query(
         tx,
         `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING user_id`,
@@ -261,8 +260,7 @@ export class TeamsService {
 
   async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
     this.permissions.requireAdmin(ctx.user);
-    await this.load(ctx, id);
-    return this.history.list(ctx, 'teams', id, { limit, cursor, hidden: new Set() });
+    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   /** Team ids of each user, live teams only, sorted. */
@@ -363,20 +361,6 @@ export class TeamsService {
         field: 'name',
         existingId: clash.id,
       });
-  }
-
-  private async load(
-    ctx: RequestContext,
-    id: string,
-    opts: { forUpdate?: boolean; deleted?: boolean } = {},
-  ): Promise<TeamRow> {
-    const row = await this.db.one<TeamRow>(
-      ctx,
-      `SELECT * FROM teams WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    if (!row) throw AppError.notFound('team', id);
-    return row;
   }
 
   private async view(ctx: RequestContext, row: TeamRow): Promise<TeamView> {

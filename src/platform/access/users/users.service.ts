@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SoftDeleteTable } from '../../records/soft-delete-table.js';
 import { diffRecords, HistoryService, type FieldChange } from '../../audit/history.service.js';
 import { AuthService, normalizeEmail } from '../../auth/auth.service.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
@@ -120,7 +121,16 @@ export class UsersService {
     private readonly teams: TeamsService,
     private readonly history: HistoryService,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
-  ) {}
+  ) {
+    this.rows = new SoftDeleteTable<UserRow>(db, history, {
+      table: 'users',
+      entity: 'users',
+      label: 'user',
+      columns: USER_COLUMNS,
+    });
+  }
+
+  private readonly rows: SoftDeleteTable<UserRow>;
 
   async list(ctx: RequestContext, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
@@ -136,7 +146,7 @@ export class UsersService {
 
   async get(ctx: RequestContext, id: string): Promise<UserDto> {
     this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.load(ctx, id));
+    return this.view(ctx, await this.rows.load(ctx, id));
   }
 
   async create(ctx: RequestContext, input: CreateUserDto): Promise<UserDto> {
@@ -167,7 +177,7 @@ export class UsersService {
         ],
       );
       if (input.teamIds?.length) await this.teams.replaceTeamsOfUser(tx, id, input.teamIds);
-      const view = await this.view(tx, await this.load(tx, id));
+      const view = await this.view(tx, await this.rows.load(tx, id));
       await this.history.record(tx, 'users', id, 'create', [
         ...diffRecords({}, { ...view }, HISTORY_IGNORED),
       ]);
@@ -189,7 +199,7 @@ export class UsersService {
     const passwordHash =
       patch.password !== undefined ? await this.hasher.hash(patch.password) : null;
     const updated = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const current = before as unknown as Record<string, unknown>;
@@ -240,7 +250,7 @@ export class UsersService {
       // A new password or a deactivation ends every session of the user.
       if (passwordHash !== null || (changed.includes('active') && patch.active === false))
         await this.auth.revokeCredentials(tx, id);
-      const after = await this.view(tx, await this.load(tx, id));
+      const after = await this.view(tx, await this.rows.load(tx, id));
       const changes: FieldChange[] = diffRecords(
         before as unknown as Record<string, unknown>,
         after as unknown as Record<string, unknown>,
@@ -261,17 +271,13 @@ export class UsersService {
     if (id === ctx.user.userId)
       throw new AppError('self_lockout', { action: 'delete your own user' });
     await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
-      await this.db.query(
-        tx,
-        `UPDATE users SET deleted_at = now(), active = false, version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
+      await this.rows.softDelete(tx, id, {
+        alsoSet: 'active = false',
+        changes: existing.active ? [{ field: 'active', old: true, new: false }] : [],
+      });
       await this.auth.revokeCredentials(tx, id, { apiKeys: true });
-      await this.history.record(tx, 'users', id, 'delete', [
-        ...(existing.active ? [{ field: 'active', old: true, new: false }] : []),
-      ]);
     });
     this.principals.invalidate();
   }
@@ -280,7 +286,7 @@ export class UsersService {
   async restore(ctx: RequestContext, id: string): Promise<UserDto> {
     this.permissions.requireAdmin(ctx.user);
     const restored = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true, deleted: true });
+      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
       await this.assertEmailFree(tx, existing.email, id);
       const role = await this.db.one(
         tx,
@@ -291,13 +297,7 @@ export class UsersService {
         throw new AppError('conflict', {
           reason: "The user's role has been deleted; restore the role first.",
         });
-      await this.db.query(
-        tx,
-        `UPDATE users SET deleted_at = NULL, version = version + 1, updated_at = now() WHERE id = $1`,
-        [id],
-      );
-      await this.history.record(tx, 'users', id, 'restore', []);
-      return this.view(tx, await this.load(tx, id));
+      return this.view(tx, await this.rows.restore(tx, id));
     });
     this.principals.invalidate();
     return restored;
@@ -305,14 +305,13 @@ export class UsersService {
 
   async loginHistory(ctx: RequestContext, id: string, limit: number) {
     this.permissions.requireAdmin(ctx.user);
-    await this.load(ctx, id);
+    await this.rows.load(ctx, id);
     return this.auth.loginHistory(ctx, id, limit);
   }
 
   async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
     this.permissions.requireAdmin(ctx.user);
-    await this.load(ctx, id);
-    return this.history.list(ctx, 'users', id, { limit, cursor, hidden: new Set() });
+    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   private checkPassword(password: string): void {
@@ -342,20 +341,6 @@ export class UsersService {
     );
     if (!role) throw AppError.field('roleId', 'notFound', 'refers to a role that does not exist');
     return role.permissions;
-  }
-
-  private async load(
-    ctx: RequestContext,
-    id: string,
-    opts: { forUpdate?: boolean; deleted?: boolean } = {},
-  ): Promise<UserRow> {
-    const row = await this.db.one<UserRow>(
-      ctx,
-      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS ${opts.deleted ? 'NOT NULL' : 'NULL'} ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    if (!row) throw AppError.notFound('user', id);
-    return row;
   }
 
   private async view(ctx: RequestContext, row: UserRow): Promise<UserDto> {
