@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CustomersModule } from './operational/customers/customers.module.js';
+import { SalesModule } from './operational/sales/sales.module.js';
 import { AccessModule } from './platform/access/access.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
 import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         JobsModule,
         WebhooksModule,
         CustomersModule,
+        SalesModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

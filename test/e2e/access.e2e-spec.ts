@@ -904,11 +904,11 @@ describe('access administration and record scopes', () => {
         [{ admin: 'yes' }, ['permissions.admin:isBoolean']],
         [{ superpowers: true }, ['permissions.superpowers:unknownField']],
         [
-          { admin: 1, entities: { accounts: { read: 'mine' }, leads: {} } },
+          { admin: 1, entities: { accounts: { read: 'mine' }, gadgets: {} } },
           [
             'permissions.admin:isBoolean',
             'permissions.entities.accounts.read:isIn',
-            'permissions.entities.leads:unknownField',
+            'permissions.entities.gadgets:unknownField',
           ],
         ],
         [[], ['permissions:isObject']],

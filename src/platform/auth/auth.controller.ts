@@ -129,7 +129,7 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiProblems(400, 401, 403)
   create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.auth.createApiKey(ctx, body.name, body.expiresAt ?? null);
+    return this.auth.createApiKey(ctx, body.name, body.expiresAt ?? null, body.scopes ?? null);
   }
 
   @Get()

@@ -1,7 +1,9 @@
 import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Principal } from '../context/principal.js';
 import { AppError } from '../http/app-error.js';
+import { API_KEY_SCOPES_METADATA } from './api-key-scopes.js';
 
 const PUBLIC = 'relasi:public';
 
@@ -15,13 +17,20 @@ export class ApiAuthGuard extends AuthGuard(['jwt', 'api-key']) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, targets);
     if (isPublic) return true;
-    return super.canActivate(context);
+    const ok = (await super.canActivate(context)) as boolean;
+    // A key limited to scopes reaches only the routes that accept one of them.
+    const scopes = context.switchToHttp().getRequest<{ user?: Principal }>().user?.apiKeyScopes;
+    if (scopes?.length) {
+      const accepted =
+        this.reflector.getAllAndOverride<string[]>(API_KEY_SCOPES_METADATA, targets) ?? [];
+      if (!accepted.some((s) => scopes.includes(s)))
+        throw new AppError('api_key_scope_forbidden', { scopes: scopes.join(', ') });
+    }
+    return ok;
   }
 
   override handleRequest<T>(err: unknown, user: T): T {

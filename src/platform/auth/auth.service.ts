@@ -24,6 +24,8 @@ export interface ApiKeyView {
   id: string;
   name: string;
   prefix: string;
+  /** Present only on a key limited to scopes. */
+  scopes?: string[];
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -41,7 +43,13 @@ export class AuthService {
   /** Hash → key id and owner, for a few seconds, so a key costs no lookup per request. */
   private readonly keyCache = new Map<
     string,
-    { id: string; userId: string; expires: number; validUntil: number | null }
+    {
+      id: string;
+      userId: string;
+      scopes: string[] | null;
+      expires: number;
+      validUntil: number | null;
+    }
   >();
 
   constructor(
@@ -180,6 +188,7 @@ export class AuthService {
     ctx: RequestContext,
     name: string,
     expiresAt: string | null,
+    scopes: string[] | null = null,
   ): Promise<ApiKeyView & { key: string }> {
     if (!this.config.security.allowApiKeys) throw AppError.forbidden('create', 'API keys');
     if (expiresAt && Date.parse(expiresAt) <= Date.now())
@@ -187,15 +196,17 @@ export class AuthService {
     const id = uuidv7();
     const prefix = randomToken(6).replace(/[-_]/g, 'x').slice(0, 8);
     const key = `${API_KEY_PREFIX}${prefix}_${randomToken(32)}`;
+    const limitedTo = scopes?.length ? [...new Set(scopes)].sort() : null;
     const rows = await this.db.query<{ created_at: Date; expires_at: Date | null }>(
       ctx,
-      `INSERT INTO api_keys (id, user_id, name, prefix, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at, expires_at`,
-      [id, ctx.user.userId, name, prefix, sha256(key), expiresAt],
+      `INSERT INTO api_keys (id, user_id, name, prefix, secret_hash, expires_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING created_at, expires_at`,
+      [id, ctx.user.userId, name, prefix, sha256(key), expiresAt, limitedTo],
     );
     return {
       id,
       name,
       prefix,
+      ...(limitedTo ? { scopes: limitedTo } : {}),
       key,
       createdAt: rows[0].created_at.toISOString(),
       expiresAt: iso(rows[0].expires_at),
@@ -209,19 +220,21 @@ export class AuthService {
       id: string;
       name: string;
       prefix: string;
+      scopes: string[] | null;
       created_at: Date;
       expires_at: Date | null;
       last_used_at: Date | null;
       revoked_at: Date | null;
     }>(
       ctx,
-      `SELECT id, name, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
+      `SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
       [ctx.user.userId],
     );
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       prefix: r.prefix,
+      ...(r.scopes ? { scopes: r.scopes } : {}),
       createdAt: r.created_at.toISOString(),
       expiresAt: iso(r.expires_at),
       lastUsedAt: iso(r.last_used_at),
@@ -246,15 +259,21 @@ export class AuthService {
     const now = Date.now();
     let hit = this.keyCache.get(hash);
     if (!hit || hit.expires <= now) {
-      const row = await this.db.one<{ id: string; user_id: string; expires_at: Date | null }>(
+      const row = await this.db.one<{
+        id: string;
+        user_id: string;
+        scopes: string[] | null;
+        expires_at: Date | null;
+      }>(
         RequestContext.system(),
-        `SELECT id, user_id, expires_at FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+        `SELECT id, user_id, scopes, expires_at FROM api_keys WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
         [hash],
       );
       if (!row) return null;
       hit = {
         id: row.id,
         userId: row.user_id,
+        scopes: row.scopes,
         expires: now + this.env.principalCacheTtlMs,
         validUntil: row.expires_at?.getTime() ?? null,
       };
@@ -269,7 +288,7 @@ export class AuthService {
         .catch(() => undefined);
     }
     if (hit.validUntil !== null && hit.validUntil <= now) return null;
-    return this.principals.load(hit.userId, hit.id);
+    return this.principals.load(hit.userId, hit.id, hit.scopes);
   }
 
   async loginHistory(ctx: RequestContext, userId: string, limit: number) {

@@ -24,7 +24,11 @@ export class PrincipalLoader {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  async load(userId: string, apiKeyId: string | null = null): Promise<Principal | null> {
+  async load(
+    userId: string,
+    apiKeyId: string | null = null,
+    apiKeyScopes: readonly string[] | null = null,
+  ): Promise<Principal | null> {
     const now = Date.now();
     const hit = this.cache.get(userId);
     let base: Principal | null;
@@ -37,7 +41,7 @@ export class PrincipalLoader {
         this.cache.set(userId, { principal: base, expires: now + this.env.principalCacheTtlMs });
       }
     }
-    return base && { ...base, apiKeyId };
+    return base && { ...base, apiKeyId, apiKeyScopes };
   }
 
   /** Forgets cached principals after a change to users, roles or teams in this process. */

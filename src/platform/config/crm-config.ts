@@ -7,11 +7,12 @@ import {
   OBJECTS_SCHEMA,
   type CustomizationConfig,
   type CustomObjectConfig,
+  type LocalizedText,
 } from '../customization/customization.schema.js';
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules and custom objects. Validated against a schema here; the meaning of the
+ * picklists, rules, custom objects, sales pipelines and lead conversion. Validated against a schema here; the meaning of the
  * customization is checked by CustomizationService once the record types are known.
  */
 export interface CrmConfig {
@@ -35,6 +36,39 @@ export interface CrmConfig {
   readonly customization: CustomizationConfig;
   /** Record types declared by the admin; their fields are folded into `customization`. */
   readonly objects: readonly CustomObjectConfig[];
+  /** Sales pipelines with their ordered stages; empty means the built-in default pipeline. */
+  readonly pipelines: readonly PipelineConfig[];
+  /** What a lead's conversion carries over to the records it becomes. */
+  readonly leadConversion: LeadConversionConfig;
+}
+
+export type StageKind = 'open' | 'won' | 'lost';
+
+export interface PipelineStageConfig {
+  readonly key: string;
+  readonly label: LocalizedText;
+  /** Default probability (0-100) an opportunity takes when it enters the stage. */
+  readonly probability: number;
+  readonly kind: StageKind;
+  /** Opportunity fields (`amount`, `customFields.code`, …) that must be set to enter the stage. */
+  readonly requiredFields?: readonly string[];
+}
+
+export interface PipelineConfig {
+  readonly key: string;
+  readonly label: LocalizedText;
+  /** The pipeline new opportunities join when they name none; the first one otherwise. */
+  readonly default?: boolean;
+  readonly stages: readonly PipelineStageConfig[];
+}
+
+export interface LeadConversionConfig {
+  /** Per target (accounts, contacts, opportunities): lead custom field code → target code. */
+  readonly customFieldMap: {
+    readonly accounts?: Readonly<Record<string, string>>;
+    readonly contacts?: Readonly<Record<string, string>>;
+    readonly opportunities?: Readonly<Record<string, string>>;
+  };
 }
 
 export const DEFAULT_CRM_CONFIG: CrmConfig = {
@@ -44,6 +78,71 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   api: { defaultPageSize: 50, maxPageSize: 500, maxBulkItems: 1000 },
   customization: {},
   objects: [],
+  pipelines: [],
+  leadConversion: { customFieldMap: {} },
+};
+
+const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
+const localizedLabel = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['en'],
+  properties: {
+    en: { type: 'string', minLength: 1, maxLength: 200 },
+    id: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+};
+const PIPELINES_SCHEMA = {
+  type: 'array',
+  maxItems: 50,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['key', 'label', 'stages'],
+    properties: {
+      key: { type: 'string', pattern: CONFIG_KEY },
+      label: localizedLabel,
+      default: { type: 'boolean' },
+      stages: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 50,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key', 'label', 'probability', 'kind'],
+          properties: {
+            key: { type: 'string', pattern: CONFIG_KEY },
+            label: localizedLabel,
+            probability: { type: 'integer', minimum: 0, maximum: 100 },
+            kind: { enum: ['open', 'won', 'lost'] },
+            requiredFields: {
+              type: 'array',
+              maxItems: 50,
+              items: { type: 'string', minLength: 1, maxLength: 100 },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+const FIELD_MAP = {
+  type: 'object',
+  maxProperties: 200,
+  propertyNames: { pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
+  additionalProperties: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
+};
+const LEAD_CONVERSION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    customFieldMap: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { accounts: FIELD_MAP, contacts: FIELD_MAP, opportunities: FIELD_MAP },
+    },
+  },
 };
 
 const schema = {
@@ -81,6 +180,8 @@ const schema = {
     },
     customization: CUSTOMIZATION_SCHEMA,
     objects: OBJECTS_SCHEMA,
+    pipelines: PIPELINES_SCHEMA,
+    leadConversion: LEAD_CONVERSION_SCHEMA,
   },
 } as const;
 
@@ -134,8 +235,14 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
       (given.objects ?? []) as CustomObjectConfig[],
     ),
     objects: (given.objects ?? []) as CustomObjectConfig[],
+    pipelines: (given.pipelines ?? []) as PipelineConfig[],
+    leadConversion: {
+      customFieldMap: {
+        ...(given.leadConversion as LeadConversionConfig | undefined)?.customFieldMap,
+      },
+    },
   };
-  const problems: string[] = [];
+  const problems: string[] = [...pipelineProblems(config.pipelines)];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
   }
@@ -151,6 +258,34 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
   }
   if (problems.length > 0) throw new CrmConfigError(file, problems);
   return deepFreeze(config);
+}
+
+/**
+ * Shape rules JSON Schema cannot say: unique keys, one default, and a closing pair (a won and
+ * a lost stage) after at least one open stage. Whether `requiredFields` name real opportunity
+ * fields is checked by the sales module, which knows them.
+ */
+function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
+  const problems: string[] = [];
+  const keys = new Set<string>();
+  pipelines.forEach((p, i) => {
+    const at = `/pipelines/${i} (${p.key})`;
+    if (keys.has(p.key)) problems.push(`${at}: key "${p.key}" is declared twice`);
+    keys.add(p.key);
+    const stageKeys = new Set<string>();
+    for (const s of p.stages) {
+      if (stageKeys.has(s.key)) problems.push(`${at}: stage "${s.key}" is declared twice`);
+      stageKeys.add(s.key);
+      if (new Set(s.requiredFields ?? []).size !== (s.requiredFields ?? []).length)
+        problems.push(`${at}: stage "${s.key}" lists a required field twice`);
+    }
+    for (const kind of ['open', 'won', 'lost'] as const)
+      if (!p.stages.some((s) => s.kind === kind))
+        problems.push(`${at}: needs at least one ${kind} stage`);
+  });
+  if (pipelines.filter((p) => p.default).length > 1)
+    problems.push('/pipelines: only one pipeline may be the default');
+  return problems;
 }
 
 /** Reads CRM_CONFIG, or ./crm.config.yaml when present; without either the defaults apply. */

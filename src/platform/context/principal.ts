@@ -30,4 +30,6 @@ export interface Principal {
   permissions: RolePermissions;
   /** Set when the call is made with an API key rather than a session. */
   apiKeyId: string | null;
+  /** Scopes the API key is limited to; absent or null: not limited. */
+  apiKeyScopes?: readonly string[] | null;
 }

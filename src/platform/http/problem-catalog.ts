@@ -42,6 +42,14 @@ export const PROBLEMS = {
     en: ['Unsupported media type', 'Send the body as application/json.'],
     id: ['Jenis media tidak didukung', 'Kirim isi permintaan sebagai application/json.'],
   },
+  multipart_required: {
+    status: 415,
+    en: ['Unsupported media type', 'Send the body as multipart/form-data with the file in a part named "file".'],
+    id: [
+      'Jenis media tidak didukung',
+      'Kirim isi permintaan sebagai multipart/form-data dengan berkas di bagian bernama "file".',
+    ],
+  },
   payload_too_large: {
     status: 413,
     en: ['Payload too large', 'The body exceeds the limit of {limit} bytes.'],
@@ -74,6 +82,14 @@ export const PROBLEMS = {
     status: 403,
     en: ['Read-only field', 'Your role may not change the field {field}.'],
     id: ['Kolom hanya-baca', 'Peran Anda tidak boleh mengubah kolom {field}.'],
+  },
+  api_key_scope_forbidden: {
+    status: 403,
+    en: ['Outside the API key scope', 'This API key is limited to {scopes}; it may not call this.'],
+    id: [
+      'Di luar cakupan kunci API',
+      'Kunci API ini dibatasi untuk {scopes}; kunci ini tidak boleh memanggil ini.',
+    ],
   },
   reassign_forbidden: {
     status: 403,
@@ -134,6 +150,28 @@ export const PROBLEMS = {
       'Peran ini dipakai oleh {count} pengguna; berikan peran lain kepada mereka terlebih dahulu.',
     ],
   },
+  stage_transition_not_allowed: {
+    status: 409,
+    en: [
+      'Stage change not allowed',
+      'The opportunity is closed ({status}) in stage {from}; it can only be reopened to an open stage, not moved to {to}.',
+    ],
+    id: [
+      'Perubahan tahap tidak diizinkan',
+      'Peluang ini sudah ditutup ({status}) pada tahap {from}; peluang hanya dapat dibuka kembali ke tahap terbuka, bukan dipindahkan ke {to}.',
+    ],
+  },
+  lead_converted: {
+    status: 409,
+    en: [
+      'Lead already converted',
+      'The lead was converted at {convertedAt}; a converted lead cannot be changed or converted again.',
+    ],
+    id: [
+      'Prospek sudah dikonversi',
+      'Prospek ini dikonversi pada {convertedAt}; prospek yang sudah dikonversi tidak dapat diubah atau dikonversi lagi.',
+    ],
+  },
   idempotency_in_progress: {
     status: 409,
     en: ['Request in progress', 'A request with this Idempotency-Key is still running.'],
@@ -145,6 +183,17 @@ export const PROBLEMS = {
     id: [
       'Tugas tidak dapat diulang',
       'Hanya tugas yang gagal yang dapat diulang; tugas ini berstatus {state}.',
+    ],
+  },
+  import_finished: {
+    status: 409,
+    en: [
+      'Import finished',
+      'The import is {status}; only a queued or running import can be cancelled.',
+    ],
+    id: [
+      'Impor sudah selesai',
+      'Impor berstatus {status}; hanya impor yang menunggu atau berjalan yang dapat dibatalkan.',
     ],
   },
   webhook_not_active: {

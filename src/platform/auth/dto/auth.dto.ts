@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsDateString,
   IsEmail,
+  IsIn,
   IsNotEmpty,
   IsOptional,
   IsString,
   MaxLength,
 } from 'class-validator';
+import { API_KEY_SCOPES } from '../api-key-scopes.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com', maxLength: 254 })
@@ -68,6 +72,19 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: API_KEY_SCOPES,
+    example: ['lead-capture'],
+    description:
+      'Limits the key to these scopes: it may call only the endpoints that accept one of them (403 elsewhere). Absent: the full access of its owner.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(API_KEY_SCOPES.length)
+  @IsIn(API_KEY_SCOPES, { each: true })
+  scopes?: string[];
 }
 
 export class ApiKeyDto {
@@ -78,6 +95,12 @@ export class ApiKeyDto {
     description: 'Public part of the key, to recognise it in lists',
   })
   prefix: string;
+  @ApiPropertyOptional({
+    type: [String],
+    enum: API_KEY_SCOPES,
+    description: 'Scopes the key is limited to; absent: not limited',
+  })
+  scopes?: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true }) expiresAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;

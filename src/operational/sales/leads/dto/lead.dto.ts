@@ -1,0 +1,184 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CustomFieldsOf,
+  IsPicklistValue,
+} from '../../../../platform/customization/custom-fields.validator.js';
+import { AddressDto } from '../../../customers/dto/contact-points.dto.js';
+import {
+  LEAD_RATINGS,
+  LEAD_SOURCES,
+  LEAD_STATUSES,
+  SETTABLE_LEAD_STATUSES,
+} from '../lead.definition.js';
+
+/** The person and organization a lead describes; shared by create and web capture. */
+export class LeadContactFieldsDto {
+  @ApiPropertyOptional({ example: 'Bapak', maxLength: 20, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  salutation?: string | null;
+
+  @ApiPropertyOptional({ example: 'Budi', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  firstName?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'Santoso',
+    maxLength: 100,
+    nullable: true,
+    description: 'Required unless company is set',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  lastName?: string | null;
+
+  @ApiPropertyOptional({ example: 'budi@majumundur.co.id', maxLength: 254, nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '+62 812 555 0101', maxLength: 40, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ()./-]{3,40}$/, { message: 'phone must be a phone number' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'PT Maju Mundur',
+    maxLength: 200,
+    nullable: true,
+    description: 'Required unless lastName is set',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  company?: string | null;
+
+  @ApiPropertyOptional({ example: 'Purchasing manager', maxLength: 128, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  title?: string | null;
+
+  @ApiPropertyOptional({ example: 'retail', maxLength: 100, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @IsPicklistValue('leads', 'industry')
+  industry?: string | null;
+
+  @ApiPropertyOptional({ example: 'https://majumundur.co.id', maxLength: 300, nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(300)
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: AddressDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  address?: AddressDto | null;
+
+  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ enum: LEAD_SOURCES, default: 'manual', description: 'Configurable' })
+  @IsOptional()
+  @IsPicklistValue('leads', 'source', LEAD_SOURCES)
+  source?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  @IsOptional()
+  @CustomFieldsOf('leads')
+  customFields?: Record<string, unknown>;
+}
+
+export class CreateLeadDto extends LeadContactFieldsDto {
+  @ApiPropertyOptional({
+    enum: SETTABLE_LEAD_STATUSES,
+    default: 'new',
+    description: '`converted` is set by POST /leads/{id}/convert only',
+  })
+  @IsOptional()
+  @IsIn(SETTABLE_LEAD_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ enum: LEAD_RATINGS, nullable: true })
+  @IsOptional()
+  @IsIn(LEAD_RATINGS)
+  rating?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller; changing it needs the reassign permission',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: "Defaults to the caller's first team",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  teamId?: string | null;
+}
+
+export class UpdateLeadDto extends PartialType(CreateLeadDto) {}
+
+/** What a web form may send: the lead's own fields, no owner, status or rating. */
+export class CaptureLeadDto extends OmitType(LeadContactFieldsDto, ['source'] as const) {
+  @ApiPropertyOptional({ enum: LEAD_SOURCES, default: 'web', description: 'Configurable' })
+  @IsOptional()
+  @IsPicklistValue('leads', 'source', LEAD_SOURCES)
+  source?: string;
+}
+
+export class CapturedLeadDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+}
+
+export class LeadDto extends CreateLeadDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: LEAD_STATUSES }) declare status: string;
+  @ApiProperty({ enum: LEAD_SOURCES }) declare source: string;
+  @ApiProperty({ example: 0, description: 'Computed by scoring; read-only' }) score: number;
+  @ApiProperty({ format: 'uuid', nullable: true }) convertedAccountId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) convertedContactId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) convertedOpportunityId: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) convertedAt: string | null;
+  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}

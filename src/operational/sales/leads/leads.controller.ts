@@ -1,0 +1,98 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AcceptsApiKeyScopes } from '../../../platform/auth/api-key-scopes.js';
+import { Ctx } from '../../../platform/context/ctx.decorator.js';
+import type { RequestContext } from '../../../platform/context/request-context.js';
+import { ApiProblems } from '../../../platform/http/api-docs.decorators.js';
+import { etagOf } from '../../../platform/http/etag.js';
+import { UuidParamPipe } from '../../../platform/http/params.js';
+import { recordController } from '../../../platform/records/record-controller.factory.js';
+import { ConvertedLeadDto, ConvertLeadDto } from './dto/convert-lead.dto.js';
+import {
+  CapturedLeadDto,
+  CaptureLeadDto,
+  CreateLeadDto,
+  LeadDto,
+  UpdateLeadDto,
+} from './dto/lead.dto.js';
+import { LeadConversionService } from './lead-conversion.service.js';
+import { LeadsService } from './leads.service.js';
+
+export const LeadsController = recordController({
+  path: 'leads',
+  tag: 'Leads',
+  label: 'lead',
+  service: LeadsService,
+  createDto: CreateLeadDto,
+  updateDto: UpdateLeadDto,
+  responseDto: LeadDto,
+  filterExample: 'filter[status][in]=new,working&filter[rating][eq]=hot',
+});
+
+@ApiTags('Leads')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('api/v1/leads')
+export class LeadActionsController {
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly conversion: LeadConversionService,
+  ) {}
+
+  @Post(':id/convert')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Convert a lead into an account, a contact and optionally an opportunity',
+    description:
+      'In one transaction: links or creates the account (from the company) and the contact (from the person), ' +
+      'optionally opens an opportunity at the account, carries custom fields as `leadConversion.customFieldMap` ' +
+      'in crm.config.yaml maps them, and marks the lead converted with links to what it became. ' +
+      'A converted lead is read-only; converting it again answers 409.',
+    operationId: 'convert_leads',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the lead; stale: 412' })
+  @ApiOkResponse({ type: ConvertedLeadDto })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  async convert(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: ConvertLeadDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.conversion.convert(ctx, id, body, ifMatch);
+    void reply.header('etag', etagOf(result.lead.version));
+    return result;
+  }
+
+  @Post('capture')
+  @AcceptsApiKeyScopes('lead-capture')
+  @ApiOperation({
+    summary: 'Capture a lead from a web form',
+    description:
+      'For a web form holding an API key limited to the `lead-capture` scope (POST /api/v1/api-keys with ' +
+      '`scopes: ["lead-capture"]`): such a key can call this and nothing else. The lead belongs to the ' +
+      "key's owner; a lead or contact with the same email answers 409 with its id.",
+    operationId: 'capture_leads',
+  })
+  @ApiCreatedResponse({ type: CapturedLeadDto })
+  @ApiProblems(400, 401, 403, 409, 413)
+  async capture(
+    @Ctx() ctx: RequestContext,
+    @Body() body: CaptureLeadDto,
+  ): Promise<CapturedLeadDto> {
+    const created = await this.leads.create(ctx, { source: 'web', ...body });
+    return { id: created.id };
+  }
+}

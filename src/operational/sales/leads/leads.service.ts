@@ -1,0 +1,184 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { RequestContext } from '../../../platform/context/request-context.js';
+import { DatabaseService } from '../../../platform/database/database.service.js';
+import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
+import { AppError } from '../../../platform/http/app-error.js';
+import {
+  RecordResourceService,
+  type CreateOptions,
+} from '../../../platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
+import type { ApiRecord } from '../../../platform/records/resource-definition.js';
+import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
+import { nameKey } from '../../customers/dto/contact-points.dto.js';
+import { LEAD_DEFINITION } from './lead.definition.js';
+
+export function emailKey(email: unknown): string | null {
+  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
+}
+
+export interface ConversionLinks {
+  convertedAccountId: string | null;
+  convertedContactId: string | null;
+  convertedOpportunityId: string | null;
+}
+
+/** The 409 every write to a converted lead answers. */
+export function leadConverted(lead: ApiRecord): AppError {
+  return new AppError('lead_converted', { convertedAt: lead.convertedAt }, undefined, {
+    convertedAccountId: lead.convertedAccountId,
+    convertedContactId: lead.convertedContactId,
+    convertedOpportunityId: lead.convertedOpportunityId,
+  });
+}
+
+/**
+ * Leads: the generic record rules, a duplicate check by normalized email against leads and
+ * contacts, read-only once converted, and `lead.assigned` whenever a lead gets an owner
+ * other than the person acting.
+ */
+@Injectable()
+export class LeadsService extends RecordResourceService implements OnModuleInit {
+  readonly def = LEAD_DEFINITION;
+
+  protected override readonly hooks: RecordHooks = {
+    derive: (r) => ({
+      name_key: nameKey(
+        r.firstName as string | null,
+        r.lastName as string | null,
+        r.company as string | null,
+      ),
+      email_key: emailKey(r.email),
+    }),
+    validate: async (_ctx, r, _changed, existing) => this.validateLead(r, existing),
+    findDuplicate: (ctx, _r, derived) =>
+      this.findDuplicate(ctx, derived.email_key as string | null),
+  };
+
+  constructor(
+    records: RecordService,
+    private readonly db: DatabaseService,
+    private readonly registry: ResourceRegistry,
+    private readonly outbox: EventOutbox,
+  ) {
+    super(records);
+  }
+
+  onModuleInit(): void {
+    this.registry.register(LEAD_DEFINITION);
+    const links = [
+      ['accounts', 'converted_account_id', 'convertedAccountId'],
+      ['contacts', 'converted_contact_id', 'convertedContactId'],
+      ['opportunities', 'converted_opportunity_id', 'convertedOpportunityId'],
+    ] as const;
+    for (const [entity, column, attribute] of links)
+      this.registry.addReference(entity, { table: 'leads', column, entity: 'leads', attribute });
+  }
+
+  override async create(
+    ctx: RequestContext,
+    input: Record<string, unknown>,
+    options: CreateOptions = {},
+  ): Promise<Record<string, unknown> & { id: string; version: number }> {
+    return this.db.transaction(ctx, async (tx) => {
+      const created = await this.records.create(tx, this.def, input, this.hooks, options);
+      if (created.ownerId !== tx.user.userId) await this.assigned(tx, created, null);
+      return this.view(tx, created);
+    });
+  }
+
+  override async update(
+    ctx: RequestContext,
+    id: string,
+    patch: Record<string, unknown>,
+    ifMatch?: string,
+  ) {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.records.load(tx, this.def, id, { forUpdate: true });
+      const updated = await this.records.update(tx, this.def, id, patch, ifMatch, this.hooks);
+      if (updated.ownerId !== before.ownerId) await this.assigned(tx, updated, before.ownerId);
+      return this.view(tx, updated);
+    });
+  }
+
+  /** The stored lead, locked for the rest of the transaction; 404 outside the read scope. */
+  lock(tx: RequestContext, id: string): Promise<ApiRecord> {
+    return this.records.load(tx, this.def, id, { forUpdate: true });
+  }
+
+  /** Lead conversion's last step: status `converted` and the links to what the lead became. */
+  async markConverted(tx: RequestContext, id: string, links: ConversionLinks) {
+    const updated = await this.records.update(
+      tx,
+      this.def,
+      id,
+      { ...links, status: 'converted', convertedAt: new Date().toISOString() },
+      undefined,
+      { ...this.hooks, validate: undefined },
+    );
+    return { record: updated, view: this.view(tx, updated) };
+  }
+
+  private validateLead(r: Record<string, unknown>, existing: ApiRecord | null): void {
+    if (existing?.status === 'converted') throw leadConverted(existing);
+    const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
+    if (blank(r.lastName) && blank(r.company)) {
+      throw AppError.validation([
+        {
+          field: 'lastName',
+          rule: 'requiredWhen',
+          message: 'is required when company is empty',
+          params: {
+            when: 'company is empty',
+            messages: {
+              en: 'is required when company is empty',
+              id: 'wajib diisi jika company kosong',
+            },
+          },
+        },
+      ]);
+    }
+  }
+
+  /**
+   * The same email, ignoring case and spaces, on a live lead or contact. A converted lead is
+   * left out: the contact it became answers for it.
+   */
+  private async findDuplicate(ctx: RequestContext, email: string | null): Promise<null> {
+    if (!email) return null;
+    const lead = await this.db.one<{ id: string }>(
+      ctx,
+      `SELECT id FROM leads WHERE deleted_at IS NULL AND status <> 'converted' AND email_key = $1 ORDER BY created_at LIMIT 1`,
+      [email],
+    );
+    const contact = lead
+      ? null
+      : await this.db.one<{ id: string }>(
+          ctx,
+          `SELECT id FROM contacts WHERE deleted_at IS NULL AND email_keys && ARRAY[$1::text] ORDER BY created_at LIMIT 1`,
+          [email],
+        );
+    const found = lead
+      ? { entity: 'leads', label: 'lead', id: lead.id }
+      : contact && { entity: 'contacts', label: 'contact', id: contact.id };
+    if (!found) return null;
+    // Thrown here rather than returned: the answer names which kind of record it found.
+    throw new AppError(
+      'duplicate_record',
+      { entity: found.label, match: 'email', existingId: found.id },
+      undefined,
+      { existingId: found.id, entity: found.entity, match: 'email' },
+    );
+  }
+
+  private async assigned(tx: RequestContext, lead: ApiRecord, previousOwnerId: string | null) {
+    await this.outbox.append(tx, [
+      {
+        type: 'lead.assigned',
+        entity: 'leads',
+        recordId: lead.id,
+        data: { ownerId: lead.ownerId, teamId: lead.teamId, previousOwnerId },
+      },
+    ]);
+  }
+}

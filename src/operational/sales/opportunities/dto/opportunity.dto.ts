@@ -1,0 +1,216 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CustomFieldsOf,
+  IsPicklistValue,
+} from '../../../../platform/customization/custom-fields.validator.js';
+import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
+import { CONTACT_ROLES, OPPORTUNITY_STATUSES } from '../opportunity.definition.js';
+import { IsCalendarDate } from './is-calendar-date.validator.js';
+
+const KEY = /^[a-z][a-z0-9_]{0,49}$/;
+
+export class ContactRoleDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  contactId: string;
+
+  @ApiProperty({ enum: CONTACT_ROLES, example: 'decision_maker' })
+  @IsIn(CONTACT_ROLES)
+  role: string;
+}
+
+export class CreateOpportunityDto {
+  @ApiProperty({ example: 'ERP rollout 2026', maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The account the deal is with' })
+  @IsNotEmpty()
+  @IsUUID('all')
+  accountId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  primaryContactId?: string | null;
+
+  @ApiPropertyOptional({ type: [ContactRoleDto], maxItems: 50 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ContactRoleDto)
+  contactRoles?: ContactRoleDto[];
+
+  @ApiPropertyOptional({ type: MoneyDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount?: MoneyDto | null;
+
+  @ApiPropertyOptional({
+    example: 50,
+    minimum: 0,
+    maximum: 100,
+    description: "Percent; defaults to the stage's probability whenever the stage changes",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  probability?: number;
+
+  @ApiPropertyOptional({ example: '2026-09-30', format: 'date', nullable: true })
+  @IsOptional()
+  @IsCalendarDate()
+  expectedCloseDate?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'sales',
+    description: 'Pipeline key (GET /api/v1/pipelines); defaults to the default pipeline',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(KEY, { message: 'pipeline must be a pipeline key' })
+  pipeline?: string;
+
+  @ApiPropertyOptional({
+    example: 'qualification',
+    description: "Stage key of the pipeline; defaults to the pipeline's first open stage",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(KEY, { message: 'stage must be a stage key' })
+  stage?: string;
+
+  @ApiPropertyOptional({ example: 'Demo for the IT team on Thursday', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  nextStep?: string | null;
+
+  @ApiPropertyOptional({ type: [String], example: ['PT Pesaing'], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  competitors?: string[];
+
+  @ApiPropertyOptional({
+    example: 'price',
+    maxLength: 500,
+    nullable: true,
+    description: 'Required in a lost stage',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @IsPicklistValue('opportunities', 'lostReason')
+  lostReason?: string | null;
+
+  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller; changing it needs the reassign permission',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: "Defaults to the caller's first team",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  teamId?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  @IsOptional()
+  @CustomFieldsOf('opportunities')
+  customFields?: Record<string, unknown>;
+}
+
+export class UpdateOpportunityDto extends PartialType(CreateOpportunityDto) {}
+
+export class OpportunityDto extends CreateOpportunityDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: [ContactRoleDto] }) declare contactRoles: ContactRoleDto[];
+  @ApiProperty({ example: 10 }) declare probability: number;
+  @ApiProperty({ example: 'sales' }) declare pipeline: string;
+  @ApiProperty({ example: 'qualification' }) declare stage: string;
+  @ApiProperty({
+    enum: OPPORTUNITY_STATUSES,
+    description: 'The kind of the current stage: open, or closed as won or lost',
+  })
+  status: string;
+  @ApiProperty({ format: 'date-time', description: 'When the opportunity entered its stage' })
+  stageChangedAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'Set in a won or lost stage' })
+  closedAt: string | null;
+  @ApiProperty({ type: [String] }) declare competitors: string[];
+  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}
+
+export class StageHistoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'sales' }) pipeline: string;
+  @ApiProperty({ example: 'proposal' }) stage: string;
+  @ApiProperty({ enum: OPPORTUNITY_STATUSES }) status: string;
+  @ApiProperty({ example: 'qualification', nullable: true }) fromStage: string | null;
+  @ApiProperty({ example: 'sales', nullable: true }) fromPipeline: string | null;
+  @ApiProperty({ example: 50 }) probability: number;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'The amount when it entered' })
+  amount: MoneyDto | null;
+  @ApiProperty({ format: 'date-time' }) enteredAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'Null while still in it' })
+  leftAt: string | null;
+  @ApiProperty({ example: 86400, description: 'Time in the stage, up to now while still in it' })
+  secondsInStage: number;
+  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+}
+
+export class StageHistoryPageDto {
+  @ApiProperty({ type: [StageHistoryEntryDto] }) data: StageHistoryEntryDto[];
+  @ApiProperty({
+    example: { nextCursor: null, limit: 100 },
+    description: 'Oldest first; pass nextCursor as cursor for more',
+  })
+  meta: { nextCursor: string | null; limit: number };
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
+import type { RequestContext } from '../../../platform/context/request-context.js';
+import { DatabaseService } from '../../../platform/database/database.service.js';
+import { UUID_PATTERN } from '../../../platform/database/uuid7.js';
+import { AppError } from '../../../platform/http/app-error.js';
+import { SqlParams } from '../../../platform/query/sql-params.js';
+import { querySchemaOf } from '../../../platform/records/resource-definition.js';
+import type { BoardAmountDto, BoardDto } from '../pipelines/dto/pipeline.dto.js';
+import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
+import { toPipelineDto } from '../pipelines/pipelines.service.js';
+import { OPPORTUNITY_DEFINITION } from './opportunity.definition.js';
+
+interface BoardRow {
+  stage: string | null;
+  currency: string | null;
+  n: number;
+  amount: string | null;
+  weighted: string | null;
+}
+
+const BOARD_FILTERS = ['ownerId', 'teamId'] as const;
+
+/**
+ * The pipeline board: per stage, how many opportunities the caller may read and what they
+ * add up to per currency, from one GROUP BY (with grouping sets for the board's totals) over
+ * the covering board index, restricted by the same scope predicate as every list.
+ */
+@Injectable()
+export class OpportunityBoardService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+    private readonly catalog: PipelineCatalog,
+  ) {}
+
+  async board(ctx: RequestContext, key: string, query: Record<string, unknown>): Promise<BoardDto> {
+    const principal = ctx.user;
+    const scope = this.permissions.require(principal, 'opportunities', 'read');
+    const pipeline = this.catalog.get(key);
+    const filters = parseBoardFilters(query);
+    const params = new SqlParams();
+    const where = [
+      'o.deleted_at IS NULL',
+      `o.pipeline = ${params.add(pipeline.key)}`,
+      this.permissions.scopeSql(
+        principal,
+        scope,
+        querySchemaOf(OPPORTUNITY_DEFINITION),
+        'o',
+        params,
+      ),
+    ];
+    if (filters.ownerId) where.push(`o.owner_id = ${params.add(filters.ownerId)}::uuid`);
+    if (filters.teamId) where.push(`o.team_id = ${params.add(filters.teamId)}::uuid`);
+    const rows = await this.db.query<BoardRow>(
+      ctx,
+      `SELECT CASE WHEN grouping(o.stage) = 0 THEN o.stage END AS stage,
+              o.amount_currency AS currency,
+              count(*)::int AS n,
+              sum(o.amount_amount)::text AS amount,
+              trim_scale(sum(o.amount_amount * o.probability) / 100)::text AS weighted
+         FROM opportunities o
+        WHERE ${where.join(' AND ')}
+        GROUP BY GROUPING SETS ((o.stage, o.amount_currency), (o.amount_currency))`,
+      params.values,
+    );
+    const amountHidden = this.permissions.hiddenFields(principal, 'opportunities').has('amount');
+    const of = (stage: string | null) => rows.filter((r) => r.stage === stage);
+    const sum = (group: BoardRow[]) => group.reduce((n, r) => n + r.n, 0);
+    const amounts = (group: BoardRow[]): BoardAmountDto[] =>
+      amountHidden
+        ? []
+        : group
+            .filter((r) => r.currency !== null)
+            .map((r) => ({
+              currency: r.currency!.trim(),
+              amount: r.amount ?? '0',
+              weighted: r.weighted ?? '0',
+            }))
+            .sort((a, b) => a.currency.localeCompare(b.currency));
+    const view = toPipelineDto(ctx, pipeline);
+    return {
+      pipeline: view.key,
+      label: view.label,
+      stages: view.stages.map((s) => ({
+        ...s,
+        count: sum(of(s.key)),
+        amounts: amounts(of(s.key)),
+      })),
+      count: sum(of(null)),
+      amounts: amounts(of(null)),
+    };
+  }
+}
+
+function parseBoardFilters(query: Record<string, unknown>): { ownerId?: string; teamId?: string } {
+  const out: { ownerId?: string; teamId?: string } = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!(BOARD_FILTERS as readonly string[]).includes(name))
+      throw new AppError('invalid_query', {}, [
+        { field: name, rule: 'unknownField', message: 'is not a known parameter' },
+      ]);
+    if (typeof value !== 'string' || !UUID_PATTERN.test(value))
+      throw new AppError('invalid_query', {}, [
+        { field: name, rule: 'isUuid', message: 'must be a UUID' },
+      ]);
+    out[name as (typeof BOARD_FILTERS)[number]] = value.toLowerCase();
+  }
+  return out;
+}

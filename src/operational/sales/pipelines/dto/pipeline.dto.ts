@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class PipelineStageDto {
+  @ApiProperty({ example: 'proposal' }) key: string;
+  @ApiProperty({ example: 'Proposal', description: 'In the language of Accept-Language' })
+  label: string;
+  @ApiProperty({ example: 50, minimum: 0, maximum: 100 }) probability: number;
+  @ApiProperty({ enum: ['open', 'won', 'lost'] }) kind: string;
+  @ApiProperty({ type: [String], example: ['amount'] }) requiredFields: string[];
+  @ApiProperty({ example: 2, description: 'Order in the pipeline, from 0' }) position: number;
+}
+
+export class PipelineDto {
+  @ApiProperty({ example: 'sales' }) key: string;
+  @ApiProperty({ example: 'New business' }) label: string;
+  @ApiProperty({ description: 'New opportunities that name no pipeline join this one' })
+  default: boolean;
+  @ApiProperty({ type: [PipelineStageDto] }) stages: PipelineStageDto[];
+}
+
+export class PipelineListDto {
+  @ApiProperty({ type: [PipelineDto] }) data: PipelineDto[];
+}
+
+export class BoardAmountDto {
+  @ApiProperty({ example: 'IDR' }) currency: string;
+  @ApiProperty({ example: '1250000000.00', description: 'Sum of the amounts' }) amount: string;
+  @ApiProperty({ example: '625000000.00', description: 'Sum of amount × probability / 100' })
+  weighted: string;
+}
+
+export class BoardStageDto extends PipelineStageDto {
+  @ApiProperty({ example: 12, description: 'Opportunities in the stage' }) count: number;
+  @ApiProperty({
+    type: [BoardAmountDto],
+    description:
+      'Totals per currency (amounts are never converted); empty when amounts are hidden from the caller',
+  })
+  amounts: BoardAmountDto[];
+}
+
+export class BoardDto {
+  @ApiProperty({ example: 'sales' }) pipeline: string;
+  @ApiProperty({ example: 'New business' }) label: string;
+  @ApiProperty({ type: [BoardStageDto] }) stages: BoardStageDto[];
+  @ApiProperty({ example: 40, description: 'Opportunities on the board' }) count: number;
+  @ApiProperty({ type: [BoardAmountDto] }) amounts: BoardAmountDto[];
+}
