@@ -44,7 +44,10 @@ export const PROBLEMS = {
   },
   multipart_required: {
     status: 415,
-    en: ['Unsupported media type', 'Send the body as multipart/form-data with the file in a part named "file".'],
+    en: [
+      'Unsupported media type',
+      'Send the body as multipart/form-data with the file in a part named "file".',
+    ],
     id: [
       'Jenis media tidak didukung',
       'Kirim isi permintaan sebagai multipart/form-data dengan berkas di bagian bernama "file".',
