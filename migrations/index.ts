@@ -5,6 +5,7 @@ import { CustomObjectRecords1764100000002 } from './1764100000002-custom-object-
 import { ContactListIndexes1764100000003 } from './1764100000003-contact-list-indexes.js';
 import { JobQueue1764210000000 } from './1764210000000-job-queue.js';
 import { Webhooks1764220000000 } from './1764220000000-webhooks.js';
+import { CsvImports1764300000000 } from './1764300000000-csv-imports.js';
 import { SalesLeadsOpportunities1764400000000 } from './1764400000000-sales-leads-opportunities.js';
 import { SalesRoleGrants1764400000001 } from './1764400000001-sales-role-grants.js';
 import { ApiKeyScopes1764400000002 } from './1764400000002-api-key-scopes.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   ContactListIndexes1764100000003,
   JobQueue1764210000000,
   Webhooks1764220000000,
+  CsvImports1764300000000,
   SalesLeadsOpportunities1764400000000,
   SalesRoleGrants1764400000001,
   ApiKeyScopes1764400000002,

@@ -5,6 +5,8 @@ import { SalesModule } from './operational/sales/sales.module.js';
 import { AccessModule } from './platform/access/access.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
 import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
+import { ExportsModule } from './platform/exports/exports.module.js';
+import { ImportsModule } from './platform/imports/imports.module.js';
 import { HealthController } from './platform/health/health.controller.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
 import { DtoValidationPipe } from './platform/http/dto-validation.js';
@@ -24,6 +26,8 @@ export class AppModule {
         AccessModule,
         JobsModule,
         WebhooksModule,
+        ExportsModule,
+        ImportsModule,
         CustomersModule,
         SalesModule,
         CustomObjectsModule.forObjects(options.config.objects),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -24,6 +25,7 @@ export const VERSION = '0.1.0';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
@@ -69,6 +71,16 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       bufferLogs: false,
     },
   );
+  // Uploads (CSV imports) stream through it; only routes with `config.multipart` accept them.
+  await app.register(fastifyMultipart, {
+    limits: {
+      fileSize: env.importMaxBytes,
+      files: 2,
+      fields: 10,
+      parts: 20,
+      fieldSize: 1_048_576,
+    },
+  });
   const fastify = app.getHttpAdapter().getInstance();
   const readiness = app.get(Readiness);
 
@@ -76,12 +88,15 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     void reply.header('x-request-id', req.id);
     if (!readiness.isReady && req.url.startsWith('/api/'))
       throw new AppError('service_unavailable');
+    const type = req.headers['content-type'] ?? '';
+    const multipart = (req.routeOptions.config as { multipart?: boolean }).multipart === true;
     if (
       BODY_METHODS.has(req.method) &&
       hasBody(req) &&
-      !JSON_TYPE.test(req.headers['content-type'] ?? '')
+      !JSON_TYPE.test(type) &&
+      !(multipart && MULTIPART_TYPE.test(type))
     ) {
-      throw new AppError('unsupported_media_type');
+      throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
     }
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {

@@ -79,6 +79,33 @@ export class HistoryService {
     );
   }
 
+  /**
+   * The same action on many records at once (bulk writers such as CSV import), copied in
+   * with COPY; `ctx` must carry a transaction.
+   */
+  async recordMany(
+    ctx: RequestContext,
+    entity: string,
+    action: HistoryAction,
+    entries: { recordId: string; changes: FieldChange[] }[],
+  ): Promise<void> {
+    const actor = ctx.principal?.userId ?? null;
+    await this.db.copyRows(
+      ctx,
+      'record_history',
+      ['id', 'entity', 'record_id', 'action', 'actor_id', 'request_id', 'changes'],
+      entries.map((e) => [
+        uuidv7(),
+        entity,
+        e.recordId,
+        action,
+        actor,
+        ctx.requestId,
+        JSON.stringify(e.changes),
+      ]),
+    );
+  }
+
   /** Newest first, keyset-paginated by (at, id). */
   async list(
     ctx: RequestContext,

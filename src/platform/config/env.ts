@@ -54,6 +54,12 @@ export interface Env {
   readonly webhookLogRetentionDays: number;
   /** Key that encrypts stored secrets (webhook signing secrets); without it they are stored as given. */
   readonly secretKey: string | null;
+  /** Largest CSV file an import accepts, in bytes (separate from the JSON body limit). */
+  readonly importMaxBytes: number;
+  /** Rows an import writes per transaction. */
+  readonly importBatchSize: number;
+  /** Imports one process runs at once. */
+  readonly importConcurrency: number;
 }
 
 export class EnvError extends Error {
@@ -206,6 +212,9 @@ export function parseEnv(source: Source = process.env): Env {
     webhookConcurrency: r.int('CRM_WEBHOOK_CONCURRENCY', 10, 1, 200),
     webhookLogRetentionDays: r.int('CRM_WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
     secretKey,
+    importMaxBytes: r.int('CRM_IMPORT_MAX_BYTES', 1_073_741_824, 1024, 68_719_476_736),
+    importBatchSize: r.int('CRM_IMPORT_BATCH_SIZE', 2000, 1, 10_000),
+    importConcurrency: r.int('CRM_IMPORT_CONCURRENCY', 2, 1, 32),
   };
   if (r.problems.length > 0) throw new EnvError(r.problems);
   return Object.freeze(env);

@@ -1,7 +1,38 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import type { RequestContext } from '../context/request-context.js';
+
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+function arrayLiteral(items: readonly unknown[]): string {
+  const element = (e: unknown) =>
+    e === null || e === undefined
+      ? 'NULL'
+      : `"${(typeof e === 'object' ? JSON.stringify(e) : String(e)).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return `{${items.map(element).join(',')}}`;
+}
+
+/** One value in COPY's text format: `\N` for null, special characters escaped. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = Array.isArray(value)
+    ? arrayLiteral(value)
+    : value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
+}
 
 /**
  * The only door to SQL. Statements run on the context's transaction when there is one, so a
@@ -46,6 +77,35 @@ export class DatabaseService {
   async transaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
     return this.dataSource.transaction((manager) => work(ctx.withManager(manager)));
+  }
+
+  /**
+   * A `COPY … FROM STDIN` stream on the context's transaction, for loading many rows at the
+   * speed of COPY (CSV imports stage their files this way). The statement ends when the
+   * stream finishes; nothing else may run on the transaction until then.
+   */
+  async copyFrom(ctx: RequestContext, sql: string): Promise<Writable> {
+    const runner = ctx.manager?.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('copyFrom needs a transaction');
+    const client = (await runner.connect()) as PoolClient;
+    return client.query(copyFrom(sql));
+  }
+
+  /**
+   * Writes rows into a table with COPY (text format) on the context's transaction: the
+   * fastest way PostgreSQL takes many rows. Values as for `query` (arrays become array
+   * literals, objects JSON); columns left out take their defaults.
+   */
+  async copyRows(
+    ctx: RequestContext,
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+    const text = rows.map((r) => r.map(copyText).join('\t')).join('\n');
+    await pipeline(Readable.from([`${text}\n`]), stream);
   }
 
   async ping(): Promise<boolean> {

@@ -54,6 +54,11 @@ const EXAMPLES: Record<number, { code: string; title: string; detail: string }> 
     title: 'Payload too large',
     detail: 'The body exceeds the limit of 1048576 bytes.',
   },
+  415: {
+    code: 'unsupported_media_type',
+    title: 'Unsupported media type',
+    detail: 'Send the body as application/json.',
+  },
   422: {
     code: 'idempotency_mismatch',
     title: 'Idempotency key reused',

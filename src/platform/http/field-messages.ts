@@ -50,6 +50,20 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   },
   invalid: { en: 'is invalid', id: 'tidak valid' },
   requiredWhen: { en: 'is required when {when}', id: 'wajib diisi jika {when}' },
+  isJson: { en: 'must be valid JSON', id: 'harus berupa JSON yang valid' },
+  notInFile: { en: 'is not a column of the file', id: 'bukan kolom dalam berkas' },
+  sameField: {
+    en: 'maps to {value}, as column "{other}" does',
+    id: 'dipetakan ke {value}, sama seperti kolom "{other}"',
+  },
+  columnCount: {
+    en: 'has {count} values where the header has {expected} columns',
+    id: 'berisi {count} nilai sedangkan baris judul memiliki {expected} kolom',
+  },
+  duplicateNotWritable: {
+    en: 'matches an existing record (by {match}) that you may not update',
+    id: 'cocok dengan data yang sudah ada (menurut {match}) yang tidak boleh Anda ubah',
+  },
 };
 
 export function fieldMessage(

@@ -63,6 +63,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || key === undefined || !req.user) return next.handle();
+    // An upload is read by its handler as it streams; the handler hashes the file and keeps
+    // the key itself (CSV imports).
+    if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return next.handle();
     return from(
       this.run(
         req,

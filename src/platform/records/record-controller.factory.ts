@@ -11,6 +11,7 @@ import {
   Post,
   Query,
   Res,
+  StreamableFile,
   type Type,
 } from '@nestjs/common';
 import {
@@ -23,6 +24,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
   ApiQuery,
   ApiSecurity,
   ApiTags,
@@ -37,6 +39,7 @@ import { ApiProblems } from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { validateDto, type DtoClass } from '../http/dto-validation.js';
 import { etagOf } from '../http/etag.js';
+import { RecordExportService } from '../exports/record-export.service.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { parseListQuery, parseQueryBody } from '../query/list-request.js';
 import { BulkExecutor } from './bulk-executor.js';
@@ -78,8 +81,19 @@ function flag(value: string | undefined, name: string): boolean {
 /** Entity → names of its DTO schemas in the OpenAPI document, where custom fields are described. */
 export const recordSchemas = new Map<string, string[]>();
 
+/** Path → the service and body DTOs of each resource, so a CSV import validates rows as POST does. */
+export const recordEndpoints = new Map<
+  string,
+  { service: Type<RecordResourceService>; createDto: DtoClass<object>; updateDto: DtoClass<object> }
+>();
+
 export function recordController(o: RecordControllerOptions): Type<unknown> {
   recordSchemas.set(o.path, [o.createDto.name, o.updateDto.name, o.responseDto.name]);
+  recordEndpoints.set(o.path, {
+    service: o.service,
+    createDto: o.createDto,
+    updateDto: o.updateDto,
+  });
   const one = `a ${o.label}`;
 
   @ApiTags(o.tag)
@@ -92,6 +106,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       @Inject(o.service) readonly service: RecordResourceService,
       @Inject(CRM_CONFIG) readonly config: CrmConfig,
       readonly bulk: BulkExecutor,
+      readonly exporter: RecordExportService,
     ) {}
 
     get limits() {
@@ -136,6 +151,50 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiProblems(400, 401, 403, 503)
     list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
       return this.service.list(ctx, parseListQuery(query, this.limits));
+    }
+
+    @Get('export')
+    @ApiTags('Import & export')
+    @ApiOperation({
+      summary: `Export ${o.path} as CSV`,
+      operationId: `export_${o.path}`,
+      description:
+        'Streams every matching record as `text/csv; charset=utf-8` (RFC 4180, CRLF lines, a header row). ' +
+        'Takes the filters, sort, `q` and `fields` of the list (not `limit`, `count` or `include`) and the same read scope; hidden fields are left out. ' +
+        'Columns are the field names an import maps by default: custom fields as `customFields.code`, money as `field.amount` and `field.currency`, ' +
+        'lists joined with `;`, phones and addresses as JSON. Text cells starting with = + - @, a tab or CR get a leading apostrophe so spreadsheets do not run them as formulas; numbers stay numbers.',
+    })
+    @ApiQuery({
+      name: 'filter',
+      required: false,
+      style: 'deepObject',
+      explode: true,
+      schema: { type: 'object' },
+      example: o.filterExample,
+    })
+    @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
+    @ApiQuery({ name: 'fields', required: false, example: 'id,createdAt,customFields' })
+    @ApiQuery({ name: 'q', required: false })
+    @ApiQuery({ name: 'cursor', required: false, description: 'Start after this list cursor' })
+    @ApiProduces('text/csv')
+    @ApiOkResponse({
+      description: 'The CSV file, streamed',
+      content: {
+        'text/csv': {
+          schema: { type: 'string' },
+          example:
+            'id,lastName,customFields.tier\r\n0192f000-0000-7000-8000-000000000001,Wijaya,gold\r\n',
+        },
+      },
+      headers: { 'Content-Disposition': { schema: { type: 'string' } } },
+    })
+    @ApiProblems(400, 401, 403, 503)
+    async exportCsv(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
+      const stream = await this.exporter.export(ctx, this.service.def, this.exporter.parse(query));
+      return new StreamableFile(stream, {
+        type: 'text/csv; charset=utf-8',
+        disposition: `attachment; filename="${this.exporter.fileName(o.path)}"`,
+      });
     }
 
     @Post('query')

@@ -17,6 +17,11 @@ export abstract class RecordResourceService {
 
   constructor(protected readonly records: RecordService) {}
 
+  /** The resource's own rules, for writers that batch records through RecordService (CSV import). */
+  get recordHooks(): RecordHooks {
+    return this.hooks;
+  }
+
   list(ctx: RequestContext, request: ListRequest): Promise<ListPage> {
     return this.records.list(ctx, this.def, request);
   }

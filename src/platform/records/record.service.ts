@@ -62,6 +62,37 @@ const HISTORY_IGNORED = new Set([
 ]);
 const OWNERSHIP = ['ownerId', 'teamId'];
 
+/** Columns a record's history is made of: those of every attribute but the server's bookkeeping. */
+export function historyColumns(def: ResourceDefinition): string[] {
+  return def.attributes
+    .filter((a) => a.name === 'id' || !HISTORY_IGNORED.has(a.name))
+    .flatMap((a) =>
+      a.kind === 'money' ? [`${a.column}_amount`, `${a.column}_currency`] : [a.column],
+    );
+}
+
+/**
+ * The history entry of a new record: every field it was created with (what `diffRecords`
+ * against an empty record gives, without comparing each value as JSON — bulk writers make
+ * many of these).
+ */
+export function createdChanges(def: ResourceDefinition, created: ApiRecord): FieldChange[] {
+  const ignored = historyIgnoredFields(def, HISTORY_IGNORED);
+  const changes: FieldChange[] = [];
+  for (const [field, value] of Object.entries(created)) {
+    if (ignored.has(field)) continue;
+    if (field === 'customFields') {
+      for (const [code, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+        if (v !== null && v !== undefined && !ignored.has(`customFields.${code}`))
+          changes.push({ field: `customFields.${code}`, old: null, new: v });
+      }
+    } else if (value !== null && value !== undefined) {
+      changes.push({ field, old: null, new: value });
+    }
+  }
+  return changes;
+}
+
 function withoutHidden(
   custom: Record<string, unknown>,
   hidden: ReadonlySet<string>,
@@ -315,13 +346,19 @@ export class RecordService {
     return records;
   }
 
-  async create(
+  /**
+   * Everything `create` checks and derives before it writes one record — the role's create
+   * scope, field access, ownership, custom fields, rules, the resource's hooks and (unless
+   * allowed) duplicates — and the columns it will insert. Bulk writers (CSV import) call it
+   * for each record, so a record they write passes exactly the rules of POST.
+   */
+  async prepareCreate(
     ctx: RequestContext,
     def: ResourceDefinition,
     input: Record<string, unknown>,
     hooks: RecordHooks = {},
     options: { allowDuplicate?: boolean } = {},
-  ): Promise<ApiRecord> {
+  ): Promise<Record<string, unknown>> {
     const principal = ctx.user;
     const scope = this.permissions.require(principal, def.entity, 'create');
     this.checkFields(ctx, def, input);
@@ -342,40 +379,50 @@ export class RecordService {
     ) {
       throw AppError.forbidden('create', `${def.entity} for this owner`);
     }
-    return this.db.transaction(ctx, async (tx) => {
-      record.customFields = await this.customFields.prepare(
-        tx,
-        def,
-        input.customFields as Record<string, unknown> | undefined,
-        null,
-        this.readableFor(tx),
-      );
-      this.customFields.checkRules(def, record);
-      await this.validateOwnership(tx, record, new Set(Object.keys(input)));
-      await hooks.validate?.(tx, record, new Set(Object.keys(input)), null);
-      const derived = hooks.derive?.(record) ?? {};
-      if (!options.allowDuplicate && hooks.findDuplicate) {
-        const duplicate = await hooks.findDuplicate(tx, record, derived);
-        if (duplicate) {
-          throw new AppError(
-            'duplicate_record',
-            { entity: def.label, match: duplicate.match, existingId: duplicate.id },
-            undefined,
-            {
-              existingId: duplicate.id,
-              match: duplicate.match,
-            },
-          );
-        }
+    record.customFields = await this.customFields.prepare(
+      ctx,
+      def,
+      input.customFields as Record<string, unknown> | undefined,
+      null,
+      this.readableFor(ctx),
+    );
+    this.customFields.checkRules(def, record);
+    await this.validateOwnership(ctx, record, new Set(Object.keys(input)));
+    await hooks.validate?.(ctx, record, new Set(Object.keys(input)), null);
+    const derived = hooks.derive?.(record) ?? {};
+    if (!options.allowDuplicate && hooks.findDuplicate) {
+      const duplicate = await hooks.findDuplicate(ctx, record, derived);
+      if (duplicate) {
+        throw new AppError(
+          'duplicate_record',
+          { entity: def.label, match: duplicate.match, existingId: duplicate.id },
+          undefined,
+          {
+            existingId: duplicate.id,
+            match: duplicate.match,
+          },
+        );
       }
-      const columns: Record<string, unknown> = {
-        ...recordToColumns(def, record),
-        ...derived,
-        id: uuidv7(),
-        ...(def.discriminator ? { [def.discriminator.column]: def.discriminator.value } : {}),
-        created_by_id: principal.userId,
-        updated_by_id: principal.userId,
-      };
+    }
+    return {
+      ...recordToColumns(def, record),
+      ...derived,
+      id: uuidv7(),
+      ...(def.discriminator ? { [def.discriminator.column]: def.discriminator.value } : {}),
+      created_by_id: principal.userId,
+      updated_by_id: principal.userId,
+    };
+  }
+
+  async create(
+    ctx: RequestContext,
+    def: ResourceDefinition,
+    input: Record<string, unknown>,
+    hooks: RecordHooks = {},
+    options: { allowDuplicate?: boolean } = {},
+  ): Promise<ApiRecord> {
+    return this.db.transaction(ctx, async (tx) => {
+      const columns = await this.prepareCreate(tx, def, input, hooks, options);
       const names = Object.keys(columns);
       const rows = await this.db.query(
         tx,
@@ -383,14 +430,9 @@ export class RecordService {
         names.map((n) => columns[n]),
       );
       const created = rowToRecord(def, rows[0]);
-      await this.changed(
-        tx,
-        def.entity,
-        created.id,
-        'create',
-        diffRecords({}, created, historyIgnoredFields(def, HISTORY_IGNORED)),
-        { record: created },
-      );
+      await this.changed(tx, def.entity, created.id, 'create', createdChanges(def, created), {
+        record: created,
+      });
       return created;
     });
   }

@@ -46,6 +46,12 @@ export interface ResourceDefinition {
   defaultSort: string;
   /** Set when the table holds several record types (custom objects). */
   discriminator?: { column: string; value: string };
+  /**
+   * How a CSV import recognises a record that exists already, tried in order. Each rule names
+   * columns (stored or derived by the resource's `derive` hook) that must all match: an array
+   * column matches when it shares a value, any other when it is equal.
+   */
+  importMatch?: { match: string; columns: string[] }[];
 }
 
 /** Columns every customer record has, in API form. */

@@ -72,4 +72,6 @@ export const ACCOUNT_DEFINITION: ResourceDefinition = {
   ],
   search: 'lower(a.name)',
   defaultSort: '-createdAt',
+  // The same rule as the duplicate check of POST /accounts.
+  importMatch: [{ match: 'name and phone', columns: ['name_key', 'phone_keys'] }],
 };

@@ -85,4 +85,9 @@ export const CONTACT_DEFINITION: ResourceDefinition = {
   ],
   search: `lower(coalesce(c.first_name, '') || ' ' || c.last_name || ' ' || coalesce(c.email, ''))`,
   defaultSort: '-createdAt',
+  // The same rules as the duplicate check of POST /contacts.
+  importMatch: [
+    { match: 'email', columns: ['email_keys'] },
+    { match: 'name and phone', columns: ['name_key', 'phone_keys'] },
+  ],
 };

@@ -1,0 +1,558 @@
+/**
+ * The CSV part of `npm run bench`: importing contacts through the API against COPY of the
+ * same rows into the same table, exporting them with the server's memory watched, and one
+ * large import with the server's heap capped.
+ *
+ * One run starts a throw-away embedded PostgreSQL and the real server (`node
+ * dist/src/main.js`) as a child process, then:
+ *  1. COPY: BENCH_IMPORT_ROWS (100,000) contacts, as the import would store them (derived
+ *     keys included), are copied into `contacts` with COPY … FROM STDIN; the table is
+ *     emptied again.
+ *  2. Import: the same contacts as a CSV file are uploaded to POST /api/v1/imports and
+ *     followed to completion (validation, duplicate matching, history, events included). The
+ *     rate is compared with COPY's; the target is at least 25 %.
+ *  3. Export: GET /api/v1/contacts/export streams them back while the server's RSS is sampled
+ *     from /proc; the target is less than 100 MB of growth.
+ *  4. Large import: BENCH_IMPORT_LARGE (1,000,000; 0 skips it) narrow rows into a server
+ *     started with --max-old-space-size=BENCH_LARGE_HEAP_MB (256), reporting its peak RSS.
+ *
+ * Prints a table and writes bench/results/import-export.json. A missed target is reported,
+ * not an error: the exit code is non-zero only when the run fails.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openAsBlob,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { nameKey } from '../src/operational/customers/dto/contact-points.dto.js';
+import { parseEnv } from '../src/platform/config/env.js';
+import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
+import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
+import { migrate } from '../src/platform/database/migrator.js';
+import { uuidv7 } from '../src/platform/database/uuid7.js';
+import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const RESULTS = join(ROOT, 'bench/results');
+const ADMIN_EMAIL = 'bench-admin@example.com';
+const ADMIN_PASSWORD = 'bench-admin-password-123';
+const TARGET_IMPORT_RATIO = 0.25;
+const TARGET_EXPORT_RSS_MB = 100;
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0`);
+  return value;
+}
+
+const config = {
+  importRows: setting('BENCH_IMPORT_ROWS', 100_000),
+  largeRows: setting('BENCH_IMPORT_LARGE', 1_000_000),
+  largeHeapMb: setting('BENCH_LARGE_HEAP_MB', 256),
+  poolSize: setting('BENCH_POOL_SIZE', 10),
+  cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
+};
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createNetServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** Resident set size of a process in bytes, from /proc. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/** Samples a process's RSS every 25 ms until stopped; returns the peak. */
+function watchRss(pid: number): { stop(): number } {
+  let peak = rssOf(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {
+      // the process is gone
+    }
+  }, 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+async function startRelasi(
+  databaseUrl: string,
+  cwd: string,
+  nodeArgs: string[] = [],
+): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CRM_ADMIN_EMAIL: ADMIN_EMAIL,
+      CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      CRM_LOG_LEVEL: 'warn',
+      CRM_DB_POOL_SIZE: String(config.poolSize),
+      CRM_ACCESS_TOKEN_TTL: '3600',
+      CRM_JOB_POLL_MS: '200',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`relasi exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`relasi did not become ready:\n${output}`);
+    }
+    await sleep(100);
+  }
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return {
+    url,
+    pid: child.pid!,
+    token: accessToken,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}
+
+const FIRST = ['Sari', 'Budi', 'Dewi', 'Agus', 'Rina', 'Andi', 'Putu', 'Made', 'Siti', 'Ahmad'];
+const LAST = ['Wijaya', 'Santoso', 'Susanto', 'Halim', 'Gunawan', 'Tanoto', 'Hartono', 'Kusuma'];
+const TITLES = ['Director', 'Head of Procurement', 'Finance Manager', 'Owner', 'Engineer'];
+const DEPARTMENTS = ['Procurement', 'Finance', 'Operations', 'IT', 'Marketing'];
+const STAGES = ['lead', 'lead', 'customer', 'subscriber', 'opportunity'];
+
+interface Person {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  title: string;
+  department: string;
+  lifecycleStage: string;
+  preferredLanguage: string;
+}
+
+function person(i: number): Person {
+  const firstName = FIRST[i % FIRST.length];
+  const lastName = `${LAST[(i * 7) % LAST.length]} ${i}`;
+  const n = String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0');
+  return {
+    firstName,
+    lastName,
+    email: `${firstName.toLowerCase()}.${i}@bench-${i % 97}.co.id`,
+    phone: `+62 8${11 + (i % 48)}-${n.slice(0, 4)}-${n.slice(4)}`,
+    title: TITLES[i % TITLES.length],
+    department: DEPARTMENTS[(i * 3) % DEPARTMENTS.length],
+    lifecycleStage: STAGES[i % STAGES.length],
+    preferredLanguage: i % 3 === 0 ? 'en' : 'id',
+  };
+}
+
+const CSV_HEADER =
+  'firstName,lastName,email,phones.number,title,department,lifecycleStage,preferredLanguage\r\n';
+
+function csvRow(p: Person): string {
+  return `${p.firstName},${p.lastName},${p.email},${p.phone},${p.title},${p.department},${p.lifecycleStage},${p.preferredLanguage}\r\n`;
+}
+
+/** The contact as the import stores it, as a line of COPY text. */
+function copyRow(p: Person, ownerId: string): string {
+  const phones = JSON.stringify([{ number: p.phone }]);
+  const digits = p.phone.replace(/\D/g, '');
+  return [
+    uuidv7(),
+    p.firstName,
+    p.lastName,
+    p.email,
+    phones,
+    p.title,
+    p.department,
+    p.preferredLanguage,
+    p.lifecycleStage,
+    ownerId,
+    '{}',
+    nameKey(p.firstName, p.lastName),
+    `{${p.email.toLowerCase()}}`,
+    `{${digits}}`,
+    ownerId,
+    ownerId,
+  ].join('\t');
+}
+
+async function writeFile(path: string, rows: number, line: (i: number) => string, header: string) {
+  await pipeline(
+    Readable.from(
+      (function* () {
+        yield header;
+        const chunk: string[] = [];
+        for (let i = 1; i <= rows; i++) {
+          chunk.push(line(i));
+          if (chunk.length === 10_000) yield chunk.splice(0).join('');
+        }
+        if (chunk.length) yield chunk.join('');
+      })(),
+    ),
+    (await import('node:fs')).createWriteStream(path),
+  );
+}
+
+interface ImportResult {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  uploadSeconds: number;
+  status: string;
+  created: number;
+  failed: number;
+  peakRssMb: number;
+}
+
+/** Uploads a file (streamed from disk) and follows the import to its end. */
+async function runImport(server: Server, file: string, rows: number): Promise<ImportResult> {
+  const form = new FormData();
+  form.set('entity', 'contacts');
+  form.set('file', await openAsBlob(file, { type: 'text/csv' }), 'contacts.csv');
+  const rss = watchRss(server.pid);
+  const started = Date.now();
+  const res = await fetch(`${server.url}/api/v1/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}` },
+    body: form,
+  });
+  const uploaded = Date.now();
+  const created = (await res.json()) as { id: string; status: string };
+  if (res.status !== 202)
+    throw new Error(`import upload → ${res.status} ${JSON.stringify(created)}`);
+  let state: { status: string; created: number; failed: number };
+  for (;;) {
+    const poll = await fetch(`${server.url}/api/v1/imports/${created.id}`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    state = (await poll.json()) as typeof state;
+    if (['completed', 'failed', 'cancelled'].includes(state.status)) break;
+    await sleep(100);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const peak = rss.stop();
+  if (state.status !== 'completed' || state.created !== rows)
+    throw new Error(`import ended ${JSON.stringify(state)}`);
+  return {
+    rows,
+    seconds: Number(seconds.toFixed(2)),
+    rowsPerSecond: Math.round(rows / seconds),
+    uploadSeconds: Number(((uploaded - started) / 1000).toFixed(2)),
+    status: state.status,
+    created: state.created,
+    failed: state.failed,
+    peakRssMb: Math.round(peak / 2 ** 20),
+  };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'relasi-bench-csv-'));
+  chmodSync(work, 0o711);
+  const stops: (() => Promise<void>)[] = [];
+  let code = 0;
+  try {
+    const pgPort = await freePort();
+    log(`starting PostgreSQL in ${work}`);
+    const db = await startEmbeddedDatabase({
+      dataDir: join(work, 'data'),
+      port: pgPort,
+      database: 'relasi_bench',
+      log: () => undefined,
+    });
+    stops.unshift(() => db.stop());
+    const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));
+    await ds.initialize();
+    await migrate(ds);
+    await ds.destroy();
+
+    log('starting Relasi');
+    const profileDir = join(work, 'profile');
+    const relasi = await startRelasi(
+      db.url,
+      work,
+      config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
+    stops.unshift(() => relasi.stop());
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    stops.unshift(() => client.end());
+    const { rows: admins } = await client.query<{ id: string }>(
+      'SELECT id FROM users WHERE email_normalized = $1',
+      [ADMIN_EMAIL],
+    );
+    const ownerId = admins[0].id;
+    const n = config.importRows;
+
+    log(`writing ${n} contacts as CSV and as COPY text`);
+    const csvFile = join(work, 'contacts.csv');
+    await writeFile(csvFile, n, (i) => csvRow(person(i)), CSV_HEADER);
+    const copyText = Array.from(
+      { length: n },
+      (_, i) => `${copyRow(person(i + 1), ownerId)}\n`,
+    ).join('');
+
+    const copyColumns = `id, first_name, last_name, email, phones, title, department, preferred_language,
+      lifecycle_stage, owner_id, custom_fields, name_key, email_keys, phone_keys, created_by_id, updated_by_id`;
+    /** COPY of the rows into the emptied table; the table is emptied again afterwards. */
+    const copyOnce = async (): Promise<number> => {
+      await client.query('TRUNCATE contacts CASCADE');
+      await client.query('VACUUM ANALYZE contacts');
+      const started = Date.now();
+      await pipeline(
+        Readable.from([copyText]),
+        client.query(copyFrom(`COPY contacts (${copyColumns}) FROM STDIN`)),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      const { rows: copied } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM contacts',
+      );
+      if (copied[0].n !== n) throw new Error(`COPY wrote ${copied[0].n} rows`);
+      await client.query('TRUNCATE contacts CASCADE');
+      await client.query('VACUUM ANALYZE contacts');
+      return seconds;
+    };
+    // COPY is timed before and after the import and averaged, so that a burst of other
+    // work on the shared CPUs weighs on both sides of the comparison.
+    log('COPY into contacts');
+    const copyBefore = await copyOnce();
+    log('importing the same contacts through the API');
+    const imported = await runImport(relasi, csvFile, n);
+    const { rows: check } = await client.query<{ n: number; h: number }>(
+      `SELECT (SELECT count(*)::int FROM contacts) AS n,
+              (SELECT count(*)::int FROM record_history WHERE entity = 'contacts') AS h`,
+    );
+    if (check[0].n !== n || check[0].h !== n)
+      throw new Error(`after the import: ${check[0].n} contacts, ${check[0].h} history entries`);
+
+    log('exporting them');
+    await sleep(1000);
+    const before = rssOf(relasi.pid);
+    const rss = watchRss(relasi.pid);
+    const exportStarted = Date.now();
+    const res = await fetch(`${relasi.url}/api/v1/contacts/export`, {
+      headers: { authorization: `Bearer ${relasi.token}` },
+    });
+    if (res.status !== 200) throw new Error(`export → ${res.status} ${await res.text()}`);
+    let lines = 0;
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const b of chunk) if (b === 10) lines++;
+    }
+    const exportSeconds = (Date.now() - exportStarted) / 1000;
+    const peak = rss.stop();
+    if (lines !== n + 1) throw new Error(`export wrote ${lines} lines for ${n} contacts`);
+    const growthMb = (peak - before) / 2 ** 20;
+
+    log('COPY into contacts again');
+    const copyAfter = await copyOnce();
+    const copySeconds = (copyBefore + copyAfter) / 2;
+    const copyRate = n / copySeconds;
+    const ratio = imported.rowsPerSecond / copyRate;
+
+    let profile: ProfileSummary | null = null;
+    if (config.cpuProfile) {
+      await relasi.stop();
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        mkdirSync(RESULTS, { recursive: true });
+        const target = join(RESULTS, 'relasi-csv.cpuprofile');
+        copyFileSync(join(profileDir, file), target);
+        profile = summarizeProfile(target);
+        process.stdout.write(
+          [
+            `\nRelasi CPU profile (${profile.busyMs} ms busy of ${profile.totalMs} ms), self time:`,
+            ...profile.topSelf.map(
+              (f) => `  ${`${f.percentOfBusy} %`.padStart(7)}  ${f.function}  ${f.where}`,
+            ),
+            'time with the package on the stack:',
+            ...profile.packagesInclusive.map(
+              (p) => `  ${`${p.percentOfBusy} %`.padStart(7)}  ${p.package}`,
+            ),
+            '',
+          ].join('\n'),
+        );
+      }
+    }
+
+    let large: (ImportResult & { heapMb: number }) | null = null;
+    if (config.largeRows > 0) {
+      log(
+        `large import: ${config.largeRows} narrow rows, server heap capped at ${config.largeHeapMb} MB`,
+      );
+      await relasi.stop();
+      await client.query('TRUNCATE contacts CASCADE');
+      await client.query('TRUNCATE record_history, domain_events CASCADE');
+      const capped = await startRelasi(db.url, work, [
+        `--max-old-space-size=${config.largeHeapMb}`,
+      ]);
+      stops.unshift(() => capped.stop());
+      const largeFile = join(work, 'large.csv');
+      await writeFile(
+        largeFile,
+        config.largeRows,
+        (i) => `Large ${i},large.${i}@bench.test\r\n`,
+        'lastName,email\r\n',
+      );
+      large = {
+        ...(await runImport(capped, largeFile, config.largeRows)),
+        heapMb: config.largeHeapMb,
+      };
+    }
+
+    const targets = {
+      importVsCopy: {
+        target: `>= ${TARGET_IMPORT_RATIO * 100} % of COPY's rows/s`,
+        value: Number(ratio.toFixed(3)),
+        met: ratio >= TARGET_IMPORT_RATIO,
+      },
+      exportRssGrowthMb: {
+        target: `< ${TARGET_EXPORT_RSS_MB} MB`,
+        value: Number(growthMb.toFixed(1)),
+        met: growthMb < TARGET_EXPORT_RSS_MB,
+      },
+    };
+    const results = {
+      copy: {
+        rows: n,
+        seconds: Number(copySeconds.toFixed(2)),
+        runs: [Number(copyBefore.toFixed(2)), Number(copyAfter.toFixed(2))],
+        rowsPerSecond: Math.round(copyRate),
+      },
+      import: imported,
+      export: {
+        rows: n,
+        seconds: Number(exportSeconds.toFixed(2)),
+        rowsPerSecond: Math.round(n / exportSeconds),
+        megabytes: Number((bytes / 2 ** 20).toFixed(1)),
+        rssBeforeMb: Math.round(before / 2 ** 20),
+        rssPeakMb: Math.round(peak / 2 ** 20),
+        rssGrowthMb: Number(growthMb.toFixed(1)),
+      },
+      large,
+    };
+    process.stdout.write(
+      [
+        '',
+        `CSV import and export: ${n.toLocaleString('en')} contacts, ${cpus().length} CPUs shared by PostgreSQL, the server and the bench.`,
+        '',
+        `COPY into contacts        ${results.copy.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.copy.seconds} s, mean of ${copyBefore.toFixed(2)} s before and ${copyAfter.toFixed(2)} s after the import)`,
+        `import through the API    ${imported.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${imported.seconds} s, upload ${imported.uploadSeconds} s, peak RSS ${imported.peakRssMb} MB)`,
+        `export through the API    ${results.export.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.export.seconds} s, ${results.export.megabytes} MB, RSS ${results.export.rssBeforeMb} → ${results.export.rssPeakMb} MB)`,
+        ...(large
+          ? [
+              `large import, heap ${large.heapMb} MB ${large.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${large.rows.toLocaleString('en')} rows in ${large.seconds} s, peak RSS ${large.peakRssMb} MB)`,
+            ]
+          : []),
+        '',
+        `target import >= ${TARGET_IMPORT_RATIO * 100} % of COPY: ${(ratio * 100).toFixed(0)} % (${targets.importVsCopy.met ? 'met' : 'MISSED'})`,
+        `target export RSS growth < ${TARGET_EXPORT_RSS_MB} MB: ${growthMb.toFixed(1)} MB (${targets.exportRssGrowthMb.met ? 'met' : 'MISSED'})`,
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(
+      join(RESULTS, 'import-export.json'),
+      `${JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: {
+            cpus: cpus().length,
+            cpuModel: cpus()[0]?.model ?? null,
+            memoryGiB: Math.round(totalmem() / 2 ** 30),
+            node: process.version,
+          },
+          config,
+          results,
+          targets,
+          profile,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    log(`results written to ${join(RESULTS, 'import-export.json')}`);
+  } catch (e) {
+    code = 1;
+    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  } finally {
+    for (const stop of stops) await stop().catch((e: unknown) => log(`stop: ${String(e)}`));
+    rmSync(work, { recursive: true, force: true });
+  }
+  process.exit(code);
+}
+
+void main();

@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ListMetaDto } from '../../records/dto/list.dto.js';
+
+export const IMPORT_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export const DUPLICATE_MODES = ['skip', 'update', 'create'] as const;
+export type DuplicateMode = (typeof DUPLICATE_MODES)[number];
+
+/** The multipart form of POST /api/v1/imports, for the OpenAPI document. */
+export class CreateImportFormDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description:
+      'The CSV file: UTF-8 (a byte-order mark is fine), a header row naming the columns, `,` `;` tab or `|` between cells (found from the header row), RFC 4180 quoting. At most CRM_IMPORT_MAX_BYTES (1 GiB by default).',
+  })
+  file: unknown;
+
+  @ApiProperty({
+    example: 'contacts',
+    description:
+      'Entity key of the records to create: contacts, accounts, or any other record type (custom objects included)',
+  })
+  entity: string;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    example:
+      '{"E-mail":"email","First name":"firstName","Surname":"lastName","Mobile":"phones.number","Tier":"customFields.tier"}',
+    description:
+      'JSON object: CSV column → field. Fields: built-in attributes (`email`), money parts (`annualRevenue.amount`, `annualRevenue.currency`; without a currency the organization default applies), a key of one object of a list (`phones.number`, `phones.label`, `addresses[1].city`), or custom fields (`customFields.tier`, `customFields.budget.amount`). Lists (`otherEmails`, multi-picklists) are separated by `;`; structured fields also take JSON. `null` leaves a column out. Without a mapping, every column whose header is a field name is read (the headers an export writes).',
+  })
+  mapping?: string;
+
+  @ApiPropertyOptional({
+    enum: DUPLICATE_MODES,
+    default: 'skip',
+    description:
+      "What to do with a row that matches an existing record: skip it, update the record with the row's non-empty cells, or create another record anyway. A row matches by `customFields.externalId` when the entity has that custom field and the mapping sets it; otherwise by the entity's rules — contacts by email (any of their emails), then by name and phone; accounts by name and phone; other record types by their own duplicate check, if any. The caller needs `update` on the entity for `update`.",
+  })
+  duplicates?: DuplicateMode;
+}
+
+export class ImportDto {
+  @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
+  @ApiProperty({ example: 'contacts' }) entity: string;
+  @ApiProperty({ enum: IMPORT_STATUSES, example: 'running' }) status: ImportStatus;
+  @ApiProperty({ enum: DUPLICATE_MODES, example: 'skip' }) duplicates: DuplicateMode;
+  @ApiProperty({ type: String, nullable: true, example: 'customers-2026.csv' })
+  fileName: string | null;
+  @ApiProperty({ example: 1048576, description: 'Size of the uploaded file in bytes' })
+  fileBytes: number;
+  @ApiProperty({ type: [String], example: ['E-mail', 'First name', 'Surname', 'Tier'] })
+  columns: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'E-mail': 'email', Surname: 'lastName', Tier: 'customFields.tier' },
+    description: 'The columns read and the field each goes to',
+  })
+  mapping: Record<string, string>;
+  @ApiProperty({ type: [String], example: ['Notes'], description: 'Columns left unread' })
+  ignoredColumns: string[];
+  @ApiProperty({ example: 100000, description: 'Records in the file (the header not counted)' })
+  total: number;
+  @ApiProperty({
+    example: 42000,
+    description: 'Rows handled so far: created + updated + skipped + failed',
+  })
+  processed: number;
+  @ApiProperty({ example: 41800 }) created: number;
+  @ApiProperty({ example: 0 }) updated: number;
+  @ApiProperty({
+    example: 150,
+    description: 'Rows that matched an existing record (duplicates=skip)',
+  })
+  skipped: number;
+  @ApiProperty({ example: 50, description: 'Rows with errors; see /imports/{id}/errors' })
+  failed: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Why the import as a whole failed',
+  })
+  error: string | null;
+  @ApiProperty({ format: 'uuid' }) ownerId: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T09:00:00.000Z' }) createdAt: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-03-01T09:00:01.000Z',
+  })
+  startedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  finishedAt: string | null;
+}
+
+export class ImportListDto {
+  @ApiProperty({ type: [ImportDto] }) data: ImportDto[];
+  @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
+}
+
+export class ImportErrorDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    example: 17,
+    description: 'Record number in the file; 1 is the first after the header',
+  })
+  rowNumber: number;
+  @ApiProperty({ example: 18, description: 'Line of the file the record starts on' })
+  line: number;
+  @ApiProperty({ type: String, nullable: true, example: 'E-mail', description: 'CSV column' })
+  column: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'email', description: 'Field it maps to' })
+  field: string | null;
+  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule or problem' })
+  code: string;
+  @ApiProperty({ example: 'must be an email address' }) message: string;
+  @ApiProperty({ type: String, nullable: true, example: 'sari.wijaya@' }) value: string | null;
+}
+
+export class ImportErrorListDto {
+  @ApiProperty({ type: [ImportErrorDto] }) data: ImportErrorDto[];
+  @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
+}

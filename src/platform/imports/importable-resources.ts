@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { DtoClass } from '../http/dto-validation.js';
+import { recordEndpoints } from '../records/record-controller.factory.js';
+import { RecordResourceService } from '../records/record-resource.service.js';
+import type { ResourceDefinition } from '../records/resource-definition.js';
+
+/** A record type an import can write, with the rules its API applies. */
+export interface ImportableResource {
+  def: ResourceDefinition;
+  service: RecordResourceService;
+  createDto: DtoClass<object>;
+  updateDto: DtoClass<object>;
+  /**
+   * Whether the service creates records the generic way, so rows can be inserted in bulk
+   * with RecordService's rules; a service with its own create (side effects of its own) gets
+   * every row through that create instead.
+   */
+  bulk: boolean;
+}
+
+/** Every record type with the REST contract — built-in, from other modules, or custom objects. */
+@Injectable()
+export class ImportableResources {
+  private byEntity: Map<string, ImportableResource> | null = null;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  private all(): Map<string, ImportableResource> {
+    if (!this.byEntity) {
+      this.byEntity = new Map();
+      for (const endpoint of recordEndpoints.values()) {
+        const service = this.moduleRef.get(endpoint.service, { strict: false });
+        this.byEntity.set(service.def.entity, {
+          def: service.def,
+          service,
+          createDto: endpoint.createDto,
+          updateDto: endpoint.updateDto,
+          bulk: service.create === RecordResourceService.prototype.create,
+        });
+      }
+    }
+    return this.byEntity;
+  }
+
+  get(entity: string): ImportableResource | undefined {
+    return this.all().get(entity);
+  }
+
+  entities(): string[] {
+    return [...this.all().keys()].sort();
+  }
+}

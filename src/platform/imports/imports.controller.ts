@@ -1,0 +1,220 @@
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CRM_CONFIG } from '../config/config.tokens.js';
+import type { CrmConfig } from '../config/crm-config.js';
+import { Ctx } from '../context/ctx.decorator.js';
+import type { RequestContext } from '../context/request-context.js';
+import { ApiProblems } from '../http/api-docs.decorators.js';
+import { AppError } from '../http/app-error.js';
+import { UuidParamPipe } from '../http/params.js';
+import { parseListQuery } from '../query/list-request.js';
+import {
+  CreateImportFormDto,
+  ImportDto,
+  ImportErrorListDto,
+  ImportListDto,
+} from './dto/import.dto.js';
+import { ImportsService, type UploadPart } from './imports.service.js';
+
+/** Route config read by the server's content-type guard: this route takes multipart bodies. */
+export const MULTIPART_ROUTE = { multipart: true };
+
+@ApiTags('Import & export')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('api/v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly imports: ImportsService,
+    @Inject(CRM_CONFIG) private readonly config: CrmConfig,
+  ) {}
+
+  private get limits() {
+    return { defaultLimit: this.config.api.defaultPageSize, maxLimit: this.config.api.maxPageSize };
+  }
+
+  @Post()
+  @HttpCode(202)
+  @RouteConfig(MULTIPART_ROUTE)
+  @ApiOperation({
+    summary: 'Import records from a CSV file',
+    operationId: 'createImport',
+    description:
+      'Uploads a CSV file (multipart/form-data) and starts importing it in the background; follow it at the Location. ' +
+      'The file is streamed into the database as it arrives, so files of millions of rows work within CRM_IMPORT_MAX_BYTES. ' +
+      'Every row is validated as POST (or, for duplicates=update, PATCH) would validate it; a bad row is reported with its row number, column, field and rule, and never stops the others. ' +
+      'Rows are written in batches, each with its history and one `<label>.imported` event listing the new records; updated records get the usual `<label>.updated` events. ' +
+      'Empty cells leave fields unset (an update never clears a value). New records belong to the caller unless an `ownerId` column is mapped (needs the reassign permission). ' +
+      'The caller needs `create` on the entity, and `update` for duplicates=update. ' +
+      'With an Idempotency-Key, sending the same file, entity, mapping and mode again returns the first import (`Idempotent-Replayed: true`) and imports nothing twice; anything else under that key is 422.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: CreateImportFormDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Repeating the upload with the same key returns the first import',
+  })
+  @ApiAcceptedResponse({
+    type: ImportDto,
+    description: 'The import, queued',
+    headers: { Location: { schema: { type: 'string', example: '/api/v1/imports/0192f3a1-…' } } },
+  })
+  @ApiProblems(400, 401, 403, 413, 415, 422)
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Req() req: FastifyRequest,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportDto> {
+    if (!req.isMultipart()) throw new AppError('multipart_required');
+    const { import: created, replayed } = await this.imports.start(
+      ctx,
+      req.parts() as AsyncIterable<UploadPart>,
+      idempotencyKey,
+    );
+    void reply.header('location', `/api/v1/imports/${created.id}`);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return created;
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List imports (your own; admins see all)',
+    operationId: 'listImports',
+    description:
+      'Newest first. Filter on entity, status, ownerId, createdAt, finishedAt; search the file name with `q`; page with `limit` and `cursor`.',
+  })
+  @ApiQuery({
+    name: 'filter',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: { type: 'object' },
+    example: 'filter[status][eq]=running',
+  })
+  @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
+  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'fields', required: false, example: 'id,status,processed,total' })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
+  @ApiOkResponse({ type: ImportListDto })
+  @ApiProblems(400, 401)
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
+    return this.imports.list(ctx, parseListQuery(query, this.limits));
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Progress of an import',
+    operationId: 'getImport',
+    description:
+      'Status (queued, running, completed, failed, cancelled), the counts so far and the times. Another user’s import answers 404 unless the caller is an admin.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ImportDto })
+  @ApiProblems(400, 401, 404)
+  get(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
+    return this.imports.get(ctx, id);
+  }
+
+  @Get(':id/errors')
+  @ApiOperation({
+    summary: 'Row errors of an import',
+    operationId: 'listImportErrors',
+    description:
+      'One entry per problem, by row number. Filter on rowNumber, column, field, code; page with `limit` and `cursor`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({
+    name: 'filter',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: { type: 'object' },
+    example: 'filter[code][eq]=isEmail',
+  })
+  @ApiQuery({ name: 'sort', required: false, example: 'rowNumber' })
+  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
+  @ApiOkResponse({ type: ImportErrorListDto })
+  @ApiProblems(400, 401, 404)
+  errors(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: Record<string, unknown>,
+  ) {
+    return this.imports.errors(ctx, id, parseListQuery(query, this.limits));
+  }
+
+  @Get(':id/errors/export')
+  @ApiOperation({
+    summary: 'The failed rows of an import, as CSV',
+    operationId: 'exportImportErrors',
+    description:
+      'Each failed row as it was in the file, after three columns: `row`, `line` and `errors` (the problems, in the caller’s language). Correct the rows and upload the file again: the extra columns are not read.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'The CSV file, streamed',
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          'row,line,errors,E-mail,Surname\r\n17,18,E-mail: must be an email address,sari@,Wijaya\r\n',
+      },
+    },
+  })
+  @ApiProblems(400, 401, 404)
+  async errorsCsv(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
+    return new StreamableFile(await this.imports.errorsCsv(ctx, id), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="import-${id}-errors.csv"`,
+    });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel an import',
+    operationId: 'cancelImport',
+    description:
+      'Stops a queued or running import after the batch it is writing; the rows written so far stay. A finished import answers 409.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ImportDto })
+  @ApiProblems(400, 401, 404, 409)
+  cancel(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
+    return this.imports.cancel(ctx, id);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { ImportRunner } from './import-runner.js';
+import { ImportableResources } from './importable-resources.js';
+import { ImportsController } from './imports.controller.js';
+import { ImportsService } from './imports.service.js';
+
+/**
+ * CSV import of any record type: uploads staged with COPY, a durable job per import that
+ * writes the rows in batches, progress, row errors and cancelling. The runner needs the
+ * principal of the user who uploaded, hence AuthModule.
+ */
+@Module({
+  imports: [AuthModule],
+  controllers: [ImportsController],
+  providers: [ImportsService, ImportRunner, ImportableResources],
+})
+export class ImportsModule {}
