@@ -32,12 +32,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
@@ -47,47 +45,28 @@ import { dataSourceOptions } from '../src/platform/database/data-source-options.
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
 import { migrate } from '../src/platform/database/migrator.js';
 import { uuidv7 } from '../src/platform/database/uuid7.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  freePort,
+  log,
+  RESULTS,
+  ROOT,
+  setting,
+  sleep,
+} from './bench-support.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'bench/results');
-const ADMIN_EMAIL = 'bench-admin@example.com';
-const ADMIN_PASSWORD = 'bench-admin-password-123';
 const TARGET_IMPORT_RATIO = 0.25;
 const TARGET_EXPORT_RSS_MB = 100;
 
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0`);
-  return value;
-}
-
 const config = {
-  importRows: setting('BENCH_IMPORT_ROWS', 100_000),
-  largeRows: setting('BENCH_IMPORT_LARGE', 1_000_000),
-  largeHeapMb: setting('BENCH_LARGE_HEAP_MB', 256),
-  poolSize: setting('BENCH_POOL_SIZE', 10),
+  importRows: setting('BENCH_IMPORT_ROWS', 100_000, 0),
+  largeRows: setting('BENCH_IMPORT_LARGE', 1_000_000, 0),
+  largeHeapMb: setting('BENCH_LARGE_HEAP_MB', 256, 0),
+  poolSize: setting('BENCH_POOL_SIZE', 10, 0),
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
 };
-
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createNetServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
 
 interface Server {
   url: string;

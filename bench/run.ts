@@ -27,10 +27,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -45,24 +43,22 @@ import { buildListQuery } from '../src/platform/query/list-query-builder.js';
 import { parseListQuery } from '../src/platform/query/list-request.js';
 import { SqlParams } from '../src/platform/query/sql-params.js';
 import { querySchemaOf } from '../src/platform/records/resource-definition.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  freePort,
+  log,
+  RESULTS,
+  ROOT,
+  setting,
+  sleep,
+} from './bench-support.js';
 import { summarizeProfile } from './cpu-profile.js';
 import { seedContacts, type SeedResult } from './seed-contacts.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'bench/results');
-const ADMIN_EMAIL = 'bench-admin@example.com';
-const ADMIN_PASSWORD = 'bench-admin-password-123';
 const LIST_LIMIT = 50;
 const TARGET_GET_RATIO = 0.5;
 const TARGET_LIST_P99_MS = 50;
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-}
 
 const config = {
   contacts: setting('BENCH_CONTACTS', 100_000),
@@ -74,23 +70,6 @@ const config = {
   poolSize: setting('BENCH_POOL_SIZE', 10),
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
 };
-
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createNetServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Child {
   name: string;

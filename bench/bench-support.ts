@@ -1,0 +1,35 @@
+import { createServer as createNetServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What both benchmark scripts share: paths, the admin they log in as, settings, logging. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS = join(ROOT, 'bench/results');
+export const ADMIN_EMAIL = 'bench-admin@example.com';
+export const ADMIN_PASSWORD = 'bench-admin-password-123';
+
+/** A numeric setting from the environment, at least `min`. */
+export function setting(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}`);
+  return value;
+}
+
+export function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createNetServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
