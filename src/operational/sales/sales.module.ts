@@ -13,6 +13,7 @@ import { OpportunitiesService } from './opportunities/opportunities.service.js';
 import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
+import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
 /** Sales force automation: pipelines, opportunities and leads. */
 @Module({
@@ -23,6 +24,13 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
     OpportunitiesController,
     LeadActionsController,
     LeadsController,
+    timelineController({ path: 'leads', entity: 'leads', tag: 'Leads', label: 'a lead' }),
+    timelineController({
+      path: 'opportunities',
+      entity: 'opportunities',
+      tag: 'Opportunities',
+      label: 'an opportunity',
+    }),
   ],
   providers: [
     PipelineCatalog,
