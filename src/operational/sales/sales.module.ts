@@ -11,6 +11,7 @@ import {
 } from './opportunities/opportunities.controller.js';
 import { OpportunitiesService } from './opportunities/opportunities.service.js';
 import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
+import { PipelineUsageCheck } from './pipelines/pipeline-usage-check.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
@@ -34,6 +35,7 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
   ],
   providers: [
     PipelineCatalog,
+    PipelineUsageCheck,
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,
