@@ -9,6 +9,7 @@ import { CsvImports1764300000000 } from './1764300000000-csv-imports.js';
 import { SalesLeadsOpportunities1764400000000 } from './1764400000000-sales-leads-opportunities.js';
 import { SalesRoleGrants1764400000001 } from './1764400000001-sales-role-grants.js';
 import { ApiKeyScopes1764400000002 } from './1764400000002-api-key-scopes.js';
+import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SalesLeadsOpportunities1764400000000,
   SalesRoleGrants1764400000001,
   ApiKeyScopes1764400000002,
+  Forecasting1764500000010,
 ];

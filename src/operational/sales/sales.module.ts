@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
+import { ForecastCategoryRule } from './forecasts/forecast-category.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -26,6 +27,7 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
   ],
   providers: [
     PipelineCatalog,
+    ForecastCategoryRule,
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,
