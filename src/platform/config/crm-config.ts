@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
+import { isCurrencyCode } from '../currency/currency-codes.js';
 import {
   CUSTOMIZATION_SCHEMA,
   OBJECTS_SCHEMA,
@@ -236,8 +237,6 @@ function describe(error: ErrorObject): string {
   return `${at}: ${error.message ?? 'is invalid'}`;
 }
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
 function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -337,7 +336,7 @@ function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
 
 function forecastingProblems(f: ForecastingConfig): string[] {
   const problems: string[] = [];
-  if (!CURRENCIES.has(f.reportingCurrency))
+  if (!isCurrencyCode(f.reportingCurrency))
     problems.push(
       `/forecasting/reportingCurrency: "${f.reportingCurrency}" is not an ISO 4217 currency code`,
     );

@@ -26,7 +26,7 @@ import {
   FORECAST_CATEGORY_OVERRIDES,
 } from '../../forecasts/forecast-category.js';
 import { CONTACT_ROLES, OPPORTUNITY_STATUSES } from '../opportunity.definition.js';
-import { IsCalendarDate } from './is-calendar-date.validator.js';
+import { IsCalendarDate } from '../../../../platform/http/is-calendar-date.validator.js';
 
 const KEY = /^[a-z][a-z0-9_]{0,49}$/;
 
