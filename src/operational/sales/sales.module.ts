@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
 import { ForecastCategoryRule } from './forecasts/forecast-category.js';
+import { ForecastSource } from './forecasts/forecast-source.js';
+import { ForecastsController } from './forecasts/forecasts.controller.js';
+import { StatisticalForecastService } from './forecasts/statistical-forecast.service.js';
+import { WeightedForecastService } from './forecasts/weighted-forecast.service.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -15,7 +19,7 @@ import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 
-/** Sales force automation: pipelines, opportunities and leads. */
+/** Sales force automation: pipelines, opportunities, leads and forecasts. */
 @Module({
   imports: [CustomersModule],
   controllers: [
@@ -24,6 +28,7 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
     OpportunitiesController,
     LeadActionsController,
     LeadsController,
+    ForecastsController,
   ],
   providers: [
     PipelineCatalog,
@@ -34,6 +39,9 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
     OpportunitiesService,
     LeadsService,
     LeadConversionService,
+    ForecastSource,
+    WeightedForecastService,
+    StatisticalForecastService,
   ],
   exports: [PipelineCatalog, OpportunitiesService, LeadsService],
 })
