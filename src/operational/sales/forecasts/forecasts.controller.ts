@@ -19,8 +19,19 @@ import { WeightedForecastService } from './weighted-forecast.service.js';
 /** The narrowing both forecasts take. */
 const ApiForecastFilters = () =>
   applyDecorators(
-    ApiQuery({ name: 'period', required: false, enum: PERIOD_KINDS, example: 'quarter' }),
-    ApiQuery({ name: 'pipeline', required: false, example: 'sales', description: 'Pipeline key' }),
+    ApiQuery({
+      name: 'period',
+      required: false,
+      schema: { type: 'string', enum: [...PERIOD_KINDS], default: 'month' },
+      example: 'quarter',
+    }),
+    ApiQuery({
+      name: 'pipeline',
+      required: false,
+      type: String,
+      example: 'sales',
+      description: 'Pipeline key',
+    }),
     ApiQuery({ name: 'ownerId', required: false, schema: { type: 'string', format: 'uuid' } }),
     ApiQuery({ name: 'teamId', required: false, schema: { type: 'string', format: 'uuid' } }),
   );
