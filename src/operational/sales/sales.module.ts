@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
+import { ForecastCategoryRule } from './forecasts/forecast-category.js';
+import { ForecastSource } from './forecasts/forecast-source.js';
+import { ForecastsController } from './forecasts/forecasts.controller.js';
+import { StatisticalForecastService } from './forecasts/statistical-forecast.service.js';
+import { WeightedForecastService } from './forecasts/weighted-forecast.service.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -16,7 +21,7 @@ import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
-/** Sales force automation: pipelines, opportunities and leads. */
+/** Sales force automation: pipelines, opportunities, leads and forecasts. */
 @Module({
   imports: [CustomersModule],
   controllers: [
@@ -32,16 +37,21 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
       tag: 'Opportunities',
       label: 'an opportunity',
     }),
+    ForecastsController,
   ],
   providers: [
     PipelineCatalog,
     PipelineUsageCheck,
+    ForecastCategoryRule,
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,
     OpportunitiesService,
     LeadsService,
     LeadConversionService,
+    ForecastSource,
+    WeightedForecastService,
+    StatisticalForecastService,
   ],
   exports: [PipelineCatalog, OpportunitiesService, LeadsService],
 })

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
+import { isCurrencyCode } from '../currency/currency-codes.js';
 import {
   CUSTOMIZATION_SCHEMA,
   OBJECTS_SCHEMA,
@@ -12,8 +13,9 @@ import {
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules, custom objects, sales pipelines and lead conversion. Validated against a schema here; the meaning of the
- * customization is checked by CustomizationService once the record types are known.
+ * picklists, rules, custom objects, sales pipelines, lead conversion and forecasting.
+ * Validated against a schema here; the meaning of the customization is checked by
+ * CustomizationService once the record types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -40,6 +42,21 @@ export interface CrmConfig {
   readonly pipelines: readonly PipelineConfig[];
   /** What a lead's conversion carries over to the records it becomes. */
   readonly leadConversion: LeadConversionConfig;
+  /** The currency forecasts report in and the probabilities that place opportunities in categories. */
+  readonly forecasting: ForecastingConfig;
+}
+
+/** Forecast categories an open opportunity can be in (won ones are `closed`, lost ones `omitted`). */
+export const OPEN_FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'omitted'] as const;
+export type OpenForecastCategory = (typeof OPEN_FORECAST_CATEGORIES)[number];
+
+export interface ForecastingConfig {
+  /** ISO 4217 code every forecast amount is converted to; defaults to organization.defaultCurrency. */
+  readonly reportingCurrency: string;
+  /** An open opportunity of at least this probability is `commit`, unless its stage says otherwise. */
+  readonly commitProbability: number;
+  /** An open opportunity of at least this probability (below commit) is `best_case`. */
+  readonly bestCaseProbability: number;
 }
 
 export type StageKind = 'open' | 'won' | 'lost';
@@ -52,6 +69,8 @@ export interface PipelineStageConfig {
   readonly kind: StageKind;
   /** Opportunity fields (`amount`, `customFields.code`, …) that must be set to enter the stage. */
   readonly requiredFields?: readonly string[];
+  /** Forecast category of the stage's opportunities (open stages only); otherwise their probability decides. */
+  readonly forecastCategory?: OpenForecastCategory;
 }
 
 export interface PipelineConfig {
@@ -80,6 +99,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   objects: [],
   pipelines: [],
   leadConversion: { customFieldMap: {} },
+  forecasting: { reportingCurrency: 'IDR', commitProbability: 90, bestCaseProbability: 50 },
 };
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
@@ -121,6 +141,7 @@ const PIPELINES_SCHEMA = {
               maxItems: 50,
               items: { type: 'string', minLength: 1, maxLength: 100 },
             },
+            forecastCategory: { enum: OPEN_FORECAST_CATEGORIES },
           },
         },
       },
@@ -142,6 +163,16 @@ const LEAD_CONVERSION_SCHEMA = {
       additionalProperties: false,
       properties: { accounts: FIELD_MAP, contacts: FIELD_MAP, opportunities: FIELD_MAP },
     },
+  },
+};
+
+const FORECASTING_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reportingCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    commitProbability: { type: 'integer', minimum: 0, maximum: 100 },
+    bestCaseProbability: { type: 'integer', minimum: 0, maximum: 100 },
   },
 };
 
@@ -182,6 +213,7 @@ const schema = {
     objects: OBJECTS_SCHEMA,
     pipelines: PIPELINES_SCHEMA,
     leadConversion: LEAD_CONVERSION_SCHEMA,
+    forecasting: FORECASTING_SCHEMA,
   },
 } as const;
 
@@ -225,9 +257,10 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     throw new CrmConfigError(file, (validate.errors ?? []).map(describe));
   }
   const given = raw as Partial<{ [K in keyof CrmConfig]: Partial<CrmConfig[K]> }>;
+  const organization = { ...DEFAULT_CRM_CONFIG.organization, ...given.organization };
   const config: CrmConfig = {
     version: 1,
-    organization: { ...DEFAULT_CRM_CONFIG.organization, ...given.organization },
+    organization,
     security: { ...DEFAULT_CRM_CONFIG.security, ...given.security },
     api: { ...DEFAULT_CRM_CONFIG.api, ...given.api },
     customization: withObjectFields(
@@ -241,8 +274,16 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
         ...(given.leadConversion as LeadConversionConfig | undefined)?.customFieldMap,
       },
     },
+    forecasting: {
+      ...DEFAULT_CRM_CONFIG.forecasting,
+      reportingCurrency: organization.defaultCurrency,
+      ...given.forecasting,
+    },
   };
-  const problems: string[] = [...pipelineProblems(config.pipelines)];
+  const problems: string[] = [
+    ...pipelineProblems(config.pipelines),
+    ...forecastingProblems(config.forecasting),
+  ];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
   }
@@ -278,6 +319,11 @@ function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
       stageKeys.add(s.key);
       if (new Set(s.requiredFields ?? []).size !== (s.requiredFields ?? []).length)
         problems.push(`${at}: stage "${s.key}" lists a required field twice`);
+      // Won opportunities are always `closed` and lost ones `omitted`: a category there would mislead.
+      if (s.forecastCategory && s.kind !== 'open')
+        problems.push(
+          `${at}: stage "${s.key}" is ${s.kind}; only open stages take a forecastCategory`,
+        );
     }
     for (const kind of ['open', 'won', 'lost'] as const)
       if (!p.stages.some((s) => s.kind === kind))
@@ -285,6 +331,19 @@ function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
   });
   if (pipelines.filter((p) => p.default).length > 1)
     problems.push('/pipelines: only one pipeline may be the default');
+  return problems;
+}
+
+function forecastingProblems(f: ForecastingConfig): string[] {
+  const problems: string[] = [];
+  if (!isCurrencyCode(f.reportingCurrency))
+    problems.push(
+      `/forecasting/reportingCurrency: "${f.reportingCurrency}" is not an ISO 4217 currency code`,
+    );
+  if (f.bestCaseProbability > f.commitProbability)
+    problems.push(
+      '/forecasting/bestCaseProbability: must not exceed forecasting.commitProbability',
+    );
   return problems;
 }
 
