@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ActivitiesController } from './activities.controller.js';
 import { ActivitiesService } from './activities.service.js';
+import { ActivityLeadConversion } from './activity-lead-conversion.js';
 import { ActivityReminders } from './activity-reminders.js';
 import { ActivityTimeline } from './activity-timeline.js';
 
 /** Tasks, calls, meetings, logged emails and notes, on the timelines of what they concern. */
 @Module({
   controllers: [ActivitiesController],
-  providers: [ActivitiesService, ActivityTimeline, ActivityReminders],
+  providers: [ActivitiesService, ActivityTimeline, ActivityReminders, ActivityLeadConversion],
   exports: [ActivitiesService],
 })
 export class ActivitiesModule {}

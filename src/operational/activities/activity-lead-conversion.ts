@@ -1,0 +1,72 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HistoryService } from '../../platform/audit/history.service.js';
+import { RequestContext } from '../../platform/context/request-context.js';
+import { DatabaseService } from '../../platform/database/database.service.js';
+import type { DomainEvent } from '../../platform/events/domain-event.js';
+import { EventBus } from '../../platform/events/event-bus.js';
+import { EventOutbox } from '../../platform/events/event-outbox.service.js';
+import { recordSelect, rowToRecord } from '../../platform/records/resource-definition.js';
+import { ActivityTimeline } from './activity-timeline.js';
+import { ACTIVITY_DEFINITION } from './activity.definition.js';
+
+/**
+ * When a lead converts, its activities follow the person: each one about the lead becomes
+ * about the contact it turned into (or the account, when no contact was made), with history,
+ * an `activity.updated` event and its place on the new timelines. The lead's own timeline
+ * keeps the conversion entry.
+ */
+@Injectable()
+export class ActivityLeadConversion implements OnModuleInit {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly bus: EventBus,
+    private readonly history: HistoryService,
+    private readonly outbox: EventOutbox,
+    private readonly timeline: ActivityTimeline,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe({
+      name: 'activities.follow-converted-lead',
+      types: ['lead.converted'],
+      handle: (event) => this.follow(event),
+    });
+  }
+
+  async follow(event: DomainEvent): Promise<void> {
+    const leadId = event.recordId;
+    const contactId = event.data.contactId as string | null;
+    const accountId = event.data.accountId as string | null;
+    const target = contactId
+      ? { entity: 'contacts', id: contactId }
+      : accountId && { entity: 'accounts', id: accountId };
+    if (!leadId || !target) return;
+    const def = ACTIVITY_DEFINITION;
+    await this.db.transaction(RequestContext.system(), async (tx) => {
+      const rows = await this.db.query(
+        tx,
+        `UPDATE activities ${def.alias} SET related_entity = $2, related_id = $3, version = version + 1, updated_at = now()
+          WHERE related_entity = 'leads' AND related_id = $1 AND deleted_at IS NULL
+          RETURNING ${recordSelect(def)}`,
+        [leadId, target.entity, target.id],
+      );
+      for (const row of rows) {
+        const activity = rowToRecord(def, row);
+        const changes = [
+          { field: 'relatedEntity', old: 'leads', new: target.entity },
+          { field: 'relatedId', old: leadId, new: target.id },
+        ];
+        await this.history.record(tx, def.entity, activity.id, 'update', changes);
+        await this.outbox.append(tx, [
+          {
+            type: 'activity.updated',
+            entity: def.entity,
+            recordId: activity.id,
+            data: { changes, reason: 'lead.converted' },
+          },
+        ]);
+        await this.timeline.put(tx, activity);
+      }
+    });
+  }
+}
