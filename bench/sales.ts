@@ -368,6 +368,16 @@ async function main(): Promise<void> {
       }
     }
 
+    // Plans go to the results file: where the time of each statement goes, for the record.
+    const plans: Record<string, string> = {};
+    for (const s of scenarios) {
+      const { rows } = await pool.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${s.statements[0].sql}`,
+        s.statements[0].params,
+      );
+      plans[s.name] = rows.map((r) => r['QUERY PLAN']).join('\n');
+    }
+
     const results: Result[] = [];
     for (const s of scenarios) {
       for (const connections of [config.connections, 1]) {
@@ -396,6 +406,7 @@ async function main(): Promise<void> {
             timelineRep: scenarios[3].statements[0]?.sql ?? null,
           },
           results,
+          plans,
         },
         null,
         2,

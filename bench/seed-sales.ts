@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { forecastCategoryOf } from '../src/operational/sales/forecasts/forecast-category.js';
 import { DEFAULT_PIPELINE } from '../src/operational/sales/pipelines/default-pipeline.js';
+import { DEFAULT_CRM_CONFIG } from '../src/platform/config/crm-config.js';
 
 /**
  * Sales data for the benchmark, written with SQL (generate_series) on top of the seeded
@@ -23,6 +25,13 @@ export interface SalesSeed {
 }
 
 const STAGES = DEFAULT_PIPELINE.stages;
+/** Each stage's forecast category by the same rule the API applies, with the default thresholds. */
+const CATEGORIES = STAGES.map((s) =>
+  forecastCategoryOf(
+    { kind: s.kind, stageCategory: null, probability: s.probability, override: null },
+    DEFAULT_CRM_CONFIG.forecasting,
+  ),
+);
 const array = (values: readonly (string | number)[]) =>
   `ARRAY[${values.map((v) => (typeof v === 'number' ? String(v) : `'${v}'`)).join(', ')}]`;
 
@@ -96,7 +105,7 @@ export async function seedSales(
          FROM generate_series(1, $1::int) i)
      INSERT INTO opportunities (id, name, account_id, primary_contact_id, amount_amount, amount_currency,
                                 probability, expected_close_date, pipeline, stage, status,
-                                stage_changed_at, closed_at, lost_reason, owner_id, team_id,
+                                stage_changed_at, closed_at, lost_reason, forecast_category, owner_id, team_id,
                                 created_at, updated_at)
      SELECT uuidv7(s.created - clock_timestamp()), 'Deal ' || s.i, p.account_id, p.id,
             round((1000000 + s.u * 999000000)::numeric, 2), CASE WHEN s.u < 0.8 THEN 'IDR' ELSE 'USD' END,
@@ -105,6 +114,7 @@ export async function seedSales(
             (${array(STAGES.map((x) => x.key))})[s.st], (${array(STAGES.map((x) => x.kind))})[s.st],
             s.created, CASE WHEN (${array(STAGES.map((x) => x.kind))})[s.st] <> 'open' THEN s.created END,
             CASE WHEN (${array(STAGES.map((x) => x.kind))})[s.st] = 'lost' THEN 'price' END,
+            (${array(CATEGORIES)})[s.st],
             p.owner_id, p.team_id, s.created, s.created
        FROM s JOIN contact_pool p ON p.n = s.c`,
     [options.opportunities],
