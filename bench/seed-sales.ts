@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { forecastCategoryOf } from '../src/operational/sales/forecasts/forecast-category.js';
+import { COMPACT_BOARD_SQL } from '../src/operational/sales/opportunities/opportunity-board-compaction.js';
 import { DEFAULT_PIPELINE } from '../src/operational/sales/pipelines/default-pipeline.js';
 import { DEFAULT_CRM_CONFIG } from '../src/platform/config/crm-config.js';
 
@@ -186,7 +187,10 @@ export async function seedSales(
       WHERE subj.id IS NOT NULL`,
   );
   await db.query('COMMIT');
+  // As the server's scheduled job would within a minute: one row per board group.
+  await db.query(COMPACT_BOARD_SQL);
   for (const table of [
+    'opportunity_board_deltas',
     'accounts',
     'contacts',
     'leads',

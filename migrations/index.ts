@@ -11,6 +11,7 @@ import { SalesRoleGrants1764400000001 } from './1764400000001-sales-role-grants.
 import { ApiKeyScopes1764400000002 } from './1764400000002-api-key-scopes.js';
 import { ActivitiesTimeline1764500000000 } from './1764500000000-activities-timeline.js';
 import { WebhookPing1764500000001 } from './1764500000001-webhook-ping.js';
+import { OpportunityBoardDeltas1764500000002 } from './1764500000002-opportunity-board-deltas.js';
 import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   ApiKeyScopes1764400000002,
   ActivitiesTimeline1764500000000,
   WebhookPing1764500000001,
+  OpportunityBoardDeltas1764500000002,
   Forecasting1764500000010,
 ];

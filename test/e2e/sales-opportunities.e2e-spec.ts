@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { COMPACT_BOARD_SQL } from '../../src/operational/sales/opportunities/opportunity-board-compaction.js';
 import { accessFactories } from '../support/access-factories.js';
 import {
   eventsOf,
@@ -685,6 +686,77 @@ describe('opportunities', () => {
       const unknown = await server.http.get('/api/v1/pipelines/board/board?stage=x').set(admin);
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors[0]).toMatchObject({ field: 'stage', code: 'unknownField' });
+    });
+  });
+
+  describe('the board totals', () => {
+    /** What the board would say if it scanned every live opportunity, per stage and currency. */
+    const scanned = async () =>
+      (
+        await server.db.query<{
+          stage: string;
+          currency: string | null;
+          n: number;
+          amount: string;
+        }>(
+          `SELECT stage, amount_currency AS currency, count(*)::int AS n,
+                  coalesce(sum(amount_amount), 0)::text AS amount
+             FROM opportunities WHERE deleted_at IS NULL AND pipeline = 'renewals'
+            GROUP BY 1, 2 ORDER BY 1, 2`,
+        )
+      ).rows.map((r) => [r.stage, r.currency, r.n, Number(r.amount)]);
+    const viaBoard = async () => {
+      const res = await server.http.get('/api/v1/pipelines/renewals/board').set(admin);
+      expect(res.status).toBe(200);
+      const rows: unknown[][] = [];
+      for (const stage of res.body.stages as {
+        key: string;
+        count: number;
+        amounts: { currency: string; amount: string }[];
+      }[]) {
+        const counted = (
+          await server.db.query<{ currency: string | null; n: number }>(
+            `SELECT amount_currency AS currency, count(*)::int AS n FROM opportunities
+            WHERE deleted_at IS NULL AND pipeline = 'renewals' AND stage = $1 GROUP BY 1`,
+            [stage.key],
+          )
+        ).rows;
+        for (const c of counted) {
+          const amount = stage.amounts.find((a) => a.currency === c.currency?.trim());
+          rows.push([stage.key, c.currency, c.n, amount ? Number(amount.amount) : 0]);
+        }
+        expect(stage.count).toBe(counted.reduce((n, c) => n + c.n, 0));
+      }
+      return rows.sort((a, b) => String(a).localeCompare(String(b)));
+    };
+
+    it('stay equal to a full scan through every kind of change, before and after folding', async () => {
+      const usd = (amount: string) => ({ amount, currency: 'USD' });
+      const a = await make.opportunity({ pipeline: 'renewals', amount: IDR('100.25') });
+      const b = await make.opportunity({ pipeline: 'renewals', amount: usd('7') });
+      const c = await make.opportunity({ pipeline: 'renewals' });
+      const d = await make.opportunity({ pipeline: 'renewals', amount: IDR('50') });
+      const someoneElse = await people.user('sales_rep');
+      const patch = (id: string, body: object) =>
+        server.http.patch(`/api/v1/opportunities/${id}`).set(admin).send(body).expect(200);
+      await patch(a.id, { stage: 'renewed' });
+      await patch(b.id, { amount: usd('9.5'), probability: 70 });
+      await patch(c.id, { amount: IDR('1') });
+      await patch(d.id, { ownerId: someoneElse.id });
+      await server.http.delete(`/api/v1/opportunities/${b.id}`).set(admin).expect(204);
+      await server.http.delete(`/api/v1/opportunities/${c.id}`).set(admin).expect(204);
+      await server.http.post(`/api/v1/opportunities/${c.id}/restore`).set(admin).expect(200);
+      const sorted = async () =>
+        (await scanned()).sort((x, y) => String(x).localeCompare(String(y)));
+      expect(await viaBoard()).toEqual(await sorted());
+      await server.db.query(COMPACT_BOARD_SQL);
+      const rows = await server.db.query(
+        `SELECT count(*)::int AS n FROM opportunity_board_deltas WHERE pipeline = 'renewals'`,
+      );
+      expect(rows.rows[0].n).toBeLessThanOrEqual(4);
+      expect(await viaBoard()).toEqual(await sorted());
+      await server.http.delete(`/api/v1/opportunities/${a.id}`).set(admin).expect(204);
+      expect(await viaBoard()).toEqual(await sorted());
     });
   });
 

@@ -8,6 +8,7 @@ import { WeightedForecastService } from './forecasts/weighted-forecast.service.j
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
+import { OpportunityBoardCompaction } from './opportunities/opportunity-board-compaction.js';
 import { OpportunityBoardService } from './opportunities/opportunity-board.service.js';
 import { OpportunityStageHistory } from './opportunities/opportunity-stage-history.service.js';
 import {
@@ -46,6 +47,7 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,
+    OpportunityBoardCompaction,
     OpportunitiesService,
     LeadsService,
     LeadConversionService,
