@@ -25,4 +25,54 @@ describe('parseCrmConfig', () => {
       'unknown key "securityy"',
     );
   });
+
+  it('lists every shape problem of the lead scoring and assignment rules', () => {
+    const text = `version: 1
+leadScoring:
+  rules:
+    - { key: a, label: { en: A }, points: 2.5, when: [{ field: industry, op: like, value: x }] }
+    - { key: a, label: { en: A again }, points: 1 }
+    - { key: c, label: { en: C }, points: 1, activity: { within: 10, none: true, per: occurrence } }
+leadAssignment:
+  rules:
+    - { key: rr, label: { en: RR }, strategy: roundRobin }
+    - { key: fixed, label: { en: Fixed }, strategy: user, teamId: not-a-uuid }
+`;
+    const problems = (() => {
+      try {
+        parseCrmConfig(text, 'f');
+      } catch (e) {
+        return (e as CrmConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '/leadScoring/rules/0/points: must be integer',
+        '/leadScoring/rules/0/when/0/op: must be equal to one of the allowed values',
+        '/leadAssignment/rules/1/teamId: must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"',
+      ]),
+    );
+    const shape = parseShape(text.replace('2.5', '2').replace('op: like', 'op: eq'));
+    expect(shape).toEqual([
+      '/leadScoring/rules/1 (a): key "a" is declared twice',
+      '/leadScoring/rules/1 (a): needs either "when" (field conditions) or "activity" (a signal)',
+      '/leadScoring/rules/2 (c)/activity: "none" counts absence; "per" and "cap" do not apply',
+      '/leadAssignment/rules/0 (rr): strategy "roundRobin" needs teamId (whose members take turns)',
+      '/leadAssignment/rules/1 (fixed): strategy "user" needs userId',
+    ]);
+  });
 });
+
+/** The problems of a file that passes the schema. */
+function parseShape(text: string): string[] {
+  try {
+    parseCrmConfig(
+      text.replace('teamId: not-a-uuid', 'teamId: 0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21'),
+      'f',
+    );
+  } catch (e) {
+    return (e as CrmConfigError).problems;
+  }
+  return [];
+}

@@ -9,11 +9,22 @@ import {
   type CustomObjectConfig,
   type LocalizedText,
 } from '../customization/customization.schema.js';
+import {
+  DEFAULT_LEAD_ASSIGNMENT,
+  DEFAULT_LEAD_SCORING,
+  LEAD_ASSIGNMENT_SCHEMA,
+  LEAD_SCORING_SCHEMA,
+  leadRuleShapeProblems,
+  type LeadAssignmentConfig,
+  type LeadScoringConfig,
+} from './lead-rules-config.js';
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules, custom objects, sales pipelines and lead conversion. Validated against a schema here; the meaning of the
- * customization is checked by CustomizationService once the record types are known.
+ * picklists, rules, custom objects, sales pipelines, lead conversion, lead scoring and lead
+ * assignment. Validated against a schema here; the meaning of the customization is checked by
+ * CustomizationService, and that of the sales sections by the sales module, once the record
+ * types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -40,6 +51,10 @@ export interface CrmConfig {
   readonly pipelines: readonly PipelineConfig[];
   /** What a lead's conversion carries over to the records it becomes. */
   readonly leadConversion: LeadConversionConfig;
+  /** Rules that score leads, and when every open lead is scored again. */
+  readonly leadScoring: LeadScoringConfig;
+  /** Ordered rules that choose the owner of a new (or re-assigned) lead. */
+  readonly leadAssignment: LeadAssignmentConfig;
 }
 
 export type StageKind = 'open' | 'won' | 'lost';
@@ -80,6 +95,8 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   objects: [],
   pipelines: [],
   leadConversion: { customFieldMap: {} },
+  leadScoring: DEFAULT_LEAD_SCORING,
+  leadAssignment: DEFAULT_LEAD_ASSIGNMENT,
 };
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
@@ -182,6 +199,8 @@ const schema = {
     objects: OBJECTS_SCHEMA,
     pipelines: PIPELINES_SCHEMA,
     leadConversion: LEAD_CONVERSION_SCHEMA,
+    leadScoring: LEAD_SCORING_SCHEMA,
+    leadAssignment: LEAD_ASSIGNMENT_SCHEMA,
   },
 } as const;
 
@@ -241,8 +260,13 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
         ...(given.leadConversion as LeadConversionConfig | undefined)?.customFieldMap,
       },
     },
+    leadScoring: { ...DEFAULT_LEAD_SCORING, ...given.leadScoring },
+    leadAssignment: { ...DEFAULT_LEAD_ASSIGNMENT, ...given.leadAssignment },
   };
-  const problems: string[] = [...pipelineProblems(config.pipelines)];
+  const problems: string[] = [
+    ...pipelineProblems(config.pipelines),
+    ...leadRuleShapeProblems(config.leadScoring, config.leadAssignment),
+  ];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
   }
