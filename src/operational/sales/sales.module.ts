@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
+import { LeadAssigner } from './lead-assignment/lead-assigner.service.js';
+import { LeadAssignmentPool } from './lead-assignment/lead-assignment-pool.js';
+import { LeadRuleCatalog } from './lead-rules/lead-rule-catalog.js';
+import { LeadScoreActivityTrigger } from './lead-scoring/lead-score-activity-trigger.js';
+import { NightlyLeadRescore } from './lead-scoring/lead-score-nightly.js';
+import { LeadScoreStore } from './lead-scoring/lead-score-store.js';
+import { LeadScoringService } from './lead-scoring/lead-scoring.service.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -14,7 +21,7 @@ import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 
-/** Sales force automation: pipelines, opportunities and leads. */
+/** Sales force automation: pipelines, opportunities, leads and their scoring and assignment rules. */
 @Module({
   imports: [CustomersModule],
   controllers: [
@@ -30,6 +37,13 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
     OpportunityStageHistory,
     OpportunityBoardService,
     OpportunitiesService,
+    LeadRuleCatalog,
+    LeadScoreStore,
+    LeadScoringService,
+    NightlyLeadRescore,
+    LeadScoreActivityTrigger,
+    LeadAssignmentPool,
+    LeadAssigner,
     LeadsService,
     LeadConversionService,
   ],

@@ -1,0 +1,123 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
+import { CrmConfigError, type CrmConfig } from '../../../platform/config/crm-config.js';
+import type {
+  LeadAssignmentRuleConfig,
+  LeadScoringRuleConfig,
+} from '../../../platform/config/lead-rules-config.js';
+import type { Locale } from '../../../platform/http/locale.js';
+import { cronProblem } from '../../../platform/jobs/jobs.service.js';
+import {
+  conditionValueProblems,
+  conditionValues,
+  type RecordCondition,
+} from '../../../platform/records/record-condition.js';
+import { LEAD_DEFINITION } from '../leads/lead.definition.js';
+import { localized } from '../pipelines/pipeline-catalog.js';
+
+/** Parts of a lead's address a condition may name, e.g. `address.country` for territories. */
+const ADDRESS_PARTS = ['street', 'city', 'region', 'postalCode', 'country'];
+/** Lead attributes a rule may not test: who owns the lead is what assignment decides. */
+const NOT_CONDITIONS = new Set(['ownerId', 'teamId']);
+
+/** A lead field a condition may name, with the values it may take when they are a closed list. */
+interface ConditionField {
+  name: string;
+  values?: readonly string[];
+}
+
+/**
+ * The lead scoring and assignment rules of crm.config.yaml, checked once at start against
+ * the lead's fields — built-in, address parts and stored custom fields — and read by the
+ * scorer and the assigner. A rule naming an unknown field, a value outside a picklist or an
+ * operator without the value it needs stops the start with every such problem listed.
+ */
+@Injectable()
+export class LeadRuleCatalog implements OnModuleInit {
+  readonly scoringRules: readonly LeadScoringRuleConfig[];
+  readonly assignmentRules: readonly LeadAssignmentRuleConfig[];
+  /** Cron expression and time zone of the nightly recalculation. */
+  readonly schedule: { cron: string; timeZone: string };
+  private readonly problems: string[];
+
+  constructor(@Inject(CRM_CONFIG) config: CrmConfig) {
+    this.scoringRules = config.leadScoring.rules;
+    this.assignmentRules = config.leadAssignment.rules;
+    this.schedule = { cron: config.leadScoring.schedule, timeZone: config.organization.timeZone };
+    const fields = conditionFields(config);
+    this.problems = [
+      ...this.scoringRules.flatMap((r, i) =>
+        conditionProblems(`/leadScoring/rules/${i} (${r.key})/when`, r.when, fields),
+      ),
+      ...this.assignmentRules.flatMap((r, i) =>
+        conditionProblems(`/leadAssignment/rules/${i} (${r.key})/when`, r.when, fields),
+      ),
+    ];
+    const cron = cronProblem(this.schedule.cron, this.schedule.timeZone);
+    if (cron) this.problems.push(`/leadScoring/schedule: ${cron}`);
+  }
+
+  /** Thrown here, not in the constructor, so the start ends with the list of problems. */
+  onModuleInit(): void {
+    if (this.problems.length)
+      throw new CrmConfigError('crm.config.yaml (leadScoring, leadAssignment)', this.problems);
+  }
+
+  /** A rule's label in the caller's language, or null for a rule no longer configured. */
+  scoringLabel(key: string, locale: Locale): string | null {
+    const rule = this.scoringRules.find((r) => r.key === key);
+    return rule ? localized(rule.label, locale) : null;
+  }
+}
+
+/** Every field a lead rule may test, from the lead definition and the configured custom fields. */
+function conditionFields(config: CrmConfig): Map<string, ConditionField> {
+  const custom = config.customization.leads;
+  const fields = new Map<string, ConditionField>();
+  for (const a of LEAD_DEFINITION.attributes) {
+    if (a.kind !== 'scalar' || a.writable === 'never' || NOT_CONDITIONS.has(a.name)) continue;
+    const configured = custom?.picklists?.[a.name]?.map((o) => o.value);
+    fields.set(a.name, { name: a.name, values: configured ?? a.values });
+  }
+  for (const part of ADDRESS_PARTS) fields.set(`address.${part}`, { name: `address.${part}` });
+  for (const f of custom?.fields ?? []) {
+    // Formula and roll-up values are computed on read; a rule reads what is stored.
+    if (f.type === 'formula' || f.type === 'rollup') continue;
+    const name = `customFields.${f.code}`;
+    if (f.type === 'money') {
+      fields.set(`${name}.amount`, { name: `${name}.amount` });
+      fields.set(`${name}.currency`, { name: `${name}.currency` });
+    } else {
+      fields.set(name, { name, values: f.options?.map((o) => o.value) });
+    }
+  }
+  return fields;
+}
+
+function conditionProblems(
+  at: string,
+  conditions: readonly RecordCondition[] | undefined,
+  fields: ReadonlyMap<string, ConditionField>,
+): string[] {
+  const problems: string[] = [];
+  (conditions ?? []).forEach((c, i) => {
+    const where = `${at}/${i}`;
+    const field = fields.get(c.field);
+    if (!field) {
+      problems.push(
+        `${where}: unknown lead field "${c.field}" (known: ${[...fields.keys()].join(', ')})`,
+      );
+      return;
+    }
+    problems.push(...conditionValueProblems(c).map((p) => `${where} (${c.field}): ${p}`));
+    if (field.values) {
+      const allowed = new Set(field.values.map((v) => v.toLowerCase()));
+      for (const v of conditionValues(c))
+        if (!allowed.has(String(v).toLowerCase()))
+          problems.push(
+            `${where} (${c.field}): "${String(v)}" is not one of its values (${field.values.join(', ')})`,
+          );
+    }
+  });
+  return problems;
+}
