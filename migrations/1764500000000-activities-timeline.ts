@@ -25,7 +25,8 @@ const ACTIVITY_GRANTS = {
  * page shows. An activity relates to one record of any type (`related_entity`, `related_id`:
  * checked by the API, since the target may be a custom object) and lists its participants.
  * `occurred_at` is derived on write (completion, start, due date or creation) so the
- * timeline and the lead-scoring signals read one indexed column.
+ * timeline and the lead-scoring signals read one indexed column. Reminders are delayed jobs
+ * on the job queue, so they need no index here.
  *
  * `timeline_entries` holds one row per (entry, record it appears on): an activity with a
  * contact participant appears on the contact, on the record it relates to and on their
@@ -94,10 +95,6 @@ export class ActivitiesTimeline1764500000000 implements MigrationInterface {
     );
     await q.query(
       `CREATE INDEX activities_participant_contacts_idx ON activities USING gin (participant_contact_ids)`,
-    );
-    await q.query(
-      `CREATE INDEX activities_reminder_idx ON activities (reminder_at)
-         WHERE reminder_sent_at IS NULL AND status = 'planned' AND deleted_at IS NULL`,
     );
     await q.query(
       `CREATE INDEX activities_search_idx ON activities USING gin (lower(subject) gin_trgm_ops)`,

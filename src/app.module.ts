@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ActivitiesModule } from './operational/activities/activities.module.js';
 import { CustomersModule } from './operational/customers/customers.module.js';
 import { SalesModule } from './operational/sales/sales.module.js';
 import { AccessModule } from './platform/access/access.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         ImportsModule,
         CustomersModule,
         SalesModule,
+        ActivitiesModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -17,6 +17,7 @@ import { JobsService } from './jobs/jobs.service.js';
 import { BulkExecutor } from './records/bulk-executor.js';
 import { RecordService } from './records/record.service.js';
 import { ResourceRegistry } from './records/resource-registry.js';
+import { TimelineService } from './timeline/timeline.service.js';
 
 export interface PlatformOptions {
   env: Env;
@@ -40,6 +41,7 @@ const SHARED = [
   JobsService,
   CustomFieldValidator,
   CustomizationService,
+  TimelineService,
 ];
 
 /** Mechanisms every module uses: config, database, access evaluation, history, records. */

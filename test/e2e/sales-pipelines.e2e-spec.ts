@@ -260,4 +260,57 @@ describe('pipelines', () => {
       expect(output).toContain(message);
     });
   });
+
+  describe('removing a stage in use', () => {
+    it('stops the start naming the opportunities still in it, and starts once they moved', async () => {
+      const databaseUrl = await freshDatabase();
+      const first = await startServer({
+        databaseUrl,
+        env: { CRM_CONFIG: writeSalesConfig('in-use', PIPELINES) },
+      });
+      const auth = { authorization: `Bearer ${await first.login()}` };
+      const account = await first.http
+        .post('/api/v1/accounts')
+        .set(auth)
+        .send({ name: 'PT Tetap' })
+        .expect(201);
+      const deal = await first.http
+        .post('/api/v1/opportunities')
+        .set(auth)
+        .send({ name: 'Stuck', accountId: account.body.id, pipeline: 'partner' })
+        .expect(201);
+      await first.stop();
+
+      const without = PIPELINES.replace(
+        '      - { key: registered, label: { en: Registered }, probability: 20, kind: open }\n',
+        '      - { key: qualified, label: { en: Qualified }, probability: 30, kind: open }\n',
+      );
+      expect(without).not.toBe(PIPELINES);
+      const refused = await runUntilExit({
+        databaseUrl,
+        env: { CRM_CONFIG: writeSalesConfig('in-use-dropped', without) },
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.output).toContain(
+        `pipelines.partner: stage "registered" was removed but 1 opportunity(ies) are in it, e.g. ${deal.body.id as string}`,
+      );
+
+      const again = await startServer({
+        databaseUrl,
+        env: { CRM_CONFIG: writeSalesConfig('in-use-again', PIPELINES) },
+      });
+      const againAuth = { authorization: `Bearer ${await again.login()}` };
+      await again.http
+        .patch(`/api/v1/opportunities/${deal.body.id as string}`)
+        .set(againAuth)
+        .send({ stage: 'closed_won' })
+        .expect(200);
+      await again.stop();
+      const after = await startServer({
+        databaseUrl,
+        env: { CRM_CONFIG: writeSalesConfig('in-use-after', without) },
+      });
+      await after.stop();
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { AccountActionsController, AccountsController } from './accounts/account
 import { AccountsService } from './accounts/accounts.service.js';
 import { ContactActionsController, ContactsController } from './contacts/contacts.controller.js';
 import { ContactsService } from './contacts/contacts.service.js';
+import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
 /** Accounts and contacts: the customer records every other module hangs off. */
 @Module({
@@ -11,6 +12,18 @@ import { ContactsService } from './contacts/contacts.service.js';
     AccountsController,
     ContactActionsController,
     ContactsController,
+    timelineController({
+      path: 'accounts',
+      entity: 'accounts',
+      tag: 'Accounts',
+      label: 'an account',
+    }),
+    timelineController({
+      path: 'contacts',
+      entity: 'contacts',
+      tag: 'Contacts',
+      label: 'a contact',
+    }),
   ],
   providers: [AccountsService, ContactsService],
   exports: [AccountsService, ContactsService],

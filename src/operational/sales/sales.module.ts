@@ -18,8 +18,10 @@ import {
 } from './opportunities/opportunities.controller.js';
 import { OpportunitiesService } from './opportunities/opportunities.service.js';
 import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
+import { PipelineUsageCheck } from './pipelines/pipeline-usage-check.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
+import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
 /** Sales force automation: pipelines, opportunities, leads and their scoring and assignment rules. */
 @Module({
@@ -30,9 +32,17 @@ import { PipelinesService } from './pipelines/pipelines.service.js';
     OpportunitiesController,
     LeadActionsController,
     LeadsController,
+    timelineController({ path: 'leads', entity: 'leads', tag: 'Leads', label: 'a lead' }),
+    timelineController({
+      path: 'opportunities',
+      entity: 'opportunities',
+      tag: 'Opportunities',
+      label: 'an opportunity',
+    }),
   ],
   providers: [
     PipelineCatalog,
+    PipelineUsageCheck,
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,

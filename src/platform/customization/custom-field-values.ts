@@ -1,10 +1,10 @@
 import { isEmail, isURL } from 'class-validator';
 import type { FieldError } from '../http/app-error.js';
+import { isInstant } from '../records/dto/is-instant.validator.js';
 import type { CustomFieldConfig } from './customization.schema.js';
 
 const DECIMAL = /^-?\d{1,18}(\.\d{1,6})?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 const PHONE = /^\+?[0-9 ()./-]{3,40}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -118,7 +118,7 @@ export function checkCustomValue(
       return { value };
     }
     case 'datetime': {
-      if (typeof value !== 'string' || !DATETIME.test(value) || Number.isNaN(Date.parse(value))) {
+      if (!isInstant(value)) {
         return fail('isDate', 'must be an ISO 8601 date-time with a time zone');
       }
       return { value: new Date(value).toISOString() };

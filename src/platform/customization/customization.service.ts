@@ -28,13 +28,25 @@ const INDEX_PREFIX = 'cf_';
  * of `indexed` / `unique` custom fields, and refuses to start when a picklist value that
  * records still use was removed from the config.
  */
+export type UsageCheck = (ctx: RequestContext) => Promise<string[]>;
+
 @Injectable()
 export class CustomizationService implements OnApplicationBootstrap {
+  private readonly usageChecks: UsageCheck[] = [];
+
   constructor(
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
     private readonly registry: ResourceRegistry,
     private readonly db: DatabaseService,
   ) {}
+
+  /**
+   * For config a module owns whose values records hold (pipeline stages): the check lists
+   * records still using a value the config dropped, and the start stops as for picklists.
+   */
+  addUsageCheck(check: UsageCheck): void {
+    this.usageChecks.push(check);
+  }
 
   onApplicationBootstrap(): void {
     const problems = this.check();
@@ -275,6 +287,7 @@ export class CustomizationService implements OnApplicationBootstrap {
         }
       }
     }
+    for (const check of this.usageChecks) problems.push(...(await check(ctx)));
     return problems;
   }
 }

@@ -26,7 +26,7 @@ import {
   type ApiRecord,
   type ResourceDefinition,
 } from './resource-definition.js';
-import { ResourceRegistry } from './resource-registry.js';
+import { ResourceRegistry, type RecordReference } from './resource-registry.js';
 
 /** What a resource adds to the generic rules: derived columns, reference checks, duplicates. */
 export interface RecordHooks {
@@ -600,6 +600,17 @@ export class RecordService {
         def.entity,
         id,
       ]);
+      // Entries the record wrote, and its own timeline, go with it.
+      await this.db.query(
+        tx,
+        `DELETE FROM timeline_entries WHERE source_entity = $1 AND source_id = $2`,
+        [def.entity, id],
+      );
+      await this.db.query(
+        tx,
+        `DELETE FROM timeline_entries WHERE subject_entity = $1 AND subject_id = $2`,
+        [def.entity, id],
+      );
       await this.db.query(tx, `DELETE FROM ${def.table} WHERE id = $1`, [id]);
     });
   }
@@ -678,22 +689,15 @@ export class RecordService {
         ...diffRecords(survivor, updated, historyIgnoredFields(def, HISTORY_IGNORED)),
       ]);
       for (const ref of this.registry.referencesTo(def.entity)) {
-        const moved = await this.db.query<{ id: string; old: string }>(
-          tx,
-          `WITH moved AS (SELECT id, ${ref.column} AS old FROM ${ref.table} WHERE ${ref.column} = ANY($1::uuid[]) FOR UPDATE)
-           UPDATE ${ref.table} t SET ${ref.column} = CASE WHEN t.id = $2 THEN NULL ELSE $2::uuid END
-             ${ref.entity ? ', version = t.version + 1, updated_at = now()' : ''}
-             FROM moved WHERE t.id = moved.id RETURNING t.id, moved.old`,
-          [ids, survivorId],
-        );
+        const moved = await this.moveReference(tx, ref, ids, survivorId);
         if (ref.entity) {
-          for (const m of moved) {
+          for (const m of moved)
             await this.changed(tx, ref.entity, m.id, 'update', [
-              { field: ref.attribute, old: m.old, new: m.id === survivorId ? null : survivorId },
+              { field: ref.attribute, old: m.old, new: m.new },
             ]);
-          }
         }
       }
+      await this.moveTimeline(tx, def.entity, ids, survivorId);
       await this.db.query(
         tx,
         `UPDATE ${def.table} SET deleted_at = now(), merged_into_id = $2, version = version + 1, updated_at = now(), updated_by_id = $3 WHERE id = ANY($1::uuid[])`,
@@ -707,18 +711,71 @@ export class RecordService {
     });
   }
 
+  /** Points a reference at the survivor instead of the duplicates; a record never refers to itself. */
+  private moveReference(
+    tx: RequestContext,
+    ref: RecordReference,
+    ids: string[],
+    survivorId: string,
+  ): Promise<{ id: string; old: unknown; new: unknown }[]> {
+    const typed = ref.typedBy ? `AND ${ref.typedBy.column} = $3` : '';
+    const params = [ids, survivorId, ...(ref.typedBy ? [ref.typedBy.value] : [])];
+    const bump = ref.entity ? ', version = t.version + 1, updated_at = now()' : '';
+    if (ref.array) {
+      return this.db.query(
+        tx,
+        `WITH moved AS (SELECT id, ${ref.column} AS old FROM ${ref.table} WHERE ${ref.column} && $1::text[] ${typed} FOR UPDATE)
+         UPDATE ${ref.table} t SET ${ref.column} = ARRAY(
+             SELECT DISTINCT CASE WHEN v = ANY($1::text[]) THEN $2::text ELSE v END FROM unnest(t.${ref.column}) v ORDER BY 1)
+           ${bump}
+           FROM moved WHERE t.id = moved.id RETURNING t.id, moved.old, t.${ref.column} AS new`,
+        params,
+      );
+    }
+    return this.db.query(
+      tx,
+      `WITH moved AS (SELECT id, ${ref.column} AS old FROM ${ref.table} WHERE ${ref.column} = ANY($1::uuid[]) ${typed} FOR UPDATE)
+       UPDATE ${ref.table} t SET ${ref.column} = CASE WHEN t.id = $2 THEN NULL ELSE $2::uuid END ${bump}
+         FROM moved WHERE t.id = moved.id RETURNING t.id, moved.old, t.${ref.column} AS new`,
+      params,
+    );
+  }
+
+  /** The duplicates' timelines join the survivor's; an entry both showed is kept once. */
+  private async moveTimeline(
+    tx: RequestContext,
+    entity: string,
+    ids: string[],
+    survivorId: string,
+  ) {
+    await this.db.query(
+      tx,
+      `DELETE FROM timeline_entries d USING timeline_entries k
+        WHERE d.subject_entity = $1 AND d.subject_id = ANY($2::uuid[])
+          AND k.subject_entity = $1 AND (k.subject_id = $3 OR (k.subject_id = ANY($2::uuid[]) AND k.id < d.id))
+          AND k.source_entity = d.source_entity AND k.source_id = d.source_id AND k.entry_key = d.entry_key`,
+      [entity, ids, survivorId],
+    );
+    await this.db.query(
+      tx,
+      `UPDATE timeline_entries SET subject_id = $3 WHERE subject_entity = $1 AND subject_id = ANY($2::uuid[])`,
+      [entity, ids, survivorId],
+    );
+  }
+
   /** Whether the caller may read a record: the same rule as a GET of it. */
+  async isReadable(ctx: RequestContext, entity: string, id: string): Promise<boolean> {
+    try {
+      await this.load(ctx, this.registry.get(entity), id);
+      return true;
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) return false;
+      throw e;
+    }
+  }
+
   private readableFor(ctx: RequestContext) {
-    return async (entity: string, id: string): Promise<boolean> => {
-      try {
-        await this.load(ctx, this.registry.get(entity), id);
-        return true;
-      } catch (e) {
-        if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden'))
-          return false;
-        throw e;
-      }
-    };
+    return (entity: string, id: string): Promise<boolean> => this.isReadable(ctx, entity, id);
   }
 
   /** One change to a record: its history entry and its domain event, in the caller's transaction. */

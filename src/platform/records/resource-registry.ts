@@ -9,6 +9,10 @@ export interface RecordReference {
   entity: string | null;
   /** API name of the referring attribute, for the history entry. */
   attribute: string;
+  /** For a column that points at several record types: the type column and this entity's value. */
+  typedBy?: { column: string; value: string };
+  /** The column is a text[] of ids (participants) rather than one id. */
+  array?: boolean;
 }
 
 /** Definitions of every record type, so relations can be embedded and merged generically. */

@@ -10,6 +10,7 @@ import { AppError } from '../../../platform/http/app-error.js';
 import { validateDto, type DtoClass } from '../../../platform/http/dto-validation.js';
 import { checkIfMatch } from '../../../platform/http/etag.js';
 import type { ApiRecord } from '../../../platform/records/resource-definition.js';
+import { TimelineService, type RecordRef } from '../../../platform/timeline/timeline.service.js';
 import { AccountsService } from '../../customers/accounts/accounts.service.js';
 import { CreateAccountDto } from '../../customers/accounts/dto/account.dto.js';
 import { ContactsService } from '../../customers/contacts/contacts.service.js';
@@ -43,11 +44,13 @@ export class LeadConversionService implements OnModuleInit {
     private readonly accounts: AccountsService,
     private readonly contacts: ContactsService,
     private readonly opportunities: OpportunitiesService,
+    private readonly timeline: TimelineService,
   ) {
     this.customFieldMap = config.leadConversion.customFieldMap;
   }
 
   onModuleInit(): void {
+    this.timeline.defineTypes('lead_converted');
     const problems = customFieldMapProblems(this.config);
     if (problems.length) throw new CrmConfigError('crm.config.yaml (leadConversion)', problems);
   }
@@ -150,7 +153,34 @@ export class LeadConversionService implements OnModuleInit {
           },
         },
       ]);
+      await this.putOnTimelines(tx, lead, { account, contact, opportunity });
       return { lead: converted.view, account, contact, opportunity, created };
+    });
+  }
+
+  /** The conversion shows on the lead's timeline and on those of what it became. */
+  private async putOnTimelines(
+    tx: RequestContext,
+    lead: ApiRecord,
+    became: Partial<Record<'account' | 'contact' | 'opportunity', { id: string } | null>>,
+  ): Promise<void> {
+    const subjects: RecordRef[] = [{ entity: 'leads', id: lead.id }];
+    if (became.account) subjects.push({ entity: 'accounts', id: became.account.id });
+    if (became.contact) subjects.push({ entity: 'contacts', id: became.contact.id });
+    if (became.opportunity) subjects.push({ entity: 'opportunities', id: became.opportunity.id });
+    const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.company;
+    await this.timeline.put(tx, {
+      type: 'lead_converted',
+      key: 'converted',
+      source: { entity: 'leads', id: lead.id },
+      subjects,
+      occurredAt: new Date(),
+      title: `Lead ${String(name)} converted`,
+      data: {
+        accountId: became.account?.id ?? null,
+        contactId: became.contact?.id ?? null,
+        opportunityId: became.opportunity?.id ?? null,
+      },
     });
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { DatabaseService } from '../../../platform/database/database.service.js';
 import { uuidv7 } from '../../../platform/database/uuid7.js';
@@ -8,6 +8,8 @@ import {
   encodeHistoryCursor,
 } from '../../../platform/query/history-cursor.js';
 import type { ApiRecord } from '../../../platform/records/resource-definition.js';
+import { TimelineService, type RecordRef } from '../../../platform/timeline/timeline.service.js';
+import { localized, PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { StageHistoryEntryDto } from './dto/opportunity.dto.js';
 
 interface StageRow {
@@ -34,11 +36,17 @@ type Money = { amount: string; currency: string } | null;
  * the change that moved it. The open row (left_at NULL) is the current stage.
  */
 @Injectable()
-export class OpportunityStageHistory {
+export class OpportunityStageHistory implements OnModuleInit {
   constructor(
     private readonly db: DatabaseService,
     private readonly outbox: EventOutbox,
+    private readonly timeline: TimelineService,
+    private readonly catalog: PipelineCatalog,
   ) {}
+
+  onModuleInit(): void {
+    this.timeline.defineTypes('stage_change');
+  }
 
   /** The first stay of a new opportunity. */
   async start(tx: RequestContext, opportunity: ApiRecord): Promise<void> {
@@ -79,13 +87,14 @@ export class OpportunityStageHistory {
 
   private async insert(tx: RequestContext, o: ApiRecord, from: ApiRecord | null): Promise<void> {
     const amount = o.amount as Money;
+    const id = uuidv7();
     await this.db.query(
       tx,
       `INSERT INTO opportunity_stage_history
          (id, opportunity_id, pipeline, stage, status, from_pipeline, from_stage, probability, amount_amount, amount_currency, actor_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
-        uuidv7(),
+        id,
         o.id,
         o.pipeline,
         o.stage,
@@ -98,6 +107,44 @@ export class OpportunityStageHistory {
         tx.principal?.userId ?? null,
       ],
     );
+    await this.putOnTimelines(tx, id, o, from);
+  }
+
+  /** Each stay starts with an entry on the opportunity's, its account's and its contact's timelines. */
+  private async putOnTimelines(
+    tx: RequestContext,
+    stayId: string,
+    o: ApiRecord,
+    from: ApiRecord | null,
+  ) {
+    const label = (pipeline: unknown, stage: unknown) => {
+      const s = this.catalog.stage(pipeline, stage);
+      return s ? localized(s.label, 'en') : String(stage);
+    };
+    const to = label(o.pipeline, o.stage);
+    const subjects: RecordRef[] = [
+      { entity: 'opportunities', id: o.id },
+      { entity: 'accounts', id: o.accountId as string },
+    ];
+    if (o.primaryContactId) subjects.push({ entity: 'contacts', id: o.primaryContactId as string });
+    await this.timeline.put(tx, {
+      type: 'stage_change',
+      key: `stage:${stayId}`,
+      source: { entity: 'opportunities', id: o.id },
+      subjects,
+      occurredAt: new Date(),
+      title: from
+        ? `${o.name as string}: ${label(from.pipeline, from.stage)} → ${to}`
+        : `${o.name as string} opened in ${to}`,
+      data: {
+        pipeline: o.pipeline,
+        stage: o.stage,
+        status: o.status,
+        fromPipeline: from?.pipeline ?? null,
+        fromStage: from?.stage ?? null,
+        probability: o.probability,
+      },
+    });
   }
 
   /** Oldest first, keyset-paginated by (entered_at, id). */

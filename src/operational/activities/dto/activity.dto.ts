@@ -1,0 +1,223 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  CustomFieldsOf,
+  IsPicklistValue,
+} from '../../../platform/customization/custom-fields.validator.js';
+import { IsInstant } from '../../../platform/records/dto/is-instant.validator.js';
+import {
+  ACTIVITY_DIRECTIONS,
+  ACTIVITY_PRIORITIES,
+  ACTIVITY_STATUSES,
+  ACTIVITY_TYPES,
+  CALL_OUTCOMES,
+} from '../activity.definition.js';
+
+const ENTITY_KEY = /^[a-z][a-zA-Z0-9_-]{0,62}$/;
+
+export class CreateActivityDto {
+  @ApiProperty({ enum: ACTIVITY_TYPES, example: 'call', description: 'Set once, at creation' })
+  @IsIn(ACTIVITY_TYPES)
+  type: string;
+
+  @ApiProperty({ example: 'Discovery call with Budi', maxLength: 300 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  subject: string;
+
+  @ApiPropertyOptional({
+    maxLength: 100000,
+    nullable: true,
+    description: 'Notes, the call summary or the body of a logged email',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    enum: ACTIVITY_STATUSES,
+    description:
+      'Defaults to completed for notes and logged emails (they record what happened) and planned otherwise. ' +
+      'Completing sets completedAt; a note is always completed.',
+  })
+  @IsOptional()
+  @IsIn(ACTIVITY_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'normal', description: 'low, normal or high unless configured' })
+  @IsOptional()
+  @IsString()
+  @IsPicklistValue('activities', 'priority', ACTIVITY_PRIORITIES)
+  priority?: string;
+
+  @ApiPropertyOptional({
+    enum: ACTIVITY_DIRECTIONS,
+    nullable: true,
+    description: 'Calls and emails only: who reached out',
+  })
+  @IsOptional()
+  @IsIn(ACTIVITY_DIRECTIONS)
+  direction?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-12-01T10:00:00+07:00',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsInstant()
+  dueAt?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Calls and meetings' })
+  @IsOptional()
+  @IsInstant()
+  startsAt?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'Not before startsAt',
+  })
+  @IsOptional()
+  @IsInstant()
+  endsAt?: string | null;
+
+  @ApiPropertyOptional({ example: 25, minimum: 0, maximum: 10080, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  durationMinutes?: number | null;
+
+  @ApiPropertyOptional({ example: 'Jakarta office, room 3', maxLength: 500, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  location?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'connected',
+    nullable: true,
+    description: `Calls and meetings; ${CALL_OUTCOMES.join(', ')} unless configured`,
+  })
+  @IsOptional()
+  @IsString()
+  @IsPicklistValue('activities', 'outcome', CALL_OUTCOMES)
+  outcome?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    description: 'When to remind: the server emits `activity.due` then (once per reminder time)',
+  })
+  @IsOptional()
+  @IsInstant()
+  reminderAt?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'contacts',
+    nullable: true,
+    description:
+      'Entity key of the record the activity is about: accounts, contacts, leads, opportunities or a custom object',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ENTITY_KEY, { message: 'relatedEntity must be an entity key' })
+  relatedEntity?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID('all')
+  relatedId?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: 100,
+    description: 'Users taking part',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  participantUserIds?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: 100,
+    description: 'Contacts taking part; the activity shows on their timelines and their accounts’',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  participantContactIds?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Defaults to the caller; changing it needs the reassign permission',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: "Defaults to the caller's first team",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  teamId?: string | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  @IsOptional()
+  @CustomFieldsOf('activities')
+  customFields?: Record<string, unknown>;
+}
+
+export class UpdateActivityDto extends PartialType(
+  OmitType(CreateActivityDto, ['type'] as const),
+) {}
+
+export class ActivityDto extends CreateActivityDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ACTIVITY_STATUSES }) declare status: string;
+  @ApiProperty({ example: 'normal' }) declare priority: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'Where the activity sits in time: completion, else start, else due date, else creation',
+  })
+  occurredAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) reminderSentAt: string | null;
+  @ApiProperty({ type: [String] }) declare participantUserIds: string[];
+  @ApiProperty({ type: [String] }) declare participantContactIds: string[];
+  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 1 }) version: number;
+}

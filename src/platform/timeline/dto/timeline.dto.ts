@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ListMetaDto } from '../../records/dto/list.dto.js';
+
+export class RecordRefDto {
+  @ApiProperty({ example: 'activities' }) entity: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+}
+
+export class TimelineEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    example: 'call',
+    description:
+      'task, call, meeting, email, note (activities), stage_change (opportunities), lead_converted, and what other modules add',
+  })
+  type: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ example: 'Discovery call with Budi' }) title: string;
+  @ApiProperty({ type: RecordRefDto, description: 'The record the entry describes' })
+  source: RecordRefDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { status: 'completed', direction: 'outbound', outcome: 'connected' },
+    description: 'A summary that depends on the type',
+  })
+  data: Record<string, unknown>;
+  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+}
+
+export class TimelinePageDto {
+  @ApiProperty({ type: [TimelineEntryDto] }) data: TimelineEntryDto[];
+  @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
+}

@@ -1,0 +1,97 @@
+import { Controller, Get, Inject, Param, Query, type Type } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CRM_CONFIG } from '../config/config.tokens.js';
+import type { CrmConfig } from '../config/crm-config.js';
+import { Ctx } from '../context/ctx.decorator.js';
+import type { RequestContext } from '../context/request-context.js';
+import { ApiProblems } from '../http/api-docs.decorators.js';
+import { AppError } from '../http/app-error.js';
+import { UuidParamPipe } from '../http/params.js';
+import { parseListQuery } from '../query/list-request.js';
+import { TimelinePageDto } from './dto/timeline.dto.js';
+import { TimelineService } from './timeline.service.js';
+
+export interface TimelineControllerOptions {
+  /** Path of the record resource under /api/v1, e.g. `contacts`. */
+  path: string;
+  /** Entity key of the records, e.g. `contacts`. */
+  entity: string;
+  tag: string;
+  label: string;
+}
+
+const NOT_FOR_TIMELINES = ['fields', 'include', 'count'] as const;
+
+/** `GET /api/v1/{path}/{id}/timeline` for one record resource. */
+export function timelineController(o: TimelineControllerOptions): Type<unknown> {
+  @ApiTags(o.tag)
+  @ApiBearerAuth()
+  @ApiSecurity('apiKey')
+  @Controller(`api/v1/${o.path}`)
+  class TimelineController {
+    constructor(
+      readonly timeline: TimelineService,
+      @Inject(CRM_CONFIG) readonly config: CrmConfig,
+    ) {}
+
+    @Get(':id/timeline')
+    @ApiOperation({
+      summary: `The timeline of ${o.label}`,
+      operationId: `timeline_${o.path}`,
+      description:
+        'Everything that happened with the record, newest first: activities, stage changes, conversions and what other modules add, ' +
+        'each shown only when the caller may read the record it describes. Filter by `filter[type][in]=call,meeting` and ' +
+        '`filter[occurredAt][gte]=…`, search titles with `q`, page with `limit` and `cursor` (keyset), `sort=occurredAt` for oldest first.',
+    })
+    @ApiParam({ name: 'id', format: 'uuid' })
+    @ApiQuery({
+      name: 'filter',
+      required: false,
+      style: 'deepObject',
+      explode: true,
+      schema: { type: 'object' },
+      example: 'filter[type][in]=call,meeting,stage_change',
+    })
+    @ApiQuery({ name: 'sort', required: false, example: '-occurredAt' })
+    @ApiQuery({ name: 'limit', required: false, example: 50 })
+    @ApiQuery({ name: 'cursor', required: false })
+    @ApiQuery({ name: 'q', required: false })
+    @ApiOkResponse({ type: TimelinePageDto })
+    @ApiProblems(400, 401, 403, 404)
+    page(
+      @Ctx() ctx: RequestContext,
+      @Param('id', UuidParamPipe) id: string,
+      @Query() query: Record<string, unknown>,
+    ) {
+      const unsupported = NOT_FOR_TIMELINES.filter((name) => query[name] !== undefined);
+      if (unsupported.length) {
+        throw new AppError(
+          'invalid_query',
+          {},
+          unsupported.map((field) => ({
+            field,
+            rule: 'unknownField',
+            message: 'is not supported by timelines',
+          })),
+        );
+      }
+      const request = parseListQuery(query, {
+        defaultLimit: this.config.api.defaultPageSize,
+        maxLimit: this.config.api.maxPageSize,
+      });
+      return this.timeline.page(ctx, { entity: o.entity, id }, request);
+    }
+  }
+  Object.defineProperty(TimelineController, 'name', {
+    value: `${o.tag.replace(/\W/g, '')}TimelineController`,
+  });
+  return TimelineController;
+}
