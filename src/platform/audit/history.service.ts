@@ -149,9 +149,7 @@ export class HistoryService {
         ),
       })),
       nextCursor:
-        rows.length > options.limit && last
-          ? encodeHistoryCursor(last.at_text, last.id)
-          : null,
+        rows.length > options.limit && last ? encodeHistoryCursor(last.at_text, last.id) : null,
     };
   }
 }

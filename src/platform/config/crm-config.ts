@@ -14,7 +14,6 @@ import {
   DEFAULT_LEAD_SCORING,
   LEAD_ASSIGNMENT_SCHEMA,
   LEAD_SCORING_SCHEMA,
-  leadRuleShapeProblems,
   type LeadAssignmentConfig,
   type LeadScoringConfig,
 } from './lead-rules-config.js';
@@ -263,10 +262,7 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     leadScoring: { ...DEFAULT_LEAD_SCORING, ...given.leadScoring },
     leadAssignment: { ...DEFAULT_LEAD_ASSIGNMENT, ...given.leadAssignment },
   };
-  const problems: string[] = [
-    ...pipelineProblems(config.pipelines),
-    ...leadRuleShapeProblems(config.leadScoring, config.leadAssignment),
-  ];
+  const problems: string[] = [...pipelineProblems(config.pipelines)];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
   }

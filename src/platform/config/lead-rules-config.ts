@@ -2,12 +2,11 @@ import type { LocalizedText } from '../customization/customization.schema.js';
 import { RECORD_CONDITION_SCHEMA, type RecordCondition } from '../records/record-condition.js';
 
 /**
- * The `leadScoring` and `leadAssignment` sections of crm.config.yaml: their types, their
- * JSON Schema and the shape rules a schema cannot say. Whether conditions name real lead
- * fields is checked by the sales module, which knows them.
+ * The `leadScoring` and `leadAssignment` sections of crm.config.yaml: their types and their
+ * JSON Schema. Everything a schema cannot say — unique keys, what each strategy needs,
+ * whether conditions name real lead fields and signals real activity types — is checked by
+ * the sales module, which knows leads and activities, and listed in one go.
  */
-export const ACTIVITY_TYPES = ['task', 'call', 'meeting', 'email', 'note'] as const;
-export const ACTIVITY_STATUSES = ['planned', 'completed', 'cancelled'] as const;
 export const ASSIGNMENT_STRATEGIES = ['user', 'roundRobin', 'leastLoaded'] as const;
 
 /**
@@ -18,10 +17,10 @@ export const ASSIGNMENT_STRATEGIES = ['user', 'roundRobin', 'leastLoaded'] as co
  * lead itself is older than `within` days.
  */
 export interface ActivitySignalConfig {
-  readonly types?: readonly (typeof ACTIVITY_TYPES)[number][];
-  readonly direction?: 'inbound' | 'outbound';
+  readonly types?: readonly string[];
+  readonly direction?: string;
   /** Statuses that count; default: completed only. */
-  readonly status?: readonly (typeof ACTIVITY_STATUSES)[number][];
+  readonly status?: readonly string[];
   /** Days back from now. */
   readonly within: number;
   readonly per?: 'occurrence';
@@ -81,6 +80,8 @@ const label = {
     id: { type: 'string', minLength: 1, maxLength: 200 },
   },
 };
+const WORD = { type: 'string', pattern: '^[a-z]{1,30}$' };
+const words = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: WORD };
 const conditions = { type: 'array', minItems: 1, maxItems: 20, items: RECORD_CONDITION_SCHEMA };
 
 export const LEAD_SCORING_SCHEMA = {
@@ -105,19 +106,9 @@ export const LEAD_SCORING_SCHEMA = {
             additionalProperties: false,
             required: ['within'],
             properties: {
-              types: {
-                type: 'array',
-                minItems: 1,
-                uniqueItems: true,
-                items: { enum: ACTIVITY_TYPES },
-              },
-              direction: { enum: ['inbound', 'outbound'] },
-              status: {
-                type: 'array',
-                minItems: 1,
-                uniqueItems: true,
-                items: { enum: ACTIVITY_STATUSES },
-              },
+              types: words,
+              direction: WORD,
+              status: words,
               within: { type: 'integer', minimum: 1, maximum: 3650 },
               per: { enum: ['occurrence'] },
               cap: { type: 'integer', minimum: 1, maximum: 1000 },
@@ -153,46 +144,3 @@ export const LEAD_ASSIGNMENT_SCHEMA = {
     },
   },
 } as const;
-
-/** Unique keys, one kind of test per scoring rule, and what each strategy needs. */
-export function leadRuleShapeProblems(
-  scoring: LeadScoringConfig,
-  assignment: LeadAssignmentConfig,
-): string[] {
-  const problems: string[] = [];
-  const once = (section: string, keys: readonly string[]) => {
-    const seen = new Set<string>();
-    keys.forEach((key, i) => {
-      if (seen.has(key))
-        problems.push(`/${section}/rules/${i} (${key}): key "${key}" is declared twice`);
-      seen.add(key);
-    });
-  };
-  once(
-    'leadScoring',
-    scoring.rules.map((r) => r.key),
-  );
-  once(
-    'leadAssignment',
-    assignment.rules.map((r) => r.key),
-  );
-  scoring.rules.forEach((r, i) => {
-    const at = `/leadScoring/rules/${i} (${r.key})`;
-    if ((r.when === undefined) === (r.activity === undefined))
-      problems.push(`${at}: needs either "when" (field conditions) or "activity" (a signal)`);
-    const a = r.activity;
-    if (a?.none && (a.per !== undefined || a.cap !== undefined))
-      problems.push(`${at}/activity: "none" counts absence; "per" and "cap" do not apply`);
-    if (a && a.cap !== undefined && a.per === undefined)
-      problems.push(`${at}/activity: "cap" limits "per: occurrence"; add it or drop the cap`);
-  });
-  assignment.rules.forEach((r, i) => {
-    const at = `/leadAssignment/rules/${i} (${r.key})`;
-    if (r.strategy === 'user' && !r.userId) problems.push(`${at}: strategy "user" needs userId`);
-    if (r.strategy !== 'user' && !r.teamId)
-      problems.push(`${at}: strategy "${r.strategy}" needs teamId (whose members take turns)`);
-    if (r.strategy !== 'user' && r.userId)
-      problems.push(`${at}: userId applies to strategy "user" only`);
-  });
-  return problems;
-}

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
 import { CrmConfigError, type CrmConfig } from '../../../platform/config/crm-config.js';
 import type {
+  ActivitySignalConfig,
   LeadAssignmentRuleConfig,
   LeadScoringRuleConfig,
 } from '../../../platform/config/lead-rules-config.js';
@@ -12,6 +13,11 @@ import {
   conditionValues,
   type RecordCondition,
 } from '../../../platform/records/record-condition.js';
+import {
+  ACTIVITY_DIRECTIONS,
+  ACTIVITY_STATUSES,
+  ACTIVITY_TYPES,
+} from '../../activities/activity.definition.js';
 import { LEAD_DEFINITION } from '../leads/lead.definition.js';
 import { localized } from '../pipelines/pipeline-catalog.js';
 
@@ -27,10 +33,12 @@ interface ConditionField {
 }
 
 /**
- * The lead scoring and assignment rules of crm.config.yaml, checked once at start against
- * the lead's fields — built-in, address parts and stored custom fields — and read by the
- * scorer and the assigner. A rule naming an unknown field, a value outside a picklist or an
- * operator without the value it needs stops the start with every such problem listed.
+ * The lead scoring and assignment rules of crm.config.yaml, checked once at start and read by
+ * the scorer and the assigner. Conditions may name the lead's built-in fields, address parts
+ * and stored custom fields. Every problem the schema cannot see — a key used twice, a rule
+ * that is neither a field test nor a signal, a strategy without its team or user, an unknown
+ * field, a value outside a picklist, an operator without the value it needs, an activity
+ * type that does not exist, a bad schedule — stops the start, all of them listed together.
  */
 @Injectable()
 export class LeadRuleCatalog implements OnModuleInit {
@@ -46,11 +54,13 @@ export class LeadRuleCatalog implements OnModuleInit {
     this.schedule = { cron: config.leadScoring.schedule, timeZone: config.organization.timeZone };
     const fields = conditionFields(config);
     this.problems = [
+      ...duplicateKeys('leadScoring', this.scoringRules),
       ...this.scoringRules.flatMap((r, i) =>
-        conditionProblems(`/leadScoring/rules/${i} (${r.key})/when`, r.when, fields),
+        scoringRuleProblems(`/leadScoring/rules/${i} (${r.key})`, r, fields),
       ),
+      ...duplicateKeys('leadAssignment', this.assignmentRules),
       ...this.assignmentRules.flatMap((r, i) =>
-        conditionProblems(`/leadAssignment/rules/${i} (${r.key})/when`, r.when, fields),
+        assignmentRuleProblems(`/leadAssignment/rules/${i} (${r.key})`, r, fields),
       ),
     ];
     const cron = cronProblem(this.schedule.cron, this.schedule.timeZone);
@@ -92,6 +102,67 @@ function conditionFields(config: CrmConfig): Map<string, ConditionField> {
     }
   }
   return fields;
+}
+
+function duplicateKeys(section: string, rules: readonly { key: string }[]): string[] {
+  const seen = new Set<string>();
+  return rules.flatMap((r, i) => {
+    const twice = seen.has(r.key);
+    seen.add(r.key);
+    return twice ? [`/${section}/rules/${i} (${r.key}): key "${r.key}" is declared twice`] : [];
+  });
+}
+
+/** One kind of test per rule, signals that make sense, conditions on real fields. */
+function scoringRuleProblems(
+  at: string,
+  rule: LeadScoringRuleConfig,
+  fields: ReadonlyMap<string, ConditionField>,
+): string[] {
+  const problems: string[] = [];
+  if ((rule.when === undefined) === (rule.activity === undefined))
+    problems.push(`${at}: needs either "when" (field conditions) or "activity" (a signal)`);
+  const a = rule.activity;
+  if (a?.none && (a.per !== undefined || a.cap !== undefined))
+    problems.push(`${at}/activity: "none" counts absence; "per" and "cap" do not apply`);
+  if (a && a.cap !== undefined && a.per === undefined)
+    problems.push(`${at}/activity: "cap" limits "per: occurrence"; add it or drop the cap`);
+  return [
+    ...problems,
+    ...signalProblems(`${at}/activity`, a),
+    ...conditionProblems(`${at}/when`, rule.when, fields),
+  ];
+}
+
+/** What each strategy needs, and conditions on real fields. */
+function assignmentRuleProblems(
+  at: string,
+  rule: LeadAssignmentRuleConfig,
+  fields: ReadonlyMap<string, ConditionField>,
+): string[] {
+  const problems: string[] = [];
+  if (rule.strategy === 'user' && !rule.userId)
+    problems.push(`${at}: strategy "user" needs userId`);
+  if (rule.strategy !== 'user' && !rule.teamId)
+    problems.push(`${at}: strategy "${rule.strategy}" needs teamId (whose members take turns)`);
+  if (rule.strategy !== 'user' && rule.userId)
+    problems.push(`${at}: userId applies to strategy "user" only`);
+  return [...problems, ...conditionProblems(`${at}/when`, rule.when, fields)];
+}
+
+/** Activity types, statuses and directions a signal names must be the activities' own. */
+function signalProblems(at: string, signal: ActivitySignalConfig | undefined): string[] {
+  if (!signal) return [];
+  const problems: string[] = [];
+  const check = (key: string, noun: string, given: readonly string[], known: readonly string[]) => {
+    for (const v of given)
+      if (!known.includes(v))
+        problems.push(`${at}/${key}: "${v}" is not an activity ${noun} (${known.join(', ')})`);
+  };
+  check('types', 'type', signal.types ?? [], ACTIVITY_TYPES);
+  check('status', 'status', signal.status ?? [], ACTIVITY_STATUSES);
+  check('direction', 'direction', signal.direction ? [signal.direction] : [], ACTIVITY_DIRECTIONS);
+  return problems;
 }
 
 function conditionProblems(
