@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CrmConfigError, parseCrmConfig } from '../../../platform/config/crm-config.js';
 import { LeadRuleCatalog } from './lead-rule-catalog.js';
 
@@ -12,6 +13,14 @@ const problemsOf = (yaml: string): string[] => {
 };
 
 describe('LeadRuleCatalog', () => {
+  it('accepts the rules of the example file', () => {
+    const example = readFileSync('crm.config.example.yaml', 'utf8').replace(/^version: 1\n/m, '');
+    expect(problemsOf(example)).toEqual([]);
+    expect(
+      new LeadRuleCatalog(parseCrmConfig(`version: 1\n${example}`, 'f')).scoringRules,
+    ).toHaveLength(6);
+  });
+
   it('accepts built-in fields, address parts, stored custom fields and money amounts', () => {
     expect(
       problemsOf(`

@@ -6,11 +6,21 @@ import { EventBus } from '../../../platform/events/event-bus.js';
 import { LeadScoreStore } from './lead-score-store.js';
 import { LeadScoringService } from './lead-scoring.service.js';
 
+/** The record events of activities; reminders (`activity.due`) change nothing a rule reads. */
+const ACTIVITY_CHANGES = [
+  'activity.created',
+  'activity.updated',
+  'activity.deleted',
+  'activity.restored',
+  'activity.merged',
+  'activity.imported',
+];
+
 /**
  * Scores a lead again when one of its activities is logged, changed, deleted, restored,
- * merged or imported (`activity.*`). The leads are read from the activities table, deleted
- * rows included, plus the lead an activity was moved away from (`relatedId` in the event's
- * changes), so both ends of a move are scored.
+ * merged or imported. The leads are read from the activities table, deleted rows included,
+ * plus the lead an activity was moved away from (`relatedId` in the event's changes), so
+ * both ends of a move are scored.
  */
 @Injectable()
 export class LeadScoreActivityTrigger implements OnModuleInit {
@@ -24,7 +34,7 @@ export class LeadScoreActivityTrigger implements OnModuleInit {
     if (!this.scoring.enabled) return;
     this.bus.subscribe({
       name: 'leads.scoring-activities',
-      types: ['activity.*'],
+      types: ACTIVITY_CHANGES,
       handle: (event) => this.handle(event),
     });
   }

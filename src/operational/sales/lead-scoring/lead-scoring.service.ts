@@ -7,7 +7,7 @@ import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { ScoreHistoryEntryDto } from './dto/lead-score.dto.js';
 import { scoreLead } from './lead-scorer.js';
-import { LeadScoreStore, type ScoreReason } from './lead-score-store.js';
+import { LeadScoreStore, type ActivityFacts, type ScoreReason } from './lead-score-store.js';
 
 const isOpen = (lead: ApiRecord) =>
   (OPEN_LEAD_STATUSES as readonly string[]).includes(lead.status as string);
@@ -32,10 +32,21 @@ export class LeadScoringService {
     return this.catalog.scoringRules.length > 0;
   }
 
-  /** The lead, changed in the caller's transaction (and so locked), with its score brought up to date. */
-  async afterChange(tx: RequestContext, lead: ApiRecord): Promise<ApiRecord> {
+  /**
+   * The lead, created or changed in the caller's transaction (and so locked), with its score
+   * brought up to date. A lead created just now has no activities yet and has not been idle,
+   * so its facts need no query: imports create leads by the million.
+   */
+  async afterChange(
+    tx: RequestContext,
+    lead: ApiRecord,
+    options: { created?: boolean } = {},
+  ): Promise<ApiRecord> {
     if (!this.enabled || !isOpen(lead)) return lead;
-    const scores = await this.rescore(tx, [lead], 'change');
+    const facts: ActivityFacts | undefined = options.created
+      ? { now: new Date(lead.createdAt as string), counts: new Map() }
+      : undefined;
+    const scores = await this.rescore(tx, [lead], 'change', facts);
     return { ...lead, score: scores.get(lead.id) ?? lead.score };
   }
 
@@ -75,13 +86,16 @@ export class LeadScoringService {
     tx: RequestContext,
     leads: readonly ApiRecord[],
     reason: ScoreReason,
+    known?: ActivityFacts,
   ): Promise<Map<string, number>> {
     const rules = this.catalog.scoringRules;
-    const facts = await this.store.activityFacts(
-      tx,
-      leads.map((l) => l.id),
-      rules,
-    );
+    const facts =
+      known ??
+      (await this.store.activityFacts(
+        tx,
+        leads.map((l) => l.id),
+        rules,
+      ));
     const scores = new Map<string, number>();
     for (const lead of leads) {
       const result = scoreLead(

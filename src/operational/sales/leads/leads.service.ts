@@ -100,7 +100,7 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     return this.db.transaction(ctx, async (tx) => {
       const created = await this.records.create(tx, this.def, input, this.hooks, options);
       if (created.ownerId !== tx.user.userId) await this.assigned(tx, created, null);
-      return this.view(tx, await this.scoring.afterChange(tx, created));
+      return this.view(tx, await this.scoring.afterChange(tx, created, { created: true }));
     });
   }
 
