@@ -89,15 +89,15 @@ export class LeadAssigner {
     const teamId = rule.teamId!;
     // The turn is locked before anyone is counted, so the count includes the lead that the
     // assignment before this one (on any process) just gave out.
-    const last = await this.pool.lockTurn(tx, teamId);
-    let candidates = await this.pool.availableMembers(tx, teamId);
-    if (candidates.length === 0) return null;
+    const turn = await this.pool.lockTurn(tx, teamId);
+    let candidates = turn ? await this.pool.availableMembers(tx, teamId) : [];
+    if (!turn || candidates.length === 0) return null;
     if (rule.strategy === 'leastLoaded') {
       const counts = await this.pool.openLeadCounts(tx, candidates);
       const least = Math.min(...candidates.map((id) => counts.get(id) ?? 0));
       candidates = candidates.filter((id) => (counts.get(id) ?? 0) === least);
     }
-    const next = nextInTurn(candidates, last);
+    const next = nextInTurn(candidates, turn.last);
     await this.pool.saveTurn(tx, teamId, next);
     return next;
   }

@@ -30,19 +30,22 @@ export class LeadAssignmentPool {
   }
 
   /**
-   * Locks the team's turn for the rest of the transaction and returns who had the last one.
-   * Every assignment to the team waits here for the one before it to commit, so concurrent
-   * creates on any number of processes see each other's turns (and each other's leads).
+   * Locks the team's turn for the rest of the transaction and says who had the last one;
+   * undefined when the team does not exist or is deleted (a rule naming a team that has gone
+   * finds nobody, it does not fail). Every assignment to the team waits here for the one
+   * before it to commit, so concurrent creates on any number of processes see each other's
+   * turns (and each other's leads).
    */
-  async lockTurn(tx: RequestContext, teamId: string): Promise<string | null> {
+  async lockTurn(tx: RequestContext, teamId: string): Promise<{ last: string | null } | undefined> {
     const [row] = await this.db.query<{ last_user_id: string | null }>(
       tx,
-      `INSERT INTO lead_assignment_turns AS t (team_id) VALUES ($1)
+      `INSERT INTO lead_assignment_turns AS t (team_id)
+         SELECT id FROM teams WHERE id = $1 AND deleted_at IS NULL
        ON CONFLICT (team_id) DO UPDATE SET updated_at = now()
        RETURNING t.last_user_id`,
       [teamId],
     );
-    return row.last_user_id;
+    return row ? { last: row.last_user_id } : undefined;
   }
 
   async saveTurn(tx: RequestContext, teamId: string, userId: string): Promise<void> {

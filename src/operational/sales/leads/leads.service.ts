@@ -137,14 +137,9 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
    */
   async assign(ctx: RequestContext, id: string, ifMatch?: string) {
     return this.db.transaction(ctx, async (tx) => {
-      const before = await this.records.load(tx, this.def, id, { forUpdate: true });
-      const scope = this.permissions.require(tx.user, this.def.entity, 'update');
-      if (!this.permissions.inScope(tx.user, scope, before))
-        throw AppError.forbidden('update', 'this lead');
+      const before = await this.lockForAction(tx, id, ifMatch);
       if (!this.permissions.grant(tx.user, this.def.entity).reassign)
         throw new AppError('reassign_forbidden', { entity: this.def.entity });
-      checkIfMatch(ifMatch, before.version);
-      if (before.status === 'converted') throw leadConverted(before);
       const creator = before.createdById as string | null;
       const fallbackUser =
         creator && (await this.assigner.canOwn(tx, creator)) ? creator : tx.user.userId;
@@ -171,9 +166,19 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     return this.scoring.history(ctx, id, limit, cursor);
   }
 
-  /** The stored lead, locked for the rest of the transaction; 404 outside the read scope. */
-  lock(tx: RequestContext, id: string): Promise<ApiRecord> {
-    return this.records.load(tx, this.def, id, { forUpdate: true });
+  /**
+   * The lead, locked for the rest of the transaction, for an action on it (convert, assign):
+   * 404 outside the read scope, 403 outside the update scope, 412 when `ifMatch` is stale,
+   * 409 once converted.
+   */
+  async lockForAction(tx: RequestContext, id: string, ifMatch?: string): Promise<ApiRecord> {
+    const lead = await this.records.load(tx, this.def, id, { forUpdate: true });
+    const scope = this.permissions.require(tx.user, this.def.entity, 'update');
+    if (!this.permissions.inScope(tx.user, scope, lead))
+      throw AppError.forbidden('update', 'this lead');
+    checkIfMatch(ifMatch, lead.version);
+    if (lead.status === 'converted') throw leadConverted(lead);
+    return lead;
   }
 
   /** Lead conversion's last step: status `converted` and the links to what the lead became. */
