@@ -17,7 +17,6 @@
  * Relasi process to bench/results/relasi.cpuprofile and print where its time went.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -29,7 +28,6 @@ import {
 } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { CONTACT_DEFINITION } from '../src/operational/customers/contacts/contact.definition.js';
@@ -51,9 +49,16 @@ import {
   RESULTS,
   ROOT,
   setting,
-  sleep,
 } from './bench-support.js';
 import { summarizeProfile } from './cpu-profile.js';
+import {
+  cannon,
+  getJson,
+  latencySummary,
+  startChild,
+  type Child,
+  type Tally,
+} from './http-load.js';
 import { seedContacts, type SeedResult } from './seed-contacts.js';
 
 const LIST_LIMIT = 50;
@@ -70,68 +75,6 @@ const config = {
   poolSize: setting('BENCH_POOL_SIZE', 10),
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
 };
-
-interface Child {
-  name: string;
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** Starts a node child process and waits until `readyPath` answers 200. */
-async function startChild(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  port: number,
-  readyPath: string,
-  cwd: string,
-): Promise<Child> {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(url + readyPath)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not become ready:\n${output}`);
-    }
-    await sleep(100);
-  }
-  return {
-    name,
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(force);
-    },
-  };
-}
-
-async function getJson(url: string, token?: string): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** The list statement exactly as Relasi builds it for an admin (scope TRUE). */
 function listStatement(lastName: string): { sql: string; params: unknown[] } {
@@ -171,52 +114,6 @@ interface Measurement {
   seconds: number;
 }
 
-/** What one server did over all rounds of one request. */
-interface Tally {
-  latencies: number[];
-  seconds: number;
-}
-
-/** Runs autocannon against one server for `seconds`, adding each response time to `tally`. */
-function cannon(
-  server: Child,
-  token: string,
-  nextPath: () => string,
-  connections: number,
-  seconds: number,
-  tally: Tally | null,
-): Promise<void> {
-  return new Promise((done, fail) => {
-    const instance = autocannon(
-      {
-        url: server.url,
-        connections,
-        duration: seconds,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }],
-      },
-      (err: unknown, r: autocannon.Result) => {
-        if (err) return fail(err instanceof Error ? err : new Error(String(err)));
-        if (r.non2xx > 0 || r.errors > 0)
-          return fail(
-            new Error(
-              `${server.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors out of ${r.requests.total}`,
-            ),
-          );
-        if (tally) tally.seconds += r.duration;
-        done();
-      },
-    );
-    if (tally)
-      instance.on('response', (_client, _status, _bytes, ms: number) => tally.latencies.push(ms));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Number(sorted[Math.max(0, at)].toFixed(1));
-}
-
 /**
  * Measures one request on both servers in alternating rounds (R B, B R, R B, …), so that a
  * burst of other work on the shared CPUs falls on both rather than on one of them.
@@ -242,20 +139,13 @@ async function measure(
   }
   return servers.map((server) => {
     const { latencies, seconds } = tallies.get(server)!;
-    const list = Array.from(Float64Array.from(latencies).sort());
     return {
       request,
       server: server.name as Measurement['server'],
       connections,
-      requestsPerSecond: Math.round(list.length / seconds),
-      latencyMs: {
-        p50: percentile(list, 50),
-        p90: percentile(list, 90),
-        p99: percentile(list, 99),
-        max: percentile(list, 100),
-        mean: Number((list.reduce((a, b) => a + b, 0) / list.length).toFixed(1)),
-      },
-      total: list.length,
+      requestsPerSecond: Math.round(latencies.length / seconds),
+      latencyMs: latencySummary(latencies),
+      total: latencies.length,
       seconds: Number(seconds.toFixed(2)),
     };
   });

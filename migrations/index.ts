@@ -10,6 +10,8 @@ import { SalesLeadsOpportunities1764400000000 } from './1764400000000-sales-lead
 import { SalesRoleGrants1764400000001 } from './1764400000001-sales-role-grants.js';
 import { ApiKeyScopes1764400000002 } from './1764400000002-api-key-scopes.js';
 import { ActivitiesTimeline1764500000000 } from './1764500000000-activities-timeline.js';
+import { WebhookPing1764500000001 } from './1764500000001-webhook-ping.js';
+import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
@@ -26,5 +28,7 @@ export const MIGRATIONS = [
   SalesRoleGrants1764400000001,
   ApiKeyScopes1764400000002,
   ActivitiesTimeline1764500000000,
+  WebhookPing1764500000001,
+  Forecasting1764500000010,
   LeadScoringAssignment1764500000030,
 ];

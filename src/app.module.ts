@@ -5,6 +5,7 @@ import { CustomersModule } from './operational/customers/customers.module.js';
 import { SalesModule } from './operational/sales/sales.module.js';
 import { AccessModule } from './platform/access/access.module.js';
 import { AuthModule } from './platform/auth/auth.module.js';
+import { CurrencyModule } from './platform/currency/currency.module.js';
 import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
 import { ExportsModule } from './platform/exports/exports.module.js';
 import { ImportsModule } from './platform/imports/imports.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         AccessModule,
         JobsModule,
         WebhooksModule,
+        CurrencyModule,
         ExportsModule,
         ImportsModule,
         CustomersModule,

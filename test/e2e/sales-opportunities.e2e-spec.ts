@@ -438,13 +438,22 @@ describe('opportunities', () => {
       const [latest] = res.body.data as { action: string; changes: { field: string }[] }[];
       expect(latest.action).toBe('update');
       expect(latest.changes.map((c) => c.field).sort()).toEqual(
-        ['closedAt', 'lostReason', 'probability', 'stage', 'stageChangedAt', 'status'].sort(),
+        [
+          'closedAt',
+          'forecastCategory',
+          'lostReason',
+          'probability',
+          'stage',
+          'stageChangedAt',
+          'status',
+        ].sort(),
       );
       expect(latest.changes).toEqual(
         expect.arrayContaining([
           { field: 'stage', old: 'qualification', new: 'lost' },
           { field: 'status', old: 'open', new: 'lost' },
           { field: 'probability', old: 10, new: 0 },
+          { field: 'forecastCategory', old: 'pipeline', new: 'omitted' },
         ]),
       );
     });

@@ -62,6 +62,7 @@ describe('pipelines', () => {
         probability: 50,
         kind: 'open',
         requiredFields: ['amount'],
+        forecastCategory: null,
         position: 2,
       });
       expect(sales.stages[4]).toMatchObject({ kind: 'won', probability: 100 });

@@ -448,6 +448,62 @@ describe('webhooks', () => {
     await api.deactivate(webhook.id);
   });
 
+  it('pings one webhook on demand, signed, without retries or counting a failure', async () => {
+    const webhook = await api.create({ url: receiver.url('/ping'), eventTypes: ['lead.created'] });
+    const bystander = await api.create({
+      url: receiver.url('/ping-other'),
+      eventTypes: ['webhook.*'],
+    });
+    const sent = await server.http.post(`/api/v1/webhooks/${webhook.id}/ping`).set(api.auth);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({
+      webhookId: webhook.id,
+      eventType: 'webhook.ping',
+      trigger: 'ping',
+      attempt: 1,
+      status: 'pending',
+    });
+    const [request] = await receiver.waitFor('/ping', 1);
+    expectSigned(webhook.secret, request);
+    expect(JSON.parse(request.body)).toMatchObject({
+      type: 'webhook.ping',
+      data: { message: expect.stringContaining('reachable') },
+    });
+    const [done] = (await api.settled(webhook.id, 1)).filter((d) => d.id === sent.body.id);
+    expect(done).toMatchObject({ status: 'success', responseStatus: 200 });
+
+    receiver.answer('/ping-fail', 500);
+    const failing = await api.create({
+      url: receiver.url('/ping-fail'),
+      eventTypes: ['lead.created'],
+    });
+    await server.http.post(`/api/v1/webhooks/${failing.id}/ping`).set(api.auth).expect(202);
+    const [failed] = await api.settled(failing.id, 1);
+    expect(failed).toMatchObject({ trigger: 'ping', status: 'failed', responseStatus: 500 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await api.deliveries(failing.id)).data).toHaveLength(1);
+    expect(await api.get(failing.id)).toMatchObject({ status: 'active', consecutiveFailures: 0 });
+    // The ping went to its webhook only, even past one subscribed to webhook events.
+    const pinged = (path: string) =>
+      receiver.at(path).filter((r) => JSON.parse(r.body).type === 'webhook.ping');
+    expect(pinged('/ping-other')).toHaveLength(0);
+    expect(
+      (await api.deliveries(bystander.id)).data.filter((d) => d.eventType === 'webhook.ping'),
+    ).toHaveLength(0);
+
+    const rep = await accessFactories(server, token).userWithToken('sales_rep');
+    const bad: [string, Record<string, string>, number][] = [
+      [`/api/v1/webhooks/${webhook.id}/ping`, rep.auth, 403],
+      ['/api/v1/webhooks/0192f000-0000-7000-8000-00000000abcd/ping', api.auth, 404],
+      ['/api/v1/webhooks/nope/ping', api.auth, 400],
+    ];
+    for (const [path, auth, status] of bad)
+      expect((await server.http.post(path).set(auth)).status).toBe(status);
+    await api.deactivate(webhook.id);
+    const inactive = await server.http.post(`/api/v1/webhooks/${webhook.id}/ping`).set(api.auth);
+    expect(inactive.status).toBe(409);
+  });
+
   it('rotates the secret: both secrets sign for 24 h, then only the new one', async () => {
     const webhook = await api.create({
       url: receiver.url('/rotate'),

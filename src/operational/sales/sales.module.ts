@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
+import { ForecastCategoryRule } from './forecasts/forecast-category.js';
+import { ForecastSource } from './forecasts/forecast-source.js';
+import { ForecastsController } from './forecasts/forecasts.controller.js';
+import { StatisticalForecastService } from './forecasts/statistical-forecast.service.js';
+import { WeightedForecastService } from './forecasts/weighted-forecast.service.js';
 import { LeadAssigner } from './lead-assignment/lead-assigner.service.js';
 import { LeadAssignmentPool } from './lead-assignment/lead-assignment-pool.js';
 import { LeadRuleCatalog } from './lead-rules/lead-rule-catalog.js';
@@ -23,7 +28,7 @@ import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
-/** Sales force automation: pipelines, opportunities, leads and their scoring and assignment rules. */
+/** Sales force automation: pipelines, opportunities, leads with their scoring and assignment rules, and forecasts. */
 @Module({
   imports: [CustomersModule],
   controllers: [
@@ -39,10 +44,12 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
       tag: 'Opportunities',
       label: 'an opportunity',
     }),
+    ForecastsController,
   ],
   providers: [
     PipelineCatalog,
     PipelineUsageCheck,
+    ForecastCategoryRule,
     PipelinesService,
     OpportunityStageHistory,
     OpportunityBoardService,
@@ -56,6 +63,9 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
     LeadAssigner,
     LeadsService,
     LeadConversionService,
+    ForecastSource,
+    WeightedForecastService,
+    StatisticalForecastService,
   ],
   exports: [PipelineCatalog, OpportunitiesService, LeadsService],
 })

@@ -25,4 +25,49 @@ describe('parseCrmConfig', () => {
       'unknown key "securityy"',
     );
   });
+
+  it('reports in the default currency unless forecasting names another, and checks its meaning', () => {
+    expect(
+      parseCrmConfig('version: 1\norganization: { defaultCurrency: USD }\n', 'f').forecasting,
+    ).toEqual({ reportingCurrency: 'USD', commitProbability: 90, bestCaseProbability: 50 });
+    expect(
+      parseCrmConfig('version: 1\nforecasting: { reportingCurrency: SGD }\n', 'f').forecasting
+        .reportingCurrency,
+    ).toBe('SGD');
+    expect(() =>
+      parseCrmConfig('version: 1\nforecasting: { reportingCurrency: XYZ }\n', 'f'),
+    ).toThrow('"XYZ" is not an ISO 4217 currency code');
+    expect(() =>
+      parseCrmConfig('version: 1\nforecasting: { reportingCurrency: usd }\n', 'f'),
+    ).toThrow('/forecasting/reportingCurrency');
+    expect(() =>
+      parseCrmConfig(
+        'version: 1\nforecasting: { commitProbability: 40, bestCaseProbability: 60 }\n',
+        'f',
+      ),
+    ).toThrow('must not exceed forecasting.commitProbability');
+  });
+
+  it('takes a forecast category on open stages only', () => {
+    const pipeline = (extra: string) => `version: 1
+pipelines:
+  - key: p
+    label: { en: P }
+    stages:
+      - { key: a, label: { en: A }, probability: 10, kind: open }
+      - { key: w, label: { en: W }, probability: 100, kind: won }
+      - { key: l, label: { en: L }, probability: 0, kind: lost }
+${extra}`;
+    const held =
+      '      - { key: h, label: { en: H }, probability: 30, kind: open, forecastCategory: omitted }\n';
+    expect(parseCrmConfig(pipeline(held), 'f').pipelines[0].stages[3].forecastCategory).toBe(
+      'omitted',
+    );
+    expect(() => parseCrmConfig(pipeline(held.replace('kind: open', 'kind: lost')), 'f')).toThrow(
+      'stage "h" is lost; only open stages take a forecastCategory',
+    );
+    expect(() => parseCrmConfig(pipeline(held.replace('omitted', 'closed')), 'f')).toThrow(
+      '/pipelines/0/stages/3/forecastCategory',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
+import { isCurrencyCode } from '../currency/currency-codes.js';
 import {
   CUSTOMIZATION_SCHEMA,
   OBJECTS_SCHEMA,
@@ -20,10 +21,10 @@ import {
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules, custom objects, sales pipelines, lead conversion, lead scoring and lead
- * assignment. Validated against a schema here; the meaning of the customization is checked by
- * CustomizationService, and that of the sales sections by the sales module, once the record
- * types are known.
+ * picklists, rules, custom objects, sales pipelines, lead conversion, lead scoring, lead
+ * assignment and forecasting. Validated against a schema here; the meaning of the
+ * customization is checked by CustomizationService, and that of the lead rules by the sales
+ * module, once the record types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -54,6 +55,21 @@ export interface CrmConfig {
   readonly leadScoring: LeadScoringConfig;
   /** Ordered rules that choose the owner of a new (or re-assigned) lead. */
   readonly leadAssignment: LeadAssignmentConfig;
+  /** The currency forecasts report in and the probabilities that place opportunities in categories. */
+  readonly forecasting: ForecastingConfig;
+}
+
+/** Forecast categories an open opportunity can be in (won ones are `closed`, lost ones `omitted`). */
+export const OPEN_FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'omitted'] as const;
+export type OpenForecastCategory = (typeof OPEN_FORECAST_CATEGORIES)[number];
+
+export interface ForecastingConfig {
+  /** ISO 4217 code every forecast amount is converted to; defaults to organization.defaultCurrency. */
+  readonly reportingCurrency: string;
+  /** An open opportunity of at least this probability is `commit`, unless its stage says otherwise. */
+  readonly commitProbability: number;
+  /** An open opportunity of at least this probability (below commit) is `best_case`. */
+  readonly bestCaseProbability: number;
 }
 
 export type StageKind = 'open' | 'won' | 'lost';
@@ -66,6 +82,8 @@ export interface PipelineStageConfig {
   readonly kind: StageKind;
   /** Opportunity fields (`amount`, `customFields.code`, …) that must be set to enter the stage. */
   readonly requiredFields?: readonly string[];
+  /** Forecast category of the stage's opportunities (open stages only); otherwise their probability decides. */
+  readonly forecastCategory?: OpenForecastCategory;
 }
 
 export interface PipelineConfig {
@@ -96,6 +114,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   leadConversion: { customFieldMap: {} },
   leadScoring: DEFAULT_LEAD_SCORING,
   leadAssignment: DEFAULT_LEAD_ASSIGNMENT,
+  forecasting: { reportingCurrency: 'IDR', commitProbability: 90, bestCaseProbability: 50 },
 };
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
@@ -137,6 +156,7 @@ const PIPELINES_SCHEMA = {
               maxItems: 50,
               items: { type: 'string', minLength: 1, maxLength: 100 },
             },
+            forecastCategory: { enum: OPEN_FORECAST_CATEGORIES },
           },
         },
       },
@@ -158,6 +178,16 @@ const LEAD_CONVERSION_SCHEMA = {
       additionalProperties: false,
       properties: { accounts: FIELD_MAP, contacts: FIELD_MAP, opportunities: FIELD_MAP },
     },
+  },
+};
+
+const FORECASTING_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reportingCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    commitProbability: { type: 'integer', minimum: 0, maximum: 100 },
+    bestCaseProbability: { type: 'integer', minimum: 0, maximum: 100 },
   },
 };
 
@@ -200,6 +230,7 @@ const schema = {
     leadConversion: LEAD_CONVERSION_SCHEMA,
     leadScoring: LEAD_SCORING_SCHEMA,
     leadAssignment: LEAD_ASSIGNMENT_SCHEMA,
+    forecasting: FORECASTING_SCHEMA,
   },
 } as const;
 
@@ -243,9 +274,10 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     throw new CrmConfigError(file, (validate.errors ?? []).map(describe));
   }
   const given = raw as Partial<{ [K in keyof CrmConfig]: Partial<CrmConfig[K]> }>;
+  const organization = { ...DEFAULT_CRM_CONFIG.organization, ...given.organization };
   const config: CrmConfig = {
     version: 1,
-    organization: { ...DEFAULT_CRM_CONFIG.organization, ...given.organization },
+    organization,
     security: { ...DEFAULT_CRM_CONFIG.security, ...given.security },
     api: { ...DEFAULT_CRM_CONFIG.api, ...given.api },
     customization: withObjectFields(
@@ -261,8 +293,16 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
     },
     leadScoring: { ...DEFAULT_LEAD_SCORING, ...given.leadScoring },
     leadAssignment: { ...DEFAULT_LEAD_ASSIGNMENT, ...given.leadAssignment },
+    forecasting: {
+      ...DEFAULT_CRM_CONFIG.forecasting,
+      reportingCurrency: organization.defaultCurrency,
+      ...given.forecasting,
+    },
   };
-  const problems: string[] = [...pipelineProblems(config.pipelines)];
+  const problems: string[] = [
+    ...pipelineProblems(config.pipelines),
+    ...forecastingProblems(config.forecasting),
+  ];
   if (!isValidTimeZone(config.organization.timeZone)) {
     problems.push(`/organization/timeZone: unknown time zone "${config.organization.timeZone}"`);
   }
@@ -298,6 +338,11 @@ function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
       stageKeys.add(s.key);
       if (new Set(s.requiredFields ?? []).size !== (s.requiredFields ?? []).length)
         problems.push(`${at}: stage "${s.key}" lists a required field twice`);
+      // Won opportunities are always `closed` and lost ones `omitted`: a category there would mislead.
+      if (s.forecastCategory && s.kind !== 'open')
+        problems.push(
+          `${at}: stage "${s.key}" is ${s.kind}; only open stages take a forecastCategory`,
+        );
     }
     for (const kind of ['open', 'won', 'lost'] as const)
       if (!p.stages.some((s) => s.kind === kind))
@@ -305,6 +350,19 @@ function pipelineProblems(pipelines: readonly PipelineConfig[]): string[] {
   });
   if (pipelines.filter((p) => p.default).length > 1)
     problems.push('/pipelines: only one pipeline may be the default');
+  return problems;
+}
+
+function forecastingProblems(f: ForecastingConfig): string[] {
+  const problems: string[] = [];
+  if (!isCurrencyCode(f.reportingCurrency))
+    problems.push(
+      `/forecasting/reportingCurrency: "${f.reportingCurrency}" is not an ISO 4217 currency code`,
+    );
+  if (f.bestCaseProbability > f.commitProbability)
+    problems.push(
+      '/forecasting/bestCaseProbability: must not exceed forecasting.commitProbability',
+    );
   return problems;
 }
 

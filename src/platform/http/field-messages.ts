@@ -4,6 +4,7 @@ import type { Locale } from './locale.js';
 const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   required: { en: 'is required', id: 'wajib diisi' },
   unknownField: { en: 'is not a known field', id: 'bukan kolom yang dikenal' },
+  once: { en: 'must be given only once', id: 'hanya boleh diberikan sekali' },
   serverOwned: {
     en: 'is set by the server and cannot be written',
     id: 'diisi oleh server dan tidak dapat ditulis',
@@ -25,6 +26,14 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
   isCurrency: {
     en: 'must be an ISO 4217 currency code',
     id: 'harus berupa kode mata uang ISO 4217',
+  },
+  positiveDecimal: {
+    en: 'must be a decimal string greater than 0 such as "16250.5" with up to 12 digits before and 12 after the point',
+    id: 'harus berupa teks desimal lebih dari 0 seperti "16250.5" dengan paling banyak 12 digit sebelum dan 12 sesudah titik',
+  },
+  differentCurrency: {
+    en: 'must differ from {other}',
+    id: 'harus berbeda dari {other}',
   },
   isIn: { en: 'must be one of: {values}', id: 'harus salah satu dari: {values}' },
   maxLength: { en: 'must be at most {max} characters', id: 'paling banyak {max} karakter' },

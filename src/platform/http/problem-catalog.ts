@@ -94,6 +94,17 @@ export const PROBLEMS = {
       'Kunci API ini dibatasi untuk {scopes}; kunci ini tidak boleh memanggil ini.',
     ],
   },
+  report_field_hidden: {
+    status: 403,
+    en: [
+      'Hidden field',
+      'Your role cannot see {field} of {entity}, and this report is computed from it.',
+    ],
+    id: [
+      'Kolom tersembunyi',
+      'Peran Anda tidak dapat melihat {field} pada {entity}, sedangkan laporan ini dihitung darinya.',
+    ],
+  },
   reassign_forbidden: {
     status: 403,
     en: ['Reassignment forbidden', 'Your role may not change the owner or team of {entity}.'],
@@ -103,6 +114,17 @@ export const PROBLEMS = {
     status: 404,
     en: ['Not found', 'No {entity} with id {id}.'],
     id: ['Tidak ditemukan', 'Tidak ada {entity} dengan id {id}.'],
+  },
+  exchange_rate_missing: {
+    status: 404,
+    en: [
+      'No exchange rate',
+      'No exchange rate converts {from} to {to} on {date}; add one valid from that day or earlier.',
+    ],
+    id: [
+      'Kurs tidak ada',
+      'Tidak ada kurs dari {from} ke {to} pada {date}; tambahkan kurs yang berlaku sejak tanggal itu atau sebelumnya.',
+    ],
   },
   route_not_found: {
     status: 404,
@@ -221,6 +243,17 @@ export const PROBLEMS = {
     id: [
       'Kunci idempotensi dipakai ulang',
       'Idempotency-Key ini sudah dipakai untuk permintaan lain.',
+    ],
+  },
+  insufficient_history: {
+    status: 422,
+    en: [
+      'Not enough history',
+      'The history starts with the first won opportunity and covers only {periods} {unit} up to {until}; a trend needs at least {required}. Try a shorter period or wait for more closed deals.',
+    ],
+    id: [
+      'Riwayat belum cukup',
+      'Riwayat dimulai dari peluang pertama yang berhasil dan baru mencakup {periods} {unitId} hingga {until}; sebuah tren memerlukan paling sedikit {required}. Coba periode yang lebih pendek atau tunggu lebih banyak transaksi yang ditutup.',
     ],
   },
   unprocessable: {

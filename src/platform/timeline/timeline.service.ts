@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionEvaluator } from '../access/permission-evaluator.js';
+import type { Principal } from '../context/principal.js';
 import type { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
-import { buildListQuery, cursorOf } from '../query/list-query-builder.js';
+import { buildListQuery, cursorOf, type CompiledList } from '../query/list-query-builder.js';
 import type { ListRequest } from '../query/list-request.js';
 import { SqlParams } from '../query/sql-params.js';
 import { RecordService } from '../records/record.service.js';
-import { querySchemaOf } from '../records/resource-definition.js';
+import { querySchemaOf, type ResourceDefinition } from '../records/resource-definition.js';
 import { ResourceRegistry } from '../records/resource-registry.js';
 import { timelineSchema } from './timeline-schema.js';
 
@@ -129,18 +130,13 @@ export class TimelineService {
   /** A record's timeline, newest first by default, keyset-paginated; 404 outside its scope. */
   async page(ctx: RequestContext, subject: RecordRef, request: ListRequest) {
     await this.records.load(ctx, this.registry.get(subject.entity), subject.id);
-    const params = new SqlParams();
-    const where = [
-      `t.subject_entity = ${params.add(subject.entity)}`,
-      `t.subject_id = ${params.add(subject.id)}::uuid`,
-      this.visibleSql(ctx, params),
-    ];
-    const compiled = buildListQuery(
-      timelineSchema(this.knownTypes()),
+    const compiled = timelineStatement(
+      this.permissions,
+      ctx.user,
+      this.registry.entities().map((e) => this.registry.get(e)),
+      this.knownTypes(),
+      subject,
       request,
-      this.permissions.queryAccess(ctx.user),
-      params,
-      where,
     );
     const rows = await this.db.query<EntryRow>(ctx, compiled.sql, compiled.params);
     const page = rows.slice(0, request.limit);
@@ -153,32 +149,45 @@ export class TimelineService {
       },
     };
   }
+}
 
-  /**
-   * An entry is visible when its source record is live and inside the caller's read scope;
-   * record types the caller cannot read at all drop out.
-   */
-  private visibleSql(ctx: RequestContext, params: SqlParams): string {
-    const branches: string[] = [];
-    for (const entity of this.registry.entities()) {
-      const grant = this.permissions.grant(ctx.user, entity);
-      if (grant.read === 'none') continue;
-      const def = this.registry.get(entity);
-      const scope = this.permissions.scopeSql(
-        ctx.user,
-        grant.read,
-        querySchemaOf(def),
-        's',
-        params,
-      );
-      branches.push(
-        `WHEN ${params.add(entity)} THEN EXISTS (SELECT 1 FROM ${def.table} s WHERE s.id = t.source_id AND s.deleted_at IS NULL AND ${scope})`,
-      );
-    }
-    return branches.length
-      ? `(CASE t.source_entity ${branches.join(' ')} ELSE FALSE END)`
-      : 'FALSE';
+/**
+ * A page of a record's timeline as one statement (exported so the benchmark runs exactly what
+ * the API runs). An entry is visible when its source record is live and inside the caller's
+ * read scope; record types the caller cannot read at all drop out.
+ */
+export function timelineStatement(
+  permissions: PermissionEvaluator,
+  principal: Principal,
+  sources: ResourceDefinition[],
+  types: string[],
+  subject: RecordRef,
+  request: ListRequest,
+): CompiledList {
+  const params = new SqlParams();
+  const subjectWhere = [
+    `t.subject_entity = ${params.add(subject.entity)}`,
+    `t.subject_id = ${params.add(subject.id)}::uuid`,
+  ];
+  const branches: string[] = [];
+  for (const def of sources) {
+    const grant = permissions.grant(principal, def.entity);
+    if (grant.read === 'none') continue;
+    const scope = permissions.scopeSql(principal, grant.read, querySchemaOf(def), 's', params);
+    branches.push(
+      `WHEN ${params.add(def.entity)} THEN EXISTS (SELECT 1 FROM ${def.table} s WHERE s.id = t.source_id AND s.deleted_at IS NULL AND ${scope})`,
+    );
   }
+  const visible = branches.length
+    ? `(CASE t.source_entity ${branches.join(' ')} ELSE FALSE END)`
+    : 'FALSE';
+  return buildListQuery(
+    timelineSchema(types),
+    request,
+    permissions.queryAccess(principal),
+    params,
+    [...subjectWhere, visible],
+  );
 }
 
 function uniqueRefs(refs: RecordRef[]): RecordRef[] {

@@ -260,6 +260,42 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
+  /**
+   * Sends a `webhook.ping` event to this webhook alone, whatever events it subscribes to, so
+   * an admin can try the receiver and its signature check. One attempt: a failed ping is
+   * neither retried nor counted towards pausing the webhook.
+   */
+  async ping(ctx: RequestContext, webhookId: string): Promise<WebhookDeliveryDto> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.db.transaction(ctx, async (tx) => {
+      const webhook = await this.webhooks.load(tx, webhookId, { forUpdate: true });
+      if (webhook.status !== 'active')
+        throw new AppError('webhook_not_active', { status: webhook.status });
+      const eventId = uuidv7();
+      // Stored as dispatched: the event exists for this delivery only, no subscriber sees it.
+      await this.db.query(
+        tx,
+        `INSERT INTO domain_events (id, type, entity, record_id, actor_id, request_id, data, dispatched_at)
+         VALUES ($1, 'webhook.ping', 'webhooks', $2, $3, $4, $5, now())`,
+        [
+          eventId,
+          webhookId,
+          tx.user.userId,
+          tx.requestId ?? null,
+          JSON.stringify({ message: 'Ping from Relasi: this webhook is reachable.' }),
+        ],
+      );
+      const [row] = await this.db.query<DeliveryRow>(
+        tx,
+        `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, attempt, trigger)
+         VALUES ($1, $2, $3, 'webhook.ping', 1, 'ping') RETURNING *`,
+        [uuidv7(), webhookId, eventId],
+      );
+      await this.jobs.enqueue(tx, DELIVER_QUEUE, { deliveryId: row.id });
+      return presentDelivery(row);
+    });
+  }
+
   // ---- fan-out: one delivery per matching webhook ---------------------------------------
 
   async fanOut(event: DomainEvent): Promise<void> {
@@ -402,6 +438,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
       );
       if (updated.length === 0 || !webhook) return null;
       deliveriesTotal.inc({ outcome: ok ? 'success' : 'failed' });
+      if (work.trigger === 'ping') return null;
       if (ok) {
         await this.db.query(
           tx,

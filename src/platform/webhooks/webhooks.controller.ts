@@ -226,6 +226,25 @@ export class WebhooksController {
     return webhook;
   }
 
+  @Post(':id/ping')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a test event to a webhook (admins)',
+    operationId: 'pingWebhook',
+    description:
+      'Queues one `webhook.ping` delivery to this webhook alone, signed like any other, whatever events it subscribes to, and returns it (status pending); ' +
+      'follow it in GET …/deliveries. A failed ping is not retried and does not count towards pausing the webhook. The webhook must be active.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  ping(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<WebhookDeliveryDto> {
+    return this.deliveries.ping(ctx, id);
+  }
+
   @Get(':id/deliveries')
   @ApiOperation({
     summary: 'Delivery attempts of a webhook, newest first (admins)',

@@ -18,6 +18,7 @@ import type {
 import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
 import { ACCOUNT_DEFINITION } from '../../customers/accounts/account.definition.js';
 import { CONTACT_DEFINITION } from '../../customers/contacts/contact.definition.js';
+import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';
 import { OPPORTUNITY_DEFINITION } from './opportunity.definition.js';
@@ -58,6 +59,7 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     private readonly changeLog: HistoryService,
     private readonly outbox: EventOutbox,
     private readonly bus: EventBus,
+    private readonly categories: ForecastCategoryRule,
   ) {
     super(records);
   }
@@ -159,12 +161,23 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     return out;
   }
 
-  /** Status follows the stage's kind; closedAt is set on closing and cleared on reopening. */
+  /**
+   * Status follows the stage's kind; closedAt is set on closing and cleared on reopening. The
+   * forecast category follows stage, probability and override; closing drops the override,
+   * so a reopened deal starts from its stage again.
+   */
   private derived(r: Record<string, unknown>): Record<string, unknown> {
     const kind = this.catalog.stage(r.pipeline, r.stage)?.kind ?? (r.status as string) ?? 'open';
+    const override = kind === 'open' ? (r.forecastCategoryOverride ?? null) : null;
     return {
       status: kind,
       closed_at: kind === 'open' ? null : (r.closedAt ?? new Date().toISOString()),
+      forecast_category: this.categories.of({
+        ...r,
+        status: kind,
+        forecastCategoryOverride: override,
+      }),
+      forecast_category_override: override,
     };
   }
 
@@ -197,6 +210,22 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
         { from: existing.stage, to: stage.key },
       );
     }
+    if (
+      changed.has('forecastCategoryOverride') &&
+      r.forecastCategoryOverride &&
+      stage.kind !== 'open'
+    )
+      throw AppError.field(
+        'forecastCategoryOverride',
+        'openOnly',
+        'can only be set on an open opportunity',
+        {
+          messages: {
+            en: `can only be set on an open opportunity; this one is ${stage.kind}`,
+            id: `hanya dapat diisi pada peluang yang masih terbuka; peluang ini ${stage.kind === 'won' ? 'berhasil' : 'gagal'}`,
+          },
+        },
+      );
     this.checkStageFields(r, changed, stage, moving);
     await this.checkReferences(ctx, r, changed);
   }

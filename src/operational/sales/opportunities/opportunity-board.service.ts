@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
+import type { Principal, Scope } from '../../../platform/context/principal.js';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { DatabaseService } from '../../../platform/database/database.service.js';
 import { UUID_PATTERN } from '../../../platform/database/uuid7.js';
@@ -38,33 +39,14 @@ export class OpportunityBoardService {
     const principal = ctx.user;
     const scope = this.permissions.require(principal, 'opportunities', 'read');
     const pipeline = this.catalog.get(key);
-    const filters = parseBoardFilters(query);
-    const params = new SqlParams();
-    const where = [
-      'o.deleted_at IS NULL',
-      `o.pipeline = ${params.add(pipeline.key)}`,
-      this.permissions.scopeSql(
-        principal,
-        scope,
-        querySchemaOf(OPPORTUNITY_DEFINITION),
-        'o',
-        params,
-      ),
-    ];
-    if (filters.ownerId) where.push(`o.owner_id = ${params.add(filters.ownerId)}::uuid`);
-    if (filters.teamId) where.push(`o.team_id = ${params.add(filters.teamId)}::uuid`);
-    const rows = await this.db.query<BoardRow>(
-      ctx,
-      `SELECT CASE WHEN grouping(o.stage) = 0 THEN o.stage END AS stage,
-              o.amount_currency AS currency,
-              count(*)::int AS n,
-              sum(o.amount_amount)::text AS amount,
-              trim_scale(sum(o.amount_amount * o.probability) / 100)::text AS weighted
-         FROM opportunities o
-        WHERE ${where.join(' AND ')}
-        GROUP BY GROUPING SETS ((o.stage, o.amount_currency), (o.amount_currency))`,
-      params.values,
+    const statement = boardStatement(
+      this.permissions,
+      principal,
+      scope,
+      pipeline.key,
+      parseBoardFilters(query),
     );
+    const rows = await this.db.query<BoardRow>(ctx, statement.sql, statement.params);
     const amountHidden = this.permissions.hiddenFields(principal, 'opportunities').has('amount');
     const of = (stage: string | null) => rows.filter((r) => r.stage === stage);
     const sum = (group: BoardRow[]) => group.reduce((n, r) => n + r.n, 0);
@@ -94,8 +76,39 @@ export class OpportunityBoardService {
   }
 }
 
-function parseBoardFilters(query: Record<string, unknown>): { ownerId?: string; teamId?: string } {
-  const out: { ownerId?: string; teamId?: string } = {};
+/** The board's one statement (exported so the benchmark runs exactly what the API runs). */
+export function boardStatement(
+  permissions: PermissionEvaluator,
+  principal: Principal,
+  scope: Scope,
+  pipeline: string,
+  filters: BoardFilters,
+): { sql: string; params: unknown[] } {
+  const params = new SqlParams();
+  const where = [
+    'o.deleted_at IS NULL',
+    `o.pipeline = ${params.add(pipeline)}`,
+    permissions.scopeSql(principal, scope, querySchemaOf(OPPORTUNITY_DEFINITION), 'o', params),
+  ];
+  if (filters.ownerId) where.push(`o.owner_id = ${params.add(filters.ownerId)}::uuid`);
+  if (filters.teamId) where.push(`o.team_id = ${params.add(filters.teamId)}::uuid`);
+  return {
+    sql: `SELECT CASE WHEN grouping(o.stage) = 0 THEN o.stage END AS stage,
+              o.amount_currency AS currency,
+              count(*)::int AS n,
+              sum(o.amount_amount)::text AS amount,
+              trim_scale(sum(o.amount_amount * o.probability) / 100)::text AS weighted
+         FROM opportunities o
+        WHERE ${where.join(' AND ')}
+        GROUP BY GROUPING SETS ((o.stage, o.amount_currency), (o.amount_currency))`,
+    params: params.values,
+  };
+}
+
+type BoardFilters = { ownerId?: string; teamId?: string };
+
+function parseBoardFilters(query: Record<string, unknown>): BoardFilters {
+  const out: BoardFilters = {};
   for (const [name, value] of Object.entries(query)) {
     if (!(BOARD_FILTERS as readonly string[]).includes(name))
       throw new AppError('invalid_query', {}, [

@@ -5,6 +5,10 @@ import {
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
 } from '../../../platform/records/resource-definition.js';
+import {
+  FORECAST_CATEGORIES,
+  FORECAST_CATEGORY_OVERRIDES,
+} from '../forecasts/forecast-category.js';
 
 export const OPPORTUNITY_STATUSES = ['open', 'won', 'lost'] as const;
 
@@ -43,6 +47,23 @@ export const OPPORTUNITY_DEFINITION: ResourceDefinition = {
       kind: 'scalar',
       type: 'integer',
       sortable: true,
+    },
+    {
+      name: 'forecastCategory',
+      column: 'forecast_category',
+      kind: 'scalar',
+      type: 'enum',
+      values: FORECAST_CATEGORIES,
+      sortable: true,
+      writable: 'never',
+    },
+    {
+      name: 'forecastCategoryOverride',
+      column: 'forecast_category_override',
+      kind: 'scalar',
+      type: 'enum',
+      values: FORECAST_CATEGORY_OVERRIDES,
+      nullable: true,
     },
     {
       name: 'expectedCloseDate',

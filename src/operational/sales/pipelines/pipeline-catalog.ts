@@ -3,6 +3,7 @@ import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
 import {
   CrmConfigError,
   type CrmConfig,
+  type OpenForecastCategory,
   type PipelineConfig,
   type PipelineStageConfig,
   type StageKind,
@@ -18,6 +19,8 @@ export interface Stage {
   probability: number;
   kind: StageKind;
   requiredFields: readonly string[];
+  /** Declared in the config; null lets the opportunity's probability decide. */
+  forecastCategory: OpenForecastCategory | null;
   position: number;
 }
 
@@ -80,6 +83,7 @@ export class PipelineCatalog implements OnModuleInit {
             probability: s.probability,
             kind: s.kind,
             requiredFields: s.requiredFields ?? [],
+            forecastCategory: s.forecastCategory ?? null,
             position,
           })),
         },

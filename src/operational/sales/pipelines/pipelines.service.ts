@@ -28,6 +28,7 @@ export function toPipelineDto(ctx: RequestContext, p: Pipeline): PipelineDto {
       probability: s.probability,
       kind: s.kind,
       requiredFields: [...s.requiredFields],
+      forecastCategory: s.forecastCategory,
       position: s.position,
     })),
   };

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, registerDecorator } from 'class-validator';
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+import { isCurrencyCode } from '../../currency/currency-codes.js';
 
 /** ISO 4217 code known to the runtime's currency table. */
 export function IsCurrencyCode() {
@@ -11,7 +10,7 @@ export function IsCurrencyCode() {
       target: target.constructor,
       propertyName,
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && CURRENCIES.has(v),
+        validate: isCurrencyCode,
         defaultMessage: () => `${propertyName} must be an ISO 4217 currency code`,
       },
     });

@@ -3,7 +3,7 @@ import { ListMetaDto } from '../../records/dto/list.dto.js';
 
 export const DELIVERY_STATUSES = ['pending', 'success', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const DELIVERY_TRIGGERS = ['event', 'retry', 'resend'] as const;
+export const DELIVERY_TRIGGERS = ['event', 'retry', 'resend', 'ping'] as const;
 export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
 
 /** One attempt to deliver one event to one webhook. */
@@ -24,7 +24,7 @@ export class WebhookDeliveryDto {
     enum: DELIVERY_TRIGGERS,
     example: 'retry',
     description:
-      '`event`: first attempt; `retry`: automatic retry; `resend`: asked for by an admin',
+      '`event`: first attempt; `retry`: automatic retry; `resend`: asked for by an admin; `ping`: a test an admin sent',
   })
   trigger: DeliveryTrigger;
   @ApiProperty({

@@ -21,8 +21,12 @@ import {
   IsPicklistValue,
 } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
+import {
+  FORECAST_CATEGORIES,
+  FORECAST_CATEGORY_OVERRIDES,
+} from '../../forecasts/forecast-category.js';
 import { CONTACT_ROLES, OPPORTUNITY_STATUSES } from '../opportunity.definition.js';
-import { IsCalendarDate } from './is-calendar-date.validator.js';
+import { IsCalendarDate } from '../../../../platform/http/is-calendar-date.validator.js';
 
 const KEY = /^[a-z][a-z0-9_]{0,49}$/;
 
@@ -80,7 +84,24 @@ export class CreateOpportunityDto {
   @Max(100)
   probability?: number;
 
-  @ApiPropertyOptional({ example: '2026-09-30', format: 'date', nullable: true })
+  @ApiPropertyOptional({
+    enum: FORECAST_CATEGORY_OVERRIDES,
+    nullable: true,
+    example: 'commit',
+    description:
+      "The owner's call on an open opportunity, instead of what its stage and probability say; null follows them again. Cleared when the opportunity closes.",
+  })
+  @IsOptional()
+  @IsIn(FORECAST_CATEGORY_OVERRIDES)
+  forecastCategoryOverride?: string | null;
+
+  @ApiPropertyOptional({
+    example: '2026-09-30',
+    format: 'date',
+    nullable: true,
+    description:
+      'Places the opportunity in a forecast period and picks the exchange rate its amount is converted by',
+  })
   @IsOptional()
   @IsCalendarDate()
   expectedCloseDate?: string | null;
@@ -164,6 +185,15 @@ export class OpportunityDto extends CreateOpportunityDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: [ContactRoleDto] }) declare contactRoles: ContactRoleDto[];
   @ApiProperty({ example: 10 }) declare probability: number;
+  @ApiProperty({
+    enum: FORECAST_CATEGORIES,
+    example: 'pipeline',
+    description:
+      "Set by the server: won is closed, lost is omitted; an open one takes forecastCategoryOverride, else its stage's category, else the category its probability reaches (forecasting in crm.config.yaml)",
+  })
+  forecastCategory: string;
+  @ApiProperty({ enum: FORECAST_CATEGORY_OVERRIDES, nullable: true, example: null })
+  declare forecastCategoryOverride: string | null;
   @ApiProperty({ example: 'sales' }) declare pipeline: string;
   @ApiProperty({ example: 'qualification' }) declare stage: string;
   @ApiProperty({

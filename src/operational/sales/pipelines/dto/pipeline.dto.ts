@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OPEN_FORECAST_CATEGORIES } from '../../../../platform/config/crm-config.js';
 
 export class PipelineStageDto {
   @ApiProperty({ example: 'proposal' }) key: string;
@@ -7,6 +8,14 @@ export class PipelineStageDto {
   @ApiProperty({ example: 50, minimum: 0, maximum: 100 }) probability: number;
   @ApiProperty({ enum: ['open', 'won', 'lost'] }) kind: string;
   @ApiProperty({ type: [String], example: ['amount'] }) requiredFields: string[];
+  @ApiProperty({
+    enum: OPEN_FORECAST_CATEGORIES,
+    nullable: true,
+    example: null,
+    description:
+      "Forecast category of the stage's open opportunities; null: their probability decides (forecasting in crm.config.yaml)",
+  })
+  forecastCategory: string | null;
   @ApiProperty({ example: 2, description: 'Order in the pipeline, from 0' }) position: number;
 }
 

@@ -1,0 +1,284 @@
+import { Injectable } from '@nestjs/common';
+import { adminField, listAdminTable } from '../access/admin-list.js';
+import { PermissionEvaluator } from '../access/permission-evaluator.js';
+import { diffRecords, HistoryService } from '../audit/history.service.js';
+import type { RequestContext } from '../context/request-context.js';
+import { DatabaseService } from '../database/database.service.js';
+import { uuidv7 } from '../database/uuid7.js';
+import { AppError } from '../http/app-error.js';
+import { checkIfMatch } from '../http/etag.js';
+import type { ListRequest } from '../query/list-request.js';
+import type { QuerySchema } from '../query/query-schema.js';
+import { SoftDeleteTable } from '../records/soft-delete-table.js';
+import type { EffectiveRateDto, ExchangeRateDto } from './dto/exchange-rate.dto.js';
+import { rateLookupSql } from './exchange-rate-lookup.js';
+import { Money } from './money-math.js';
+
+export const EXCHANGE_RATE_ENTITY = 'exchange_rates';
+
+interface ExchangeRateRow {
+  id: string;
+  from_currency: string;
+  to_currency: string;
+  rate: string;
+  valid_from: string;
+  created_by_id: string | null;
+  updated_by_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+interface RateInput {
+  fromCurrency?: string;
+  toCurrency?: string;
+  rate?: string;
+  validFrom?: string;
+}
+
+const SCHEMA: QuerySchema = {
+  entity: EXCHANGE_RATE_ENTITY,
+  table: 'exchange_rates',
+  alias: 'x',
+  fields: new Map([
+    adminField('id', 'x.id', 'uuid', { sortable: true }),
+    adminField('fromCurrency', 'x.from_currency', 'string', { sortable: true }),
+    adminField('toCurrency', 'x.to_currency', 'string', { sortable: true }),
+    adminField('rate', 'x.rate', 'decimal', { sortable: true }),
+    adminField('validFrom', 'x.valid_from', 'date', { sortable: true }),
+    adminField('createdAt', 'x.created_at', 'datetime', { sortable: true }),
+    adminField('updatedAt', 'x.updated_at', 'datetime', { sortable: true }),
+  ]),
+  relations: new Map(),
+  search: `lower(x.from_currency || '/' || x.to_currency)`,
+  defaultSort: '-validFrom,fromCurrency,toCurrency',
+  ownerColumn: null,
+  teamColumn: null,
+};
+
+const FIELDS = [
+  'id',
+  'fromCurrency',
+  'toCurrency',
+  'rate',
+  'validFrom',
+  'createdById',
+  'updatedById',
+  'createdAt',
+  'updatedAt',
+  'version',
+] as const satisfies readonly (keyof ExchangeRateDto)[];
+
+const HISTORY_IGNORED = new Set(['id', 'createdAt', 'updatedAt', 'version', 'updatedById']);
+
+function present(r: ExchangeRateRow): ExchangeRateDto {
+  return {
+    id: r.id,
+    fromCurrency: r.from_currency,
+    toCurrency: r.to_currency,
+    rate: String(r.rate),
+    validFrom: r.valid_from,
+    createdById: r.created_by_id,
+    updatedById: r.updated_by_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    version: r.version,
+  };
+}
+
+/**
+ * Dated exchange rates. Admins write them; every signed-in user may read them, since a
+ * forecast is only as good as the rates behind it. Rates are kept as given (numeric, no
+ * rounding); a pair has at most one live rate per day.
+ */
+@Injectable()
+export class ExchangeRatesService {
+  private readonly rows: SoftDeleteTable<ExchangeRateRow>;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+    private readonly history: HistoryService,
+  ) {
+    this.rows = new SoftDeleteTable<ExchangeRateRow>(db, history, {
+      table: 'exchange_rates',
+      entity: EXCHANGE_RATE_ENTITY,
+      label: 'exchange rate',
+    });
+  }
+
+  async list(ctx: RequestContext, request: ListRequest) {
+    return listAdminTable(
+      this.db,
+      ctx,
+      SCHEMA,
+      request,
+      async (rows) => (rows as unknown as ExchangeRateRow[]).map(present),
+      FIELDS,
+    );
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ExchangeRateDto> {
+    return present(await this.rows.load(ctx, id));
+  }
+
+  async create(ctx: RequestContext, input: Required<RateInput>): Promise<ExchangeRateDto> {
+    this.permissions.requireAdmin(ctx.user);
+    assertDifferent(input.fromCurrency, input.toCurrency);
+    return this.db.transaction(ctx, async (tx) => {
+      await this.assertDayFree(tx, input, null);
+      const [row] = await this.db.query<ExchangeRateRow>(
+        tx,
+        `INSERT INTO exchange_rates (id, from_currency, to_currency, rate, valid_from, created_by_id, updated_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
+        [
+          uuidv7(),
+          input.fromCurrency,
+          input.toCurrency,
+          input.rate,
+          input.validFrom,
+          ctx.user.userId,
+        ],
+      );
+      const view = present(row);
+      await this.history.record(
+        tx,
+        EXCHANGE_RATE_ENTITY,
+        row.id,
+        'create',
+        diffRecords({}, { ...view }, HISTORY_IGNORED),
+      );
+      return view;
+    });
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    patch: RateInput,
+    ifMatch: string | undefined,
+  ): Promise<ExchangeRateDto> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.db.transaction(ctx, async (tx) => {
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      const before = present(existing);
+      const next = {
+        fromCurrency: patch.fromCurrency ?? before.fromCurrency,
+        toCurrency: patch.toCurrency ?? before.toCurrency,
+        rate: patch.rate ?? before.rate,
+        validFrom: patch.validFrom ?? before.validFrom,
+      };
+      assertDifferent(next.fromCurrency, next.toCurrency);
+      const samePair =
+        next.fromCurrency === before.fromCurrency &&
+        next.toCurrency === before.toCurrency &&
+        next.validFrom === before.validFrom;
+      // "16250.50" and "16250.5" are the same rate: no new version for a change of notation.
+      if (samePair && new Money(next.rate).equals(before.rate)) return before;
+      if (!samePair) await this.assertDayFree(tx, next, id);
+      const [row] = await this.db.query<ExchangeRateRow>(
+        tx,
+        `UPDATE exchange_rates SET from_currency = $2, to_currency = $3, rate = $4, valid_from = $5,
+                updated_by_id = $6, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, next.fromCurrency, next.toCurrency, next.rate, next.validFrom, ctx.user.userId],
+      );
+      const after = present(row);
+      await this.history.record(
+        tx,
+        EXCHANGE_RATE_ENTITY,
+        id,
+        'update',
+        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
+      );
+      return after;
+    });
+  }
+
+  /** Soft delete: from now on conversions fall back to the pair's previous rate. */
+  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
+    this.permissions.requireAdmin(ctx.user);
+    await this.db.transaction(ctx, async (tx) => {
+      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      checkIfMatch(ifMatch, existing.version);
+      await this.rows.softDelete(tx, id);
+    });
+  }
+
+  async restore(ctx: RequestContext, id: string): Promise<ExchangeRateDto> {
+    this.permissions.requireAdmin(ctx.user);
+    return this.db.transaction(ctx, async (tx) => {
+      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
+      await this.assertDayFree(tx, present(existing), id);
+      return present(await this.rows.restore(tx, id));
+    });
+  }
+
+  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
+    this.permissions.requireAdmin(ctx.user);
+    return this.rows.historyOf(ctx, id, limit, cursor);
+  }
+
+  /** The rate that converts `from` into `to` on `date`, by the rule every report uses. */
+  async effective(
+    ctx: RequestContext,
+    from: string,
+    to: string,
+    date: string,
+  ): Promise<EffectiveRateDto> {
+    const base = { fromCurrency: from, toCurrency: to, date };
+    if (from === to)
+      return { ...base, rate: '1', inverse: false, exchangeRateId: null, validFrom: null };
+    const found = await this.db.one<{
+      rate: string;
+      inverse: boolean;
+      rate_id: string;
+      valid_from: string;
+    }>(
+      ctx,
+      `SELECT fx.* FROM (VALUES ($1::char(3), $2::char(3), $3::date)) v (cur, target, day)
+         JOIN LATERAL ${rateLookupSql('v.cur', 'v.day', 'v.target')} fx ON true`,
+      [from, to, date],
+    );
+    if (!found) throw new AppError('exchange_rate_missing', { from, to, date });
+    return {
+      ...base,
+      rate: found.inverse
+        ? new Money(1).div(found.rate).toSignificantDigits(20).toFixed()
+        : String(found.rate),
+      inverse: found.inverse,
+      exchangeRateId: found.rate_id,
+      validFrom: found.valid_from,
+    };
+  }
+
+  /** One live rate per pair and day: a second one is a 409 naming the first. */
+  private async assertDayFree(
+    tx: RequestContext,
+    r: { fromCurrency: string; toCurrency: string; validFrom: string },
+    exceptId: string | null,
+  ): Promise<void> {
+    const clash = await this.db.one<{ id: string }>(
+      tx,
+      `SELECT id FROM exchange_rates
+        WHERE from_currency = $1 AND to_currency = $2 AND valid_from = $3 AND deleted_at IS NULL
+          AND id IS DISTINCT FROM $4::uuid`,
+      [r.fromCurrency, r.toCurrency, r.validFrom, exceptId],
+    );
+    if (clash)
+      throw new AppError(
+        'unique_violation',
+        { field: 'fromCurrency, toCurrency, validFrom' },
+        undefined,
+        { field: 'validFrom', existingId: clash.id },
+      );
+  }
+}
+
+function assertDifferent(from: string, to: string): void {
+  if (from === to)
+    throw AppError.field('toCurrency', 'differentCurrency', `must differ from ${from}`, {
+      other: from,
+    });
+}
