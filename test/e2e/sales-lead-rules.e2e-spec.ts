@@ -653,6 +653,19 @@ describe('lead scoring and assignment rules', () => {
       expect(
         (await server.http.post(`/api/v1/leads/${randomUUID()}/assign`).set(admin)).status,
       ).toBe(404);
+      // A role that may not see scores may not see their history either.
+      const role = await people.role({
+        permissions: {
+          entities: { leads: { read: 'all' } },
+          fields: { leads: { score: 'hidden' } },
+        },
+      });
+      const blind = await people.userWithToken(role.id);
+      const hidden = await server.http.get(`/api/v1/leads/${own.id}/score-history`).set(blind.auth);
+      expect(hidden.status).toBe(403);
+      expect(
+        (await server.http.get(`/api/v1/leads/${own.id}`).set(blind.auth)).body,
+      ).not.toHaveProperty('score');
     });
   });
 

@@ -160,9 +160,14 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     });
   }
 
-  /** Score changes of the lead, newest first; 404 outside the caller's read scope. */
+  /**
+   * Score changes of the lead, newest first; 404 outside the caller's read scope, 403 for a
+   * role that may not see scores (`score` hidden).
+   */
   async scoreHistory(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
     await this.records.load(ctx, this.def, id);
+    if (this.permissions.field(ctx.user, this.def.entity, 'score') === 'hidden')
+      throw AppError.forbidden('read', 'lead scores');
     return this.scoring.history(ctx, id, limit, cursor);
   }
 
