@@ -13,6 +13,7 @@ import { ActivitiesTimeline1764500000000 } from './1764500000000-activities-time
 import { WebhookPing1764500000001 } from './1764500000001-webhook-ping.js';
 import { OpportunityBoardDeltas1764500000002 } from './1764500000002-opportunity-board-deltas.js';
 import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
+import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   WebhookPing1764500000001,
   OpportunityBoardDeltas1764500000002,
   Forecasting1764500000010,
+  LeadScoringAssignment1764500000030,
 ];

@@ -671,6 +671,7 @@ describe('access administration and record scopes', () => {
         name,
         description: 'Key accounts',
         memberIds: [],
+        defaultOwnerId: null,
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
         version: 1,

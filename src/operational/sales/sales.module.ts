@@ -5,6 +5,13 @@ import { ForecastSource } from './forecasts/forecast-source.js';
 import { ForecastsController } from './forecasts/forecasts.controller.js';
 import { StatisticalForecastService } from './forecasts/statistical-forecast.service.js';
 import { WeightedForecastService } from './forecasts/weighted-forecast.service.js';
+import { LeadAssigner } from './lead-assignment/lead-assigner.service.js';
+import { LeadAssignmentPool } from './lead-assignment/lead-assignment-pool.js';
+import { LeadRuleCatalog } from './lead-rules/lead-rule-catalog.js';
+import { LeadScoreActivityTrigger } from './lead-scoring/lead-score-activity-trigger.js';
+import { NightlyLeadRescore } from './lead-scoring/lead-score-nightly.js';
+import { LeadScoreStore } from './lead-scoring/lead-score-store.js';
+import { LeadScoringService } from './lead-scoring/lead-scoring.service.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -22,7 +29,7 @@ import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
 import { timelineController } from '../../platform/timeline/timeline-controller.factory.js';
 
-/** Sales force automation: pipelines, opportunities, leads and forecasts. */
+/** Sales force automation: pipelines, opportunities, leads with their scoring and assignment rules, and forecasts. */
 @Module({
   imports: [CustomersModule],
   controllers: [
@@ -49,6 +56,13 @@ import { timelineController } from '../../platform/timeline/timeline-controller.
     OpportunityBoardService,
     OpportunityBoardCompaction,
     OpportunitiesService,
+    LeadRuleCatalog,
+    LeadScoreStore,
+    LeadScoringService,
+    NightlyLeadRescore,
+    LeadScoreActivityTrigger,
+    LeadAssignmentPool,
+    LeadAssigner,
     LeadsService,
     LeadConversionService,
     ForecastSource,

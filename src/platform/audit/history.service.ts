@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
-import { AppError } from '../http/app-error.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '../query/history-cursor.js';
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
 
@@ -116,18 +116,7 @@ export class HistoryService {
     const params: unknown[] = [entity, recordId];
     let after = '';
     if (options.cursor) {
-      let decoded: [string, string];
-      try {
-        decoded = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) as [
-          string,
-          string,
-        ];
-        if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('shape');
-      } catch {
-        throw new AppError('invalid_query', {}, [
-          { field: 'cursor', rule: 'invalid', message: 'is not a cursor of this history' },
-        ]);
-      }
+      const decoded = decodeHistoryCursor(options.cursor);
       params.push(decoded[0], decoded[1]);
       after = `AND (at, id) < ($3::timestamptz, $4::uuid)`;
     }
@@ -160,9 +149,7 @@ export class HistoryService {
         ),
       })),
       nextCursor:
-        rows.length > options.limit && last
-          ? Buffer.from(JSON.stringify([last.at_text, last.id])).toString('base64url')
-          : null,
+        rows.length > options.limit && last ? encodeHistoryCursor(last.at_text, last.id) : null,
     };
   }
 }

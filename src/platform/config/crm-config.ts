@@ -10,12 +10,21 @@ import {
   type CustomObjectConfig,
   type LocalizedText,
 } from '../customization/customization.schema.js';
+import {
+  DEFAULT_LEAD_ASSIGNMENT,
+  DEFAULT_LEAD_SCORING,
+  LEAD_ASSIGNMENT_SCHEMA,
+  LEAD_SCORING_SCHEMA,
+  type LeadAssignmentConfig,
+  type LeadScoringConfig,
+} from './lead-rules-config.js';
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules, custom objects, sales pipelines, lead conversion and forecasting.
- * Validated against a schema here; the meaning of the customization is checked by
- * CustomizationService once the record types are known.
+ * picklists, rules, custom objects, sales pipelines, lead conversion, lead scoring, lead
+ * assignment and forecasting. Validated against a schema here; the meaning of the
+ * customization is checked by CustomizationService, and that of the lead rules by the sales
+ * module, once the record types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -42,6 +51,10 @@ export interface CrmConfig {
   readonly pipelines: readonly PipelineConfig[];
   /** What a lead's conversion carries over to the records it becomes. */
   readonly leadConversion: LeadConversionConfig;
+  /** Rules that score leads, and when every open lead is scored again. */
+  readonly leadScoring: LeadScoringConfig;
+  /** Ordered rules that choose the owner of a new (or re-assigned) lead. */
+  readonly leadAssignment: LeadAssignmentConfig;
   /** The currency forecasts report in and the probabilities that place opportunities in categories. */
   readonly forecasting: ForecastingConfig;
 }
@@ -99,6 +112,8 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   objects: [],
   pipelines: [],
   leadConversion: { customFieldMap: {} },
+  leadScoring: DEFAULT_LEAD_SCORING,
+  leadAssignment: DEFAULT_LEAD_ASSIGNMENT,
   forecasting: { reportingCurrency: 'IDR', commitProbability: 90, bestCaseProbability: 50 },
 };
 
@@ -213,6 +228,8 @@ const schema = {
     objects: OBJECTS_SCHEMA,
     pipelines: PIPELINES_SCHEMA,
     leadConversion: LEAD_CONVERSION_SCHEMA,
+    leadScoring: LEAD_SCORING_SCHEMA,
+    leadAssignment: LEAD_ASSIGNMENT_SCHEMA,
     forecasting: FORECASTING_SCHEMA,
   },
 } as const;
@@ -274,6 +291,8 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
         ...(given.leadConversion as LeadConversionConfig | undefined)?.customFieldMap,
       },
     },
+    leadScoring: { ...DEFAULT_LEAD_SCORING, ...given.leadScoring },
+    leadAssignment: { ...DEFAULT_LEAD_ASSIGNMENT, ...given.leadAssignment },
     forecasting: {
       ...DEFAULT_CRM_CONFIG.forecasting,
       reportingCurrency: organization.defaultCurrency,

@@ -2,36 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AppError, type FieldError } from '../http/app-error.js';
+import { conditionHolds, valueAtPath } from '../records/record-condition.js';
 import type { ResourceDefinition } from '../records/resource-definition.js';
 import { customization } from './custom-field-registry.js';
 import { checkCustomValue } from './custom-field-values.js';
-import type { RequiredWhenRule } from './customization.schema.js';
 
 const empty = (v: unknown) =>
   v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
-
-function valueAt(record: Record<string, unknown>, path: string): unknown {
-  if (path.startsWith('customFields.'))
-    return (record.customFields as Record<string, unknown> | undefined)?.[
-      path.slice('customFields.'.length)
-    ];
-  return record[path];
-}
-
-function holds(rule: RequiredWhenRule, record: Record<string, unknown>): boolean {
-  const v = valueAt(record, rule.requiredWhen.field);
-  const want = rule.requiredWhen.value;
-  switch (rule.requiredWhen.op) {
-    case 'eq':
-      return v === want;
-    case 'ne':
-      return v !== want;
-    case 'in':
-      return Array.isArray(want) && want.includes(v);
-    case 'isNull':
-      return empty(v) === (want !== false);
-  }
-}
 
 /**
  * The one custom-field validator: types and limits of every value, defaults and required
@@ -131,7 +108,7 @@ export class CustomFieldValidator {
   checkRules(def: ResourceDefinition, record: Record<string, unknown>): void {
     const errors: FieldError[] = [];
     for (const rule of customization.rulesOf(def.entity)) {
-      if (holds(rule, record) && empty(valueAt(record, rule.field))) {
+      if (conditionHolds(record, rule.requiredWhen) && empty(valueAtPath(record, rule.field))) {
         const when = `${rule.requiredWhen.field} ${rule.requiredWhen.op} ${JSON.stringify(rule.requiredWhen.value ?? true)}`;
         errors.push({
           field: rule.field,

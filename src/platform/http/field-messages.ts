@@ -53,6 +53,11 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     id: 'harus berupa kode bahasa seperti "en" atau "id"',
   },
   notFound: { en: 'refers to a record that does not exist', id: 'merujuk ke data yang tidak ada' },
+  inactive: {
+    en: 'refers to a user who is not active',
+    id: 'merujuk ke pengguna yang tidak aktif',
+  },
+  notMember: { en: 'must be a member of the team', id: 'harus anggota tim ini' },
   cycle: {
     en: 'would make a record its own ancestor',
     id: 'akan membuat data menjadi leluhurnya sendiri',

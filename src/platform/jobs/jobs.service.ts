@@ -75,6 +75,16 @@ function cronOf(pattern: string, timeZone: string): Cron {
   return new Cron(pattern, { paused: true, timezone: timeZone, mode: '5-or-6-parts' });
 }
 
+/** Why a cron expression cannot be scheduled, or null when it can: for config checks at start. */
+export function cronProblem(pattern: string, timeZone: string): string | null {
+  try {
+    cronOf(pattern, timeZone);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /**
  * The durable job queue, in PostgreSQL next to the data it works on: a job enqueued inside a
  * transaction exists exactly when that transaction commits. Workers claim due jobs with

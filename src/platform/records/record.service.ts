@@ -45,6 +45,18 @@ export interface RecordHooks {
     record: Record<string, unknown>,
     derived: Record<string, unknown>,
   ): Promise<{ id: string; match: string } | null>;
+  /**
+   * Ownership the server gives a new record (assignment rules), called once every other
+   * create rule has passed; `ownerRequested` says whether the request named an owner. The
+   * attributes it returns (owner, team, server-owned ones) are stored as they are: the
+   * caller's right to create was checked with the ownership the request asked for, and an
+   * owner chosen by the admin's rules is not a reassignment by the caller.
+   */
+  assignOwnership?(
+    ctx: RequestContext,
+    record: Record<string, unknown>,
+    ownerRequested: boolean,
+  ): Promise<Record<string, unknown>>;
 }
 
 export interface ListPage {
@@ -404,6 +416,15 @@ export class RecordService {
         );
       }
     }
+    if (hooks.assignOwnership)
+      Object.assign(
+        record,
+        await hooks.assignOwnership(
+          ctx,
+          record,
+          input.ownerId !== undefined && input.ownerId !== null,
+        ),
+      );
     return {
       ...recordToColumns(def, record),
       ...derived,

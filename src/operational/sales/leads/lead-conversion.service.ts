@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
 import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
 import { CrmConfigError, type CrmConfig } from '../../../platform/config/crm-config.js';
 import type { RequestContext } from '../../../platform/context/request-context.js';
@@ -8,7 +7,6 @@ import { DatabaseService } from '../../../platform/database/database.service.js'
 import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
 import { AppError } from '../../../platform/http/app-error.js';
 import { validateDto, type DtoClass } from '../../../platform/http/dto-validation.js';
-import { checkIfMatch } from '../../../platform/http/etag.js';
 import type { ApiRecord } from '../../../platform/records/resource-definition.js';
 import { TimelineService, type RecordRef } from '../../../platform/timeline/timeline.service.js';
 import { AccountsService } from '../../customers/accounts/accounts.service.js';
@@ -18,7 +16,7 @@ import { CreateContactDto } from '../../customers/contacts/dto/contact.dto.js';
 import { CreateOpportunityDto } from '../opportunities/dto/opportunity.dto.js';
 import { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ConvertLeadDto } from './dto/convert-lead.dto.js';
-import { leadConverted, LeadsService } from './leads.service.js';
+import { LeadsService } from './leads.service.js';
 
 type Target = 'accounts' | 'contacts' | 'opportunities';
 type Created = Record<string, unknown> & { id: string; version: number };
@@ -38,7 +36,6 @@ export class LeadConversionService implements OnModuleInit {
   constructor(
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
     private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
     private readonly outbox: EventOutbox,
     private readonly leads: LeadsService,
     private readonly accounts: AccountsService,
@@ -61,7 +58,7 @@ export class LeadConversionService implements OnModuleInit {
     if (body.contactId && body.createContact)
       throw AppError.field('createContact', 'invalid', 'cannot be combined with contactId');
     return this.db.transaction(ctx, async (tx) => {
-      const lead = await this.leadForConversion(tx, id, ifMatch);
+      const lead = await this.leads.lockForAction(tx, id, ifMatch);
       const owner = { ownerId: lead.ownerId, teamId: lead.teamId };
       const has = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 
@@ -182,17 +179,6 @@ export class LeadConversionService implements OnModuleInit {
         opportunityId: became.opportunity?.id ?? null,
       },
     });
-  }
-
-  /** The lead, locked: in the caller's update scope, current (If-Match) and not yet converted. */
-  private async leadForConversion(tx: RequestContext, id: string, ifMatch?: string) {
-    const lead = await this.leads.lock(tx, id);
-    const scope = this.permissions.require(tx.user, 'leads', 'update');
-    if (!this.permissions.inScope(tx.user, scope, lead))
-      throw AppError.forbidden('update', 'this lead');
-    checkIfMatch(ifMatch, lead.version);
-    if (lead.status === 'converted') throw leadConverted(lead);
-    return lead;
   }
 
   /** Lead custom fields carried to the target as `leadConversion.customFieldMap` says. */

@@ -15,6 +15,8 @@ export const LEAD_STATUSES = [
   'unqualified',
   'converted',
 ] as const;
+/** Leads still being worked: what least-loaded assignment counts and nightly scoring visits. */
+export const OPEN_LEAD_STATUSES = ['new', 'working', 'nurturing', 'qualified'] as const;
 /** `converted` is reached only through POST /leads/{id}/convert. */
 export const SETTABLE_LEAD_STATUSES = LEAD_STATUSES.filter((s) => s !== 'converted');
 export const LEAD_RATINGS = ['hot', 'warm', 'cold'] as const;
@@ -30,6 +32,19 @@ export const LEAD_SOURCES = [
   'manual',
   'other',
 ] as const;
+
+/**
+ * How a lead got its owner: an assignment rule, the team's default owner when no rule could
+ * place it, its creator when there was no default owner either, or the request naming one.
+ */
+export const ASSIGNED_VIA = ['rule', 'default_owner', 'creator', 'request'] as const;
+export type AssignedVia = (typeof ASSIGNED_VIA)[number];
+
+/**
+ * What the leads table gives a new lead for the columns a request may leave out. Assignment
+ * rules read a lead before it is stored, and must see it as it will be.
+ */
+export const NEW_LEAD_DEFAULTS = { status: 'new', source: 'manual', rating: null, score: 0 };
 
 const optionalText = (name: string, column: string, sortable = false) =>
   ({ name, column, kind: 'scalar', type: 'string', nullable: true, sortable }) as const;
@@ -84,6 +99,23 @@ export const LEAD_DEFINITION: ResourceDefinition = {
       kind: 'scalar',
       type: 'integer',
       sortable: true,
+      writable: 'never',
+    },
+    {
+      name: 'assignmentRule',
+      column: 'assignment_rule',
+      kind: 'scalar',
+      type: 'string',
+      nullable: true,
+      writable: 'never',
+    },
+    {
+      name: 'assignedVia',
+      column: 'assigned_via',
+      kind: 'scalar',
+      type: 'enum',
+      values: ASSIGNED_VIA,
+      nullable: true,
       writable: 'never',
     },
     {

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -6,6 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -15,7 +16,7 @@ import { Ctx } from '../../../platform/context/ctx.decorator.js';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { ApiProblems } from '../../../platform/http/api-docs.decorators.js';
 import { etagOf } from '../../../platform/http/etag.js';
-import { UuidParamPipe } from '../../../platform/http/params.js';
+import { parseLimitParam, UuidParamPipe } from '../../../platform/http/params.js';
 import { recordController } from '../../../platform/records/record-controller.factory.js';
 import { ConvertedLeadDto, ConvertLeadDto } from './dto/convert-lead.dto.js';
 import {
@@ -25,6 +26,7 @@ import {
   LeadDto,
   UpdateLeadDto,
 } from './dto/lead.dto.js';
+import { ScoreHistoryPageDto } from '../lead-scoring/dto/lead-score.dto.js';
 import { LeadConversionService } from './lead-conversion.service.js';
 import { LeadsService } from './leads.service.js';
 
@@ -76,6 +78,57 @@ export class LeadActionsController {
     return result;
   }
 
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run the assignment rules again for a lead',
+    description:
+      'Places the lead as creating it would today: the first rule of `leadAssignment.rules` in ' +
+      "crm.config.yaml whose conditions hold assigns it (a fixed user, turns among the team's " +
+      'members, or the member with the fewest open leads); a lead no rule can place goes to ' +
+      "the team's default owner, else to its creator (or the caller, when the creator can no " +
+      'longer work). The answer shows `assignmentRule` and `assignedVia`; a new owner emits ' +
+      '`lead.assigned`. Needs the reassign permission; a converted lead answers 409.',
+    operationId: 'assign_leads',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the lead; stale: 412' })
+  @ApiOkResponse({ type: LeadDto })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  async assign(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const lead = await this.leads.assign(ctx, id, ifMatch);
+    void reply.header('etag', etagOf(lead.version));
+    return lead;
+  }
+
+  @Get(':id/score-history')
+  @ApiOperation({
+    summary: "Changes of the lead's score, newest first, with the rules that made each score",
+    description:
+      'One entry per change of the score: after a change to the lead (`change`), to its ' +
+      'activities (`activity`) or by the nightly recalculation (`nightly`). Rules are labelled ' +
+      "in the caller's language.",
+    operationId: 'score_history_leads',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ type: ScoreHistoryPageDto })
+  @ApiProblems(400, 401, 403, 404)
+  scoreHistory(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    return this.leads.scoreHistory(ctx, id, parseLimitParam(limit), cursor ?? null);
+  }
+
   @Post('capture')
   @AcceptsApiKeyScopes('lead-capture')
   @ApiOperation({
@@ -83,7 +136,8 @@ export class LeadActionsController {
     description:
       'For a web form holding an API key limited to the `lead-capture` scope (POST /api/v1/api-keys with ' +
       '`scopes: ["lead-capture"]`): such a key can call this and nothing else. The lead belongs to the ' +
-      "key's owner; a lead or contact with the same email answers 409 with its id.",
+      "key's owner unless the assignment rules place it; a lead or contact with the same email " +
+      'answers 409 with its id.',
     operationId: 'capture_leads',
   })
   @ApiCreatedResponse({ type: CapturedLeadDto })

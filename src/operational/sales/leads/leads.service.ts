@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { DatabaseService } from '../../../platform/database/database.service.js';
 import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
 import { AppError } from '../../../platform/http/app-error.js';
+import { checkIfMatch } from '../../../platform/http/etag.js';
 import {
   RecordResourceService,
   type CreateOptions,
@@ -11,7 +13,9 @@ import { RecordService, type RecordHooks } from '../../../platform/records/recor
 import type { ApiRecord } from '../../../platform/records/resource-definition.js';
 import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
 import { nameKey } from '../../customers/dto/contact-points.dto.js';
-import { LEAD_DEFINITION } from './lead.definition.js';
+import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
+import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
+import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS } from './lead.definition.js';
 
 export function emailKey(email: unknown): string | null {
   return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
@@ -35,7 +39,9 @@ export function leadConverted(lead: ApiRecord): AppError {
 /**
  * Leads: the generic record rules, a duplicate check by normalized email against leads and
  * contacts, read-only once converted, and `lead.assigned` whenever a lead gets an owner
- * other than the person acting.
+ * other than the person acting. A new lead whose request names no owner is placed by the
+ * assignment rules (POST …/assign runs them again); every change scores it again in the
+ * same transaction.
  */
 @Injectable()
 export class LeadsService extends RecordResourceService implements OnModuleInit {
@@ -53,6 +59,14 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     validate: async (_ctx, r, _changed, existing) => this.validateLead(r, existing),
     findDuplicate: (ctx, _r, derived) =>
       this.findDuplicate(ctx, derived.email_key as string | null),
+    assignOwnership: async (ctx, r, ownerRequested) =>
+      ownerRequested
+        ? { assignedVia: 'request', assignmentRule: null }
+        : this.assigner.assign(
+            ctx,
+            { ...NEW_LEAD_DEFAULTS, ...r },
+            { userId: ctx.user.userId, teamId: r.teamId as string | null },
+          ),
   };
 
   constructor(
@@ -60,6 +74,9 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     private readonly db: DatabaseService,
     private readonly registry: ResourceRegistry,
     private readonly outbox: EventOutbox,
+    private readonly permissions: PermissionEvaluator,
+    private readonly assigner: LeadAssigner,
+    private readonly scoring: LeadScoringService,
   ) {
     super(records);
   }
@@ -83,7 +100,7 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     return this.db.transaction(ctx, async (tx) => {
       const created = await this.records.create(tx, this.def, input, this.hooks, options);
       if (created.ownerId !== tx.user.userId) await this.assigned(tx, created, null);
-      return this.view(tx, created);
+      return this.view(tx, await this.scoring.afterChange(tx, created, { created: true }));
     });
   }
 
@@ -95,15 +112,78 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
   ) {
     return this.db.transaction(ctx, async (tx) => {
       const before = await this.records.load(tx, this.def, id, { forUpdate: true });
-      const updated = await this.records.update(tx, this.def, id, patch, ifMatch, this.hooks);
+      // An owner set by hand: no rule placed the lead any more.
+      const byHand =
+        patch.ownerId !== undefined && patch.ownerId !== before.ownerId
+          ? { assignedVia: 'request', assignmentRule: null }
+          : {};
+      const updated = await this.records.update(
+        tx,
+        this.def,
+        id,
+        { ...patch, ...byHand },
+        ifMatch,
+        this.hooks,
+      );
       if (updated.ownerId !== before.ownerId) await this.assigned(tx, updated, before.ownerId);
-      return this.view(tx, updated);
+      return this.view(tx, await this.scoring.afterChange(tx, updated));
     });
   }
 
-  /** The stored lead, locked for the rest of the transaction; 404 outside the read scope. */
-  lock(tx: RequestContext, id: string): Promise<ApiRecord> {
-    return this.records.load(tx, this.def, id, { forUpdate: true });
+  /**
+   * Runs the assignment rules again, as creating the lead would today: a matching rule places
+   * it, else its team's default owner, else its creator (or, when the creator can no longer
+   * work, the caller). Needs update access to the lead and the reassign permission.
+   */
+  async assign(ctx: RequestContext, id: string, ifMatch?: string) {
+    return this.db.transaction(ctx, async (tx) => {
+      const before = await this.lockForAction(tx, id, ifMatch);
+      if (!this.permissions.grant(tx.user, this.def.entity).reassign)
+        throw new AppError('reassign_forbidden', { entity: this.def.entity });
+      const creator = before.createdById as string | null;
+      const fallbackUser =
+        creator && (await this.assigner.canOwn(tx, creator)) ? creator : tx.user.userId;
+      const assignment = await this.assigner.assign(tx, before, {
+        userId: fallbackUser,
+        teamId: before.teamId,
+      });
+      const updated = await this.records.update(
+        tx,
+        this.def,
+        id,
+        { ...assignment },
+        undefined,
+        this.hooks,
+      );
+      if (updated.ownerId !== before.ownerId) await this.assigned(tx, updated, before.ownerId);
+      return this.view(tx, await this.scoring.afterChange(tx, updated));
+    });
+  }
+
+  /**
+   * Score changes of the lead, newest first; 404 outside the caller's read scope, 403 for a
+   * role that may not see scores (`score` hidden).
+   */
+  async scoreHistory(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
+    await this.records.load(ctx, this.def, id);
+    if (this.permissions.field(ctx.user, this.def.entity, 'score') === 'hidden')
+      throw AppError.forbidden('read', 'lead scores');
+    return this.scoring.history(ctx, id, limit, cursor);
+  }
+
+  /**
+   * The lead, locked for the rest of the transaction, for an action on it (convert, assign):
+   * 404 outside the read scope, 403 outside the update scope, 412 when `ifMatch` is stale,
+   * 409 once converted.
+   */
+  async lockForAction(tx: RequestContext, id: string, ifMatch?: string): Promise<ApiRecord> {
+    const lead = await this.records.load(tx, this.def, id, { forUpdate: true });
+    const scope = this.permissions.require(tx.user, this.def.entity, 'update');
+    if (!this.permissions.inScope(tx.user, scope, lead))
+      throw AppError.forbidden('update', 'this lead');
+    checkIfMatch(ifMatch, lead.version);
+    if (lead.status === 'converted') throw leadConverted(lead);
+    return lead;
   }
 
   /** Lead conversion's last step: status `converted` and the links to what the lead became. */
@@ -177,7 +257,13 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
         type: 'lead.assigned',
         entity: 'leads',
         recordId: lead.id,
-        data: { ownerId: lead.ownerId, teamId: lead.teamId, previousOwnerId },
+        data: {
+          ownerId: lead.ownerId,
+          teamId: lead.teamId,
+          previousOwnerId,
+          assignmentRule: lead.assignmentRule,
+          assignedVia: lead.assignedVia,
+        },
       },
     ]);
   }

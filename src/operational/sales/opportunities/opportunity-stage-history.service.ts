@@ -3,7 +3,10 @@ import type { RequestContext } from '../../../platform/context/request-context.j
 import { DatabaseService } from '../../../platform/database/database.service.js';
 import { uuidv7 } from '../../../platform/database/uuid7.js';
 import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
-import { AppError } from '../../../platform/http/app-error.js';
+import {
+  decodeHistoryCursor,
+  encodeHistoryCursor,
+} from '../../../platform/query/history-cursor.js';
 import type { ApiRecord } from '../../../platform/records/resource-definition.js';
 import { TimelineService, type RecordRef } from '../../../platform/timeline/timeline.service.js';
 import { localized, PipelineCatalog } from '../pipelines/pipeline-catalog.js';
@@ -154,7 +157,7 @@ export class OpportunityStageHistory implements OnModuleInit {
     const params: unknown[] = [opportunityId];
     let after = '';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor);
+      const [at, id] = decodeHistoryCursor(cursor);
       params.push(at, id);
       after = 'AND (entered_at, id) > ($2::timestamptz, $3::uuid)';
     }
@@ -189,29 +192,7 @@ export class OpportunityStageHistory implements OnModuleInit {
         actorId: r.actor_id,
       })),
       nextCursor:
-        rows.length > limit && last
-          ? Buffer.from(JSON.stringify([last.entered_at_text, last.id])).toString('base64url')
-          : null,
+        rows.length > limit && last ? encodeHistoryCursor(last.entered_at_text, last.id) : null,
     };
   }
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(decoded) &&
-      decoded.length === 2 &&
-      typeof decoded[0] === 'string' &&
-      decoded[0].length <= 40 &&
-      typeof decoded[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(decoded[1])
-    )
-      return [decoded[0], decoded[1]];
-  } catch {
-    // reported below
-  }
-  throw new AppError('invalid_query', {}, [
-    { field: 'cursor', rule: 'invalid', message: 'is not a cursor of this history' },
-  ]);
 }

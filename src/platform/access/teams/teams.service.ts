@@ -17,6 +17,7 @@ interface TeamRow {
   id: string;
   name: string;
   description: string | null;
+  default_owner_id: string | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -27,6 +28,7 @@ export interface TeamView {
   name: string;
   description: string | null;
   memberIds: string[];
+  defaultOwnerId: string | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -45,6 +47,7 @@ const TEAM_SCHEMA: QuerySchema = {
       `ARRAY(SELECT m.user_id::text FROM team_members m WHERE m.team_id = t.id)`,
       'string[]',
     ),
+    adminField('defaultOwnerId', 't.default_owner_id', 'uuid', { nullable: true }),
     adminField('createdAt', 't.created_at', 'datetime', { sortable: true }),
     adminField('updatedAt', 't.updated_at', 'datetime', { sortable: true }),
   ]),
@@ -60,6 +63,7 @@ const TEAM_FIELDS = [
   'name',
   'description',
   'memberIds',
+  'defaultOwnerId',
   'createdAt',
   'updatedAt',
   'version',
@@ -144,7 +148,7 @@ export class TeamsService {
   async update(
     ctx: RequestContext,
     id: string,
-    patch: { name?: string; description?: string | null },
+    patch: { name?: string; description?: string | null; defaultOwnerId?: string | null },
     ifMatch: string | undefined,
   ): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
@@ -156,16 +160,22 @@ export class TeamsService {
       const changedName = name !== undefined && name !== existing.name;
       const changedDescription =
         patch.description !== undefined && patch.description !== existing.description;
-      if (!changedName && !changedDescription) return before;
+      const defaultOwnerId = patch.defaultOwnerId?.toLowerCase() ?? patch.defaultOwnerId;
+      const changedDefaultOwner =
+        defaultOwnerId !== undefined && defaultOwnerId !== existing.default_owner_id;
+      if (!changedName && !changedDescription && !changedDefaultOwner) return before;
       if (changedName) await this.assertNameFree(tx, name, id);
+      if (changedDefaultOwner && defaultOwnerId)
+        await this.assertCanOwnLeads(tx, id, defaultOwnerId);
       const [row] = await this.db.query<TeamRow>(
         tx,
-        `UPDATE teams SET name = $2, description = $3, version = version + 1, updated_at = now()
+        `UPDATE teams SET name = $2, description = $3, default_owner_id = $4, version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING *`,
         [
           id,
           changedName ? name : existing.name,
           changedDescription ? patch.description : existing.description,
+          changedDefaultOwner ? defaultOwnerId : existing.default_owner_id,
         ],
       );
       const after = await this.view(tx, row);
@@ -350,6 +360,25 @@ export class TeamsService {
       );
   }
 
+  /**
+   * A default owner takes the leads assignment rules cannot place, so it must be someone who
+   * can: an active member of the team.
+   */
+  private async assertCanOwnLeads(tx: RequestContext, teamId: string, userId: string) {
+    const user = await this.db.one<{ active: boolean; member: boolean }>(
+      tx,
+      `SELECT u.active, EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = $1 AND m.user_id = u.id) AS member
+         FROM users u WHERE u.id = $2 AND u.deleted_at IS NULL`,
+      [teamId, userId],
+    );
+    if (!user)
+      throw AppError.field('defaultOwnerId', 'notFound', 'refers to a user that does not exist');
+    if (!user.active)
+      throw AppError.field('defaultOwnerId', 'inactive', 'refers to a user who is not active');
+    if (!user.member)
+      throw AppError.field('defaultOwnerId', 'notMember', 'must be a member of the team');
+  }
+
   private async assertNameFree(tx: RequestContext, name: string, exceptId: string | null) {
     const clash = await this.db.one<{ id: string }>(
       tx,
@@ -384,6 +413,7 @@ export class TeamsService {
       name: r.name,
       description: r.description,
       memberIds: members.get(r.id) ?? [],
+      defaultOwnerId: r.default_owner_id,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
       version: r.version,

@@ -18,6 +18,7 @@ import {
 } from '../../../../platform/customization/custom-fields.validator.js';
 import { AddressDto } from '../../../customers/dto/contact-points.dto.js';
 import {
+  ASSIGNED_VIA,
   LEAD_RATINGS,
   LEAD_SOURCES,
   LEAD_STATUSES,
@@ -132,7 +133,9 @@ export class CreateLeadDto extends LeadContactFieldsDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Defaults to the caller; changing it needs the reassign permission',
+    description:
+      'On create without it, the assignment rules (leadAssignment in crm.config.yaml) choose the ' +
+      'owner, else the caller owns the lead; naming someone else needs the reassign permission',
   })
   @IsOptional()
   @IsUUID('all')
@@ -166,7 +169,27 @@ export class LeadDto extends CreateLeadDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: LEAD_STATUSES }) declare status: string;
   @ApiProperty({ enum: LEAD_SOURCES }) declare source: string;
-  @ApiProperty({ example: 0, description: 'Computed by scoring; read-only' }) score: number;
+  @ApiProperty({
+    example: 35,
+    description:
+      'Computed by the scoring rules (leadScoring in crm.config.yaml); read-only. Its changes are ' +
+      'at GET /leads/{id}/score-history and do not move `version`',
+  })
+  score: number;
+  @ApiProperty({
+    example: 'jakarta_round_robin',
+    nullable: true,
+    description: 'Key of the assignment rule whose conditions the lead met, if any',
+  })
+  assignmentRule: string | null;
+  @ApiProperty({
+    enum: ASSIGNED_VIA,
+    nullable: true,
+    description:
+      "How the owner was chosen: by a rule, as the team's default owner when no rule could place " +
+      'the lead, as its creator when there was no default owner either, or named by a request',
+  })
+  assignedVia: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) convertedAccountId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) convertedContactId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) convertedOpportunityId: string | null;

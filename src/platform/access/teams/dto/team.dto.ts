@@ -37,6 +37,19 @@ export class UpdateTeamDto {
   @IsString()
   @MaxLength(1000)
   description?: string | null;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
+    description:
+      'Who takes the leads the assignment rules cannot place for this team: an active member. ' +
+      'Removing them from the team clears it; null clears it too',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  @MaxLength(36)
+  defaultOwnerId?: string | null;
 }
 
 export class AddTeamMemberDto {
@@ -58,6 +71,13 @@ export class TeamDto {
     description: 'Users in the team (deleted users are left out)',
   })
   memberIds: string[];
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
+    description: 'Takes the leads the assignment rules cannot place for the team (see PATCH)',
+  })
+  defaultOwnerId: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-02-01T08:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-01T09:30:00.000Z' }) updatedAt: string;
   @ApiProperty({ example: 2 }) version: number;

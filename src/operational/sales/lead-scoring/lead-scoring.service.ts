@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { RequestContext } from '../../../platform/context/request-context.js';
+import { DatabaseService } from '../../../platform/database/database.service.js';
+import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
+import type { ApiRecord } from '../../../platform/records/resource-definition.js';
+import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
+import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
+import type { ScoreHistoryEntryDto } from './dto/lead-score.dto.js';
+import { scoreLead } from './lead-scorer.js';
+import { LeadScoreStore, type ActivityFacts, type ScoreReason } from './lead-score-store.js';
+
+const isOpen = (lead: ApiRecord) =>
+  (OPEN_LEAD_STATUSES as readonly string[]).includes(lead.status as string);
+
+/**
+ * Keeps leads' scores current with the rules of `leadScoring`: in the transaction of a change
+ * to the lead, after a change to its activities, and every night for the rules that time
+ * alone moves (inactivity). Only open leads are scored; a converted or unqualified lead keeps
+ * the score it closed with. A score that moves gets a history row and a `lead.score_changed`
+ * event; one that stays the same leaves no trace. Without rules, scoring is off.
+ */
+@Injectable()
+export class LeadScoringService {
+  constructor(
+    private readonly catalog: LeadRuleCatalog,
+    private readonly store: LeadScoreStore,
+    private readonly db: DatabaseService,
+    private readonly outbox: EventOutbox,
+  ) {}
+
+  get enabled(): boolean {
+    return this.catalog.scoringRules.length > 0;
+  }
+
+  /**
+   * The lead, created or changed in the caller's transaction (and so locked), with its score
+   * brought up to date. A lead created just now has no activities yet and has not been idle,
+   * so its facts need no query: imports create leads by the million.
+   */
+  async afterChange(
+    tx: RequestContext,
+    lead: ApiRecord,
+    options: { created?: boolean } = {},
+  ): Promise<ApiRecord> {
+    if (!this.enabled || !isOpen(lead)) return lead;
+    const facts: ActivityFacts | undefined = options.created
+      ? { now: new Date(lead.createdAt as string), counts: new Map() }
+      : undefined;
+    const scores = await this.rescore(tx, [lead], 'change', facts);
+    return { ...lead, score: scores.get(lead.id) ?? lead.score };
+  }
+
+  /**
+   * Scores leads again in a transaction of their own; leads that are gone or closed are
+   * skipped. Returns how many were looked at.
+   */
+  async rescoreLeads(
+    ids: readonly string[],
+    reason: ScoreReason,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<number> {
+    if (!this.enabled || ids.length === 0) return 0;
+    return this.db.transaction(RequestContext.system(), async (tx) => {
+      const leads = await this.store.lockOpenLeads(tx, ids, options.skipLocked);
+      await this.rescore(tx, leads, reason);
+      return leads.length;
+    });
+  }
+
+  /** Score changes of a lead, newest first, with the rules' labels in the caller's language. */
+  async history(ctx: RequestContext, leadId: string, limit: number, cursor: string | null) {
+    const page = await this.store.history(ctx, leadId, limit, cursor);
+    const data: ScoreHistoryEntryDto[] = page.data.map((entry) => ({
+      ...entry,
+      rules: entry.rules.map((r) => ({
+        key: r.key,
+        label: this.catalog.scoringLabel(r.key, ctx.locale),
+        points: r.points,
+      })),
+    }));
+    return { data, meta: { nextCursor: page.nextCursor, limit } };
+  }
+
+  /** Locked leads' new scores; writes history and events for those that moved. */
+  private async rescore(
+    tx: RequestContext,
+    leads: readonly ApiRecord[],
+    reason: ScoreReason,
+    known?: ActivityFacts,
+  ): Promise<Map<string, number>> {
+    const rules = this.catalog.scoringRules;
+    const facts =
+      known ??
+      (await this.store.activityFacts(
+        tx,
+        leads.map((l) => l.id),
+        rules,
+      ));
+    const scores = new Map<string, number>();
+    for (const lead of leads) {
+      const result = scoreLead(
+        rules,
+        lead as ApiRecord & { createdAt: string },
+        facts.counts.get(lead.id) ?? new Map(),
+        facts.now,
+      );
+      scores.set(lead.id, result.score);
+      const previous = lead.score as number;
+      if (result.score === previous) continue;
+      await this.store.saveScore(tx, lead.id, result.score, previous, result.rules, reason);
+      await this.outbox.append(tx, [
+        {
+          type: 'lead.score_changed',
+          entity: 'leads',
+          recordId: lead.id,
+          data: {
+            score: result.score,
+            previousScore: previous,
+            reason,
+            rules: result.rules,
+            ownerId: lead.ownerId,
+            teamId: lead.teamId,
+          },
+        },
+      ]);
+    }
+    return scores;
+  }
+}
