@@ -8,7 +8,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { EventOutbox } from '../events/event-outbox.service.js';
 import { AppError } from '../http/app-error.js';
-import { validateDto, type DtoClass } from '../http/dto-validation.js';
+import { validateDtoFast } from '../http/compiled-dto-check.js';
 import { problemText } from '../http/problem-catalog.js';
 import { toAppError } from '../http/problem-renderer.js';
 import type { Job } from '../jobs/job.types.js';
@@ -254,7 +254,10 @@ export class ImportRunner implements OnModuleInit {
       let body: Record<string, unknown>;
       try {
         if (errors.length) throw AppError.validation(errors);
-        body = await validate(mode === 'update' ? resource.updateDto : resource.createDto, input);
+        body = await validateDtoFast(
+          mode === 'update' ? resource.updateDto : resource.createDto,
+          input,
+        );
       } catch (err) {
         loaded.rows.push(row);
         fail(err);
@@ -318,7 +321,7 @@ export class ImportRunner implements OnModuleInit {
       let input = p.input;
       try {
         // Validated as a partial body so far; a new record needs what POST requires.
-        if (mode === 'update') input = await validate(resource.createDto, p.input);
+        if (mode === 'update') input = await validateDtoFast(resource.createDto, p.input);
         if (!resource.bulk) {
           creates.push({ ...p, input });
           continue;
@@ -561,12 +564,4 @@ export class ImportRunner implements OnModuleInit {
       },
     ];
   }
-}
-
-/** A row's body, checked by the resource's DTO as POST (or PATCH) would check it. */
-async function validate(
-  dto: DtoClass<object>,
-  input: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  return (await validateDto(dto, input)) as Record<string, unknown>;
 }
