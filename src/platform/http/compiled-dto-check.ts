@@ -84,6 +84,8 @@ function compileProperty(
   const rules: {
     metadata: ValidationMetadata;
     validate: (value: unknown, args: ValidationArguments) => unknown;
+    /** Reused from call to call (validators answer at once here), not built per value. */
+    args: ValidationArguments;
   }[] = [];
   let nested: BodyCheck | null | undefined;
   for (const m of metadatas) {
@@ -95,7 +97,17 @@ function compileProperty(
       case ValidationTypes.CUSTOM_VALIDATION:
         for (const c of getMetadataStorage().getTargetValidatorConstraints(m.constraintCls)) {
           const instance = c.instance;
-          rules.push({ metadata: m, validate: (value, args) => instance.validate(value, args) });
+          rules.push({
+            metadata: m,
+            validate: (value, args) => instance.validate(value, args),
+            args: {
+              targetName: cls.name,
+              property,
+              object: {},
+              value: undefined,
+              constraints: m.constraints,
+            },
+          });
         }
         break;
       case ValidationTypes.NESTED_VALIDATION: {
@@ -113,12 +125,12 @@ function compileProperty(
   }
   // A `@Type` without nested validation converts the value (to a Date, a Number, …).
   if (!nested && transformMetadata.findTypeMetadata(cls, property)) return null;
-  const targetName = cls.name;
   return (value, object) => {
     for (const condition of conditions) if (!condition(object, value)) return true;
-    for (const { metadata: m, validate } of rules) {
+    for (const { metadata: m, validate, args } of rules) {
       if (m.validateIf && !m.validateIf(object, value)) continue;
-      const args = { targetName, property, object, value, constraints: m.constraints };
+      args.object = object;
+      args.value = value;
       if (m.each && Array.isArray(value)) {
         for (const item of value) if (!passes(validate(item, args))) return false;
       } else if (m.each && (value instanceof Set || value instanceof Map)) {
