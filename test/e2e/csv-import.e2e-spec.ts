@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessFactories } from '../support/access-factories.js';
+import { finished, upload, type Auth, type Import } from '../support/import-helpers.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 const CONFIG = `
@@ -32,9 +33,6 @@ objects:
       - { code: budget, type: money, label: { en: Budget }, required: true }
 `;
 
-type Auth = { authorization: string };
-type Import = Record<string, unknown> & { id: string; status: string };
-
 function csv(rows: (string | number)[][]): Buffer {
   return Buffer.from(
     rows
@@ -45,29 +43,6 @@ function csv(rows: (string | number)[][]): Buffer {
       )
       .join('\r\n') + '\r\n',
   );
-}
-
-export async function upload(
-  server: TestServer,
-  auth: Auth,
-  file: Buffer | null,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  let req = server.http.post('/api/v1/imports').set(auth).set(headers);
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  if (file) req = req.attach('file', file, 'data.csv');
-  return req;
-}
-
-export async function finished(server: TestServer, auth: Auth, id: string, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const res = await server.http.get(`/api/v1/imports/${id}`).set(auth);
-    const body = res.body as Import;
-    if (['completed', 'failed', 'cancelled'].includes(body.status) || Date.now() > end) return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('CSV import', () => {

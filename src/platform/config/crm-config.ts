@@ -12,8 +12,9 @@ import {
 
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
- * picklists, rules, custom objects, sales pipelines and lead conversion. Validated against a schema here; the meaning of the
- * customization is checked by CustomizationService once the record types are known.
+ * picklists, rules, custom objects, sales pipelines, lead conversion and how long imports are
+ * kept. Validated against a schema here; the meaning of the customization is checked by
+ * CustomizationService once the record types are known.
  */
 export interface CrmConfig {
   readonly version: 1;
@@ -40,6 +41,10 @@ export interface CrmConfig {
   readonly pipelines: readonly PipelineConfig[];
   /** What a lead's conversion carries over to the records it becomes. */
   readonly leadConversion: LeadConversionConfig;
+  readonly imports: {
+    /** Days a finished CSV import is kept (with its row errors); then it is deleted. */
+    readonly retentionDays: number;
+  };
 }
 
 export type StageKind = 'open' | 'won' | 'lost';
@@ -80,6 +85,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   objects: [],
   pipelines: [],
   leadConversion: { customFieldMap: {} },
+  imports: { retentionDays: 30 },
 };
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
@@ -182,6 +188,11 @@ const schema = {
     objects: OBJECTS_SCHEMA,
     pipelines: PIPELINES_SCHEMA,
     leadConversion: LEAD_CONVERSION_SCHEMA,
+    imports: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retentionDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+    },
   },
 } as const;
 
@@ -241,6 +252,7 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
         ...(given.leadConversion as LeadConversionConfig | undefined)?.customFieldMap,
       },
     },
+    imports: { ...DEFAULT_CRM_CONFIG.imports, ...given.imports },
   };
   const problems: string[] = [...pipelineProblems(config.pipelines)];
   if (!isValidTimeZone(config.organization.timeZone)) {

@@ -24,6 +24,7 @@ import {
   type ColumnMapping,
   type RawMapping,
 } from './import-mapping.js';
+import { releaseStagedRows } from './import-retention.js';
 import { ImportableResources, type ImportableResource } from './importable-resources.js';
 import { StoredForm } from './stored-form.js';
 import { TableUpkeep } from './table-upkeep.js';
@@ -222,13 +223,17 @@ export class ImportRunner implements OnModuleInit {
     }
   }
 
+  /** Ends an import that cannot go on; the rows it did not get to are not needed any more. */
   private async fail(importId: string, reason: string): Promise<void> {
-    await this.db.query(
-      RequestContext.system(),
-      `UPDATE imports SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [importId, reason.slice(0, 2000)],
-    );
+    await this.db.transaction(RequestContext.system(), async (tx) => {
+      const failed = await this.db.query(
+        tx,
+        `UPDATE imports SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+        [importId, reason.slice(0, 2000)],
+      );
+      if (failed.length) await releaseStagedRows(this.db, tx, importId);
+    });
   }
 
   /**
