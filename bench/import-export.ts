@@ -82,6 +82,33 @@ function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used (`withReapedChildren`: plus those of its ended children), from /proc. */
+function cpuSecondsOf(pid: number, withReapedChildren = false): number {
+  // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are 14–17.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+  return (utime + stime + (withReapedChildren ? cutime + cstime : 0)) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds of PostgreSQL: the postmaster, its ended backends, and those still running. */
+function databaseCpuSeconds(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = cpuSecondsOf(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.split(') ')[1].split(' ')[1]) === postmaster)
+        total += cpuSecondsOf(Number(entry));
+    } catch {
+      // the process ended meanwhile; its time is in the postmaster's reaped children
+    }
+  }
+  return total;
+}
+
 /** Samples a process's RSS every 25 ms until stopped; returns the peak. */
 function watchRss(pid: number): { stop(): number } {
   let peak = rssOf(pid);
@@ -254,14 +281,23 @@ interface ImportResult {
   created: number;
   failed: number;
   peakRssMb: number;
+  /** CPU seconds the server and PostgreSQL spent on the import. */
+  cpuSeconds: { server: number; database: number };
 }
 
 /** Uploads a file (streamed from disk) and follows the import to its end. */
-async function runImport(server: Server, file: string, rows: number): Promise<ImportResult> {
+async function runImport(
+  server: Server,
+  dataDir: string,
+  file: string,
+  rows: number,
+): Promise<ImportResult> {
   const form = new FormData();
   form.set('entity', 'contacts');
   form.set('file', await openAsBlob(file, { type: 'text/csv' }), 'contacts.csv');
   const rss = watchRss(server.pid);
+  const serverCpu = cpuSecondsOf(server.pid);
+  const databaseCpu = databaseCpuSeconds(dataDir);
   const started = Date.now();
   const res = await fetch(`${server.url}/api/v1/imports`, {
     method: 'POST',
@@ -283,6 +319,10 @@ async function runImport(server: Server, file: string, rows: number): Promise<Im
   }
   const seconds = (Date.now() - started) / 1000;
   const peak = rss.stop();
+  const cpuSeconds = {
+    server: Number((cpuSecondsOf(server.pid) - serverCpu).toFixed(1)),
+    database: Number((databaseCpuSeconds(dataDir) - databaseCpu).toFixed(1)),
+  };
   if (state.status !== 'completed' || state.created !== rows)
     throw new Error(`import ended ${JSON.stringify(state)}`);
   return {
@@ -294,6 +334,7 @@ async function runImport(server: Server, file: string, rows: number): Promise<Im
     created: state.created,
     failed: state.failed,
     peakRssMb: Math.round(peak / 2 ** 20),
+    cpuSeconds,
   };
 }
 
@@ -305,13 +346,15 @@ async function main(): Promise<void> {
   try {
     const pgPort = await freePort();
     log(`starting PostgreSQL in ${work}`);
+    const dataDir = join(work, 'data');
     const db = await startEmbeddedDatabase({
-      dataDir: join(work, 'data'),
+      dataDir,
       port: pgPort,
       database: 'relasi_bench',
       log: () => undefined,
     });
     stops.unshift(() => db.stop());
+    const clusterDir = join(dataDir, 'postgres');
     const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));
     await ds.initialize();
     await migrate(ds);
@@ -368,7 +411,7 @@ async function main(): Promise<void> {
     log('COPY into contacts');
     const copyBefore = await copyOnce();
     log('importing the same contacts through the API');
-    const imported = await runImport(relasi, csvFile, n);
+    const imported = await runImport(relasi, clusterDir, csvFile, n);
     const { rows: check } = await client.query<{ n: number; h: number }>(
       `SELECT (SELECT count(*)::int FROM contacts) AS n,
               (SELECT count(*)::int FROM record_history WHERE entity = 'contacts') AS h`,
@@ -447,7 +490,7 @@ async function main(): Promise<void> {
         'lastName,email\r\n',
       );
       large = {
-        ...(await runImport(capped, largeFile, config.largeRows)),
+        ...(await runImport(capped, clusterDir, largeFile, config.largeRows)),
         heapMb: config.largeHeapMb,
       };
     }
@@ -489,7 +532,7 @@ async function main(): Promise<void> {
         `CSV import and export: ${n.toLocaleString('en')} contacts, ${cpus().length} CPUs shared by PostgreSQL, the server and the bench.`,
         '',
         `COPY into contacts        ${results.copy.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.copy.seconds} s, mean of ${copyBefore.toFixed(2)} s before and ${copyAfter.toFixed(2)} s after the import)`,
-        `import through the API    ${imported.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${imported.seconds} s, upload ${imported.uploadSeconds} s, peak RSS ${imported.peakRssMb} MB)`,
+        `import through the API    ${imported.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${imported.seconds} s, upload ${imported.uploadSeconds} s, peak RSS ${imported.peakRssMb} MB, CPU ${imported.cpuSeconds.server} s server + ${imported.cpuSeconds.database} s PostgreSQL)`,
         `export through the API    ${results.export.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.export.seconds} s, ${results.export.megabytes} MB, RSS ${results.export.rssBeforeMb} → ${results.export.rssPeakMb} MB)`,
         ...(large
           ? [

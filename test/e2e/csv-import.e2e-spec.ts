@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessFactories } from '../support/access-factories.js';
+import { finished, upload, type Auth, type Import } from '../support/import-helpers.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 const CONFIG = `
@@ -32,9 +33,6 @@ objects:
       - { code: budget, type: money, label: { en: Budget }, required: true }
 `;
 
-type Auth = { authorization: string };
-type Import = Record<string, unknown> & { id: string; status: string };
-
 function csv(rows: (string | number)[][]): Buffer {
   return Buffer.from(
     rows
@@ -45,29 +43,6 @@ function csv(rows: (string | number)[][]): Buffer {
       )
       .join('\r\n') + '\r\n',
   );
-}
-
-export async function upload(
-  server: TestServer,
-  auth: Auth,
-  file: Buffer | null,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  let req = server.http.post('/api/v1/imports').set(auth).set(headers);
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  if (file) req = req.attach('file', file, 'data.csv');
-  return req;
-}
-
-export async function finished(server: TestServer, auth: Auth, id: string, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const res = await server.http.get(`/api/v1/imports/${id}`).set(auth);
-    const body = res.body as Import;
-    if (['completed', 'failed', 'cancelled'].includes(body.status) || Date.now() > end) return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('CSV import', () => {
@@ -203,6 +178,129 @@ describe('CSV import', () => {
       [res.body.id],
     );
     expect(staged.rows[0].n).toBe(0);
+  });
+
+  it('refuses a row with the problems POST names, and writes the history POST writes', async () => {
+    const header = [
+      'email',
+      'firstName',
+      'lastName',
+      'phones.number',
+      'preferredLanguage',
+      'timeZone',
+      'lifecycleStage',
+      'customFields.tier',
+      'customFields.shoeSize',
+      'customFields.creditLimit.amount',
+      'customFields.vip',
+      'customFields.interests',
+    ];
+    const bad = ['bad@', 'Sam', 'Same-Bad', 'abc', 'Indonesian', 'Mars/Olympus', 'prospect'].concat(
+      ['', '', '', '', ''],
+    );
+    const good = ['sam@same.test', 'Sam', 'Same-Good', '+62 811 000 009', 'id', 'Asia/Jakarta'];
+    // No lifecycle stage: the column's default is part of the history, as on POST.
+    const goodCustom = ['', 'gold', '42', '1250.50', 'yes', 'golf;tennis'];
+    const res = await upload(server, auth, csv([header, bad, [...good, ...goodCustom]]), {
+      entity: 'contacts',
+    });
+    const done = await finished(server, auth, res.body.id);
+    expect(done).toMatchObject({ status: 'completed', created: 1, failed: 1 });
+
+    // The bad row, sent as the body a client would send, to POST /contacts.
+    const refused = await server.http
+      .post('/api/v1/contacts')
+      .set(auth)
+      .send({
+        email: 'bad@',
+        firstName: 'Sam',
+        lastName: 'Same-Bad',
+        phones: [{ number: 'abc' }],
+        preferredLanguage: 'Indonesian',
+        timeZone: 'Mars/Olympus',
+        lifecycleStage: 'prospect',
+      })
+      .expect(400);
+    const errors = await server.http
+      .get(`/api/v1/imports/${res.body.id}/errors?limit=50`)
+      .set(auth)
+      .expect(200);
+    const problems = (list: Record<string, unknown>[]) =>
+      list.map((e) => ({ field: e.field, code: e.code, message: e.message }));
+    expect(problems(errors.body.data).length).toBeGreaterThanOrEqual(5);
+    expect(problems(errors.body.data)).toEqual(
+      expect.arrayContaining(problems(refused.body.errors)),
+    );
+    expect(problems(refused.body.errors)).toEqual(
+      expect.arrayContaining(problems(errors.body.data)),
+    );
+
+    // The good row's history is the one POST writes for the same body.
+    const posted = await server.http
+      .post('/api/v1/contacts')
+      .set(auth)
+      .send({
+        email: 'sam.posted@same.test',
+        firstName: 'Sam',
+        lastName: 'Same-Posted',
+        phones: [{ number: '+62 811 000 009' }],
+        preferredLanguage: 'id',
+        timeZone: 'Asia/Jakarta',
+        customFields: {
+          tier: 'gold',
+          shoeSize: 42,
+          creditLimit: { amount: '1250.50', currency: 'IDR' },
+          vip: true,
+          interests: ['golf', 'tennis'],
+        },
+      })
+      .expect(201);
+    const [imported] = await contactsBy('filter[lastName][eq]=Same-Good');
+    const createdChanges = async (path: string) => {
+      const history = await server.http.get(`${path}/history`).set(auth).expect(200);
+      const entry = (history.body.data as { action: string; changes: unknown[] }[]).at(-1)!;
+      expect(entry.action).toBe('create');
+      return entry.changes;
+    };
+    const renamed = (await createdChanges(`/api/v1/contacts/${posted.body.id as string}`)).map(
+      (c) => {
+        const change = c as { field: string; new: unknown };
+        if (change.field === 'email') return { ...change, new: 'sam@same.test' };
+        if (change.field === 'lastName') return { ...change, new: 'Same-Good' };
+        return change;
+      },
+    );
+    expect(await createdChanges(`/api/v1/contacts/${imported.id as string}`)).toEqual(renamed);
+
+    // Accounts store money as numeric: their history is read back as stored, as POST does.
+    await upload(
+      server,
+      auth,
+      csv([
+        ['name', 'annualRevenue.amount', 'annualRevenue.currency', 'employees'],
+        ['Same Revenue Import', '1250000.5', 'idr', '12'],
+      ]),
+      { entity: 'accounts' },
+    ).then((r) => finished(server, auth, r.body.id));
+    const account = await server.http
+      .post('/api/v1/accounts')
+      .set(auth)
+      .send({
+        name: 'Same Revenue Post',
+        annualRevenue: { amount: '1250000.5', currency: 'IDR' },
+        employees: 12,
+      })
+      .expect(201);
+    const [importedAccount] = (
+      await server.http
+        .get('/api/v1/accounts?filter[name][eq]=Same Revenue Import')
+        .set(auth)
+        .expect(200)
+    ).body.data as { id: string }[];
+    const accountChanges = (await createdChanges(`/api/v1/accounts/${account.body.id as string}`))
+      .map((c) => c as { field: string; new: unknown })
+      .map((c) => (c.field === 'name' ? { ...c, new: 'Same Revenue Import' } : c));
+    expect(await createdChanges(`/api/v1/accounts/${importedAccount.id}`)).toEqual(accountChanges);
   });
 
   it('reports bad rows with row, column, field and rule while the good rows land', async () => {

@@ -20,6 +20,9 @@ describe('parseCrmConfig', () => {
     expect(() =>
       parseCrmConfig('version: 1\napi: { defaultPageSize: 100, maxPageSize: 50 }\n', 'f'),
     ).toThrow('must not exceed');
+    expect(() => parseCrmConfig('version: 1\nimports: { retentionDays: 0 }\n', 'f')).toThrow(
+      '/imports/retentionDays',
+    );
     expect(() => parseCrmConfig('version: [1\n', 'f')).toThrow('not valid YAML');
     expect(() => parseCrmConfig('version: 1\nsecurityy: {}\n', 'f')).toThrow(
       'unknown key "securityy"',

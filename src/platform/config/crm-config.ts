@@ -22,7 +22,7 @@ import {
 /**
  * The admin config file (crm.config.yaml): organization settings, API limits, custom fields,
  * picklists, rules, custom objects, sales pipelines, lead conversion, lead scoring, lead
- * assignment and forecasting. Validated against a schema here; the meaning of the
+ * assignment, forecasting and how long imports are kept. Validated against a schema here; the meaning of the
  * customization is checked by CustomizationService, and that of the lead rules by the sales
  * module, once the record types are known.
  */
@@ -57,6 +57,10 @@ export interface CrmConfig {
   readonly leadAssignment: LeadAssignmentConfig;
   /** The currency forecasts report in and the probabilities that place opportunities in categories. */
   readonly forecasting: ForecastingConfig;
+  readonly imports: {
+    /** Days a finished CSV import is kept (with its row errors); then it is deleted. */
+    readonly retentionDays: number;
+  };
 }
 
 /** Forecast categories an open opportunity can be in (won ones are `closed`, lost ones `omitted`). */
@@ -115,6 +119,7 @@ export const DEFAULT_CRM_CONFIG: CrmConfig = {
   leadScoring: DEFAULT_LEAD_SCORING,
   leadAssignment: DEFAULT_LEAD_ASSIGNMENT,
   forecasting: { reportingCurrency: 'IDR', commitProbability: 90, bestCaseProbability: 50 },
+  imports: { retentionDays: 30 },
 };
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
@@ -231,6 +236,11 @@ const schema = {
     leadScoring: LEAD_SCORING_SCHEMA,
     leadAssignment: LEAD_ASSIGNMENT_SCHEMA,
     forecasting: FORECASTING_SCHEMA,
+    imports: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retentionDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+    },
   },
 } as const;
 
@@ -298,6 +308,7 @@ export function parseCrmConfig(text: string, file: string): CrmConfig {
       reportingCurrency: organization.defaultCurrency,
       ...given.forecasting,
     },
+    imports: { ...DEFAULT_CRM_CONFIG.imports, ...given.imports },
   };
   const problems: string[] = [
     ...pipelineProblems(config.pipelines),

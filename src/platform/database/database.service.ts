@@ -103,8 +103,9 @@ export class DatabaseService {
     rows: readonly (readonly unknown[])[],
   ): Promise<void> {
     if (rows.length === 0) return;
-    const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+    // Built before the statement begins, so that the database is not kept waiting on it.
     const text = rows.map((r) => r.map(copyText).join('\t')).join('\n');
+    const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     await pipeline(Readable.from([`${text}\n`]), stream);
   }
 

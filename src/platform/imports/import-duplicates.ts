@@ -136,18 +136,23 @@ export class DuplicateMatcher {
         (i) => !found[i] && rule.columns.every((c) => values(rows[i].columns[c]).length > 0),
       );
       if (open.length === 0) continue;
-      // One index probe per key of the rule's first column (GIN `@>` for arrays, b-tree `=`
-      // otherwise): a plan that stays index-fast however many keys a batch brings, where one
-      // `&& (1,000 keys)` is often misjudged as worth a scan of the whole table.
+      // Plans that stay index-fast however many keys a batch brings and however large the
+      // table: for an array column one GIN probe per key (`@>`), where one `&& (1,000 keys)`
+      // is often misjudged as worth a scan of the whole table; for any other column one
+      // b-tree scan of all the keys (`= ANY`), where joining the keys is often planned as a
+      // hash of the whole table.
       const [lead, ...others] = rule.columns;
       const array = Array.isArray(rows[open[0]].columns[lead]);
       const params: unknown[] = [[...new Set(open.flatMap((i) => values(rows[i].columns[lead])))]];
+      const selected = `c.id, c.created_at AS at, ${rule.columns.map((col) => `c.${col}`).join(', ')}`;
       const candidates = await this.db.query<Record<string, unknown> & { id: string; at: Date }>(
         ctx,
-        `SELECT c.id, c.created_at AS at, ${rule.columns.map((col) => `c.${col}`).join(', ')}
-           FROM unnest($1::text[]) AS k(v)
-           JOIN ${this.def.table} c ON ${array ? `c.${lead} @> ARRAY[k.v]` : `c.${lead} = k.v`}
-          WHERE ${this.where(params, 'c')}`,
+        array
+          ? `SELECT ${selected} FROM unnest($1::text[]) AS k(v)
+               JOIN ${this.def.table} c ON c.${lead} @> ARRAY[k.v]
+              WHERE ${this.where(params, 'c')}`
+          : `SELECT ${selected} FROM ${this.def.table} c
+              WHERE c.${lead} = ANY($1::text[]) AND ${this.where(params, 'c')}`,
         params,
       );
       candidates.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));

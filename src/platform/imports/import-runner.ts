@@ -8,7 +8,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { EventOutbox } from '../events/event-outbox.service.js';
 import { AppError } from '../http/app-error.js';
-import { validateDto, type DtoClass } from '../http/dto-validation.js';
+import { validateDtoFast } from '../http/compiled-dto-check.js';
 import { problemText } from '../http/problem-catalog.js';
 import { toAppError } from '../http/problem-renderer.js';
 import type { Job } from '../jobs/job.types.js';
@@ -24,7 +24,9 @@ import {
   type ColumnMapping,
   type RawMapping,
 } from './import-mapping.js';
+import { releaseStagedRows } from './import-retention.js';
 import { ImportableResources, type ImportableResource } from './importable-resources.js';
+import { StoredForm } from './stored-form.js';
 import { TableUpkeep } from './table-upkeep.js';
 
 export const IMPORT_QUEUE = 'imports.run';
@@ -79,6 +81,17 @@ interface Loaded {
   planned: Planned[];
   errors: RowError[];
   failed: Set<number>;
+}
+
+/** What every batch of one run of an import works with. */
+interface ImportRun {
+  /** The importing user's context: batches are checked and written with their rights. */
+  ctx: RequestContext;
+  state: ImportState;
+  resource: ImportableResource;
+  columns: ColumnMapping[];
+  matcher: DuplicateMatcher;
+  stored: StoredForm;
 }
 
 interface BatchResult {
@@ -159,7 +172,20 @@ export class ImportRunner implements OnModuleInit {
         ],
         this.logger,
       );
-      const load = (start: number) => this.load(state, resource, columns, matcher, start);
+      const run: ImportRun = {
+        ctx,
+        state,
+        resource,
+        columns,
+        matcher,
+        stored: await StoredForm.of(
+          this.db,
+          system,
+          resource.def.table,
+          historyColumns(resource.def),
+        ),
+      };
+      const load = (start: number) => this.load(run, start);
       let loading = load(state.next_row);
       for (;;) {
         const loaded = await loading;
@@ -176,7 +202,7 @@ export class ImportRunner implements OnModuleInit {
           }
           return ahead;
         };
-        const result = await this.write(ctx, state, resource, columns, matcher, loaded, () => {
+        const result = await this.write(run, loaded, () => {
           void readAhead();
         });
         if (result.stopped) return;
@@ -197,13 +223,17 @@ export class ImportRunner implements OnModuleInit {
     }
   }
 
+  /** Ends an import that cannot go on; the rows it did not get to are not needed any more. */
   private async fail(importId: string, reason: string): Promise<void> {
-    await this.db.query(
-      RequestContext.system(),
-      `UPDATE imports SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [importId, reason.slice(0, 2000)],
-    );
+    await this.db.transaction(RequestContext.system(), async (tx) => {
+      const failed = await this.db.query(
+        tx,
+        `UPDATE imports SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+        [importId, reason.slice(0, 2000)],
+      );
+      if (failed.length) await releaseStagedRows(this.db, tx, importId);
+    });
   }
 
   /**
@@ -211,13 +241,8 @@ export class ImportRunner implements OnModuleInit {
    * the previous batch is being written (it touches neither records nor the import), so
    * the server validates one batch while the database writes the other.
    */
-  private async load(
-    state: ImportState,
-    resource: ImportableResource,
-    columns: ColumnMapping[],
-    matcher: DuplicateMatcher,
-    start: number,
-  ): Promise<Loaded> {
+  private async load(run: ImportRun, start: number): Promise<Loaded> {
+    const { state, resource, columns, matcher } = run;
     const staged = await this.db.query<StagedRow>(
       RequestContext.system(),
       `SELECT row_number, line, cells FROM import_rows
@@ -254,7 +279,10 @@ export class ImportRunner implements OnModuleInit {
       let body: Record<string, unknown>;
       try {
         if (errors.length) throw AppError.validation(errors);
-        body = await validate(mode === 'update' ? resource.updateDto : resource.createDto, input);
+        body = await validateDtoFast(
+          mode === 'update' ? resource.updateDto : resource.createDto,
+          input,
+        );
       } catch (err) {
         loaded.rows.push(row);
         fail(err);
@@ -275,15 +303,8 @@ export class ImportRunner implements OnModuleInit {
   }
 
   /** Matches, checks and writes one loaded batch: one transaction, or nothing if the import moved on. */
-  private async write(
-    ctx: RequestContext,
-    state: ImportState,
-    resource: ImportableResource,
-    columns: ColumnMapping[],
-    matcher: DuplicateMatcher,
-    loaded: Loaded,
-    writing: () => void,
-  ): Promise<BatchResult> {
+  private async write(run: ImportRun, loaded: Loaded, writing: () => void): Promise<BatchResult> {
+    const { ctx, state, resource, columns, matcher } = run;
     const { start, rows, planned, errors, failed } = loaded;
     const result: BatchResult = { created: 0, updated: 0, skipped: 0, stopped: false };
     const fail = (row: StagedRow, err: unknown) => {
@@ -318,7 +339,7 @@ export class ImportRunner implements OnModuleInit {
       let input = p.input;
       try {
         // Validated as a partial body so far; a new record needs what POST requires.
-        if (mode === 'update') input = await validate(resource.createDto, p.input);
+        if (mode === 'update') input = await validateDtoFast(resource.createDto, p.input);
         if (!resource.bulk) {
           creates.push({ ...p, input });
           continue;
@@ -345,7 +366,7 @@ export class ImportRunner implements OnModuleInit {
         [state.id],
       );
       if (!current || current.status !== 'running' || current.next_row !== start) return false;
-      const createdIds = await this.insert(tx, resource, inserts, fail);
+      const createdIds = await this.insert(tx, run, inserts, fail);
       for (const c of creates) {
         await this.savepoint(
           tx,
@@ -425,10 +446,11 @@ export class ImportRunner implements OnModuleInit {
    */
   private async insert(
     tx: RequestContext,
-    resource: ImportableResource,
+    run: ImportRun,
     rows: { row: StagedRow; columns: Record<string, unknown> }[],
     fail: (row: StagedRow, err: unknown) => void,
   ): Promise<string[]> {
+    const { resource, stored } = run;
     const def = resource.def;
     const groups = new Map<string, typeof rows>();
     for (const r of rows) {
@@ -445,13 +467,20 @@ export class ImportRunner implements OnModuleInit {
         names,
         chunk.map((r) => names.map((n) => r.columns[n])),
       );
-      // Read back as stored (defaults included) for their history: the columns it records.
-      const inserted = await this.db.query(
-        tx,
-        `SELECT ${historyColumns(def).join(', ')} FROM ${def.table} WHERE id = ANY($1::uuid[])`,
-        [chunk.map((r) => r.columns.id)],
+      // Their history records them as stored (defaults included): told from what was
+      // written where the columns store it as given, read back otherwise.
+      const told = chunk.map((r) => stored.row(r.columns));
+      const unknown = chunk.filter((_, i) => !told[i]).map((r) => r.columns.id);
+      const readBack = unknown.length
+        ? await this.db.query(
+            tx,
+            `SELECT ${historyColumns(def).join(', ')} FROM ${def.table} WHERE id = ANY($1::uuid[])`,
+            [unknown],
+          )
+        : [];
+      const records = [...told.filter((row) => row !== null), ...readBack].map((row) =>
+        rowToRecord(def, row),
       );
-      const records = inserted.map((row) => rowToRecord(def, row));
       await this.history.recordMany(
         tx,
         def.entity,
@@ -561,12 +590,4 @@ export class ImportRunner implements OnModuleInit {
       },
     ];
   }
-}
-
-/** A row's body, checked by the resource's DTO as POST (or PATCH) would check it. */
-async function validate(
-  dto: DtoClass<object>,
-  input: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  return (await validateDto(dto, input)) as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { ImportRetention } from './import-retention.js';
 import { ImportRunner } from './import-runner.js';
 import { ImportableResources } from './importable-resources.js';
 import { ImportsController } from './imports.controller.js';
@@ -7,12 +8,12 @@ import { ImportsService } from './imports.service.js';
 
 /**
  * CSV import of any record type: uploads staged with COPY, a durable job per import that
- * writes the rows in batches, progress, row errors and cancelling. The runner needs the
+ * writes the rows in batches, progress, row errors, cancelling, and deleting old imports. The runner needs the
  * principal of the user who uploaded, hence AuthModule.
  */
 @Module({
   imports: [AuthModule],
   controllers: [ImportsController],
-  providers: [ImportsService, ImportRunner, ImportableResources],
+  providers: [ImportsService, ImportRunner, ImportRetention, ImportableResources],
 })
 export class ImportsModule {}

@@ -29,6 +29,7 @@ import {
   type ImportStatus,
 } from './dto/import.dto.js';
 import { checkMapping, resolveMapping, type RawMapping } from './import-mapping.js';
+import { releaseStagedRows } from './import-retention.js';
 import { IMPORT_QUEUE, type ImportJobPayload } from './import-runner.js';
 import { ImportableResources, type ImportableResource } from './importable-resources.js';
 
@@ -587,10 +588,7 @@ export class ImportsService {
           WHERE id = $1 RETURNING *`,
         [id],
       );
-      await this.db.query(tx, `DELETE FROM import_rows WHERE import_id = $1 AND row_number >= $2`, [
-        id,
-        current.next_row,
-      ]);
+      await releaseStagedRows(this.db, tx, id);
       return updated;
     });
     return this.present(row, null);

@@ -86,7 +86,8 @@ export function historyColumns(def: ResourceDefinition): string[] {
 /**
  * The history entry of a new record: every field it was created with (what `diffRecords`
  * against an empty record gives, without comparing each value as JSON — bulk writers make
- * many of these).
+ * many of these). Custom fields come in the order of their codes, whatever order the
+ * record's JSON holds them in.
  */
 export function createdChanges(def: ResourceDefinition, created: ApiRecord): FieldChange[] {
   const ignored = historyIgnoredFields(def, HISTORY_IGNORED);
@@ -94,7 +95,8 @@ export function createdChanges(def: ResourceDefinition, created: ApiRecord): Fie
   for (const [field, value] of Object.entries(created)) {
     if (ignored.has(field)) continue;
     if (field === 'customFields') {
-      for (const [code, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+      const custom = Object.entries((value ?? {}) as Record<string, unknown>);
+      for (const [code, v] of custom.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         if (v !== null && v !== undefined && !ignored.has(`customFields.${code}`))
           changes.push({ field: `customFields.${code}`, old: null, new: v });
       }
