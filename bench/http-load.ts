@@ -9,6 +9,7 @@ import { sleep } from './bench-support.js';
 export interface Child {
   name: string;
   url: string;
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -50,6 +51,7 @@ export async function startChild(
   return {
     name,
     url,
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;

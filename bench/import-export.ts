@@ -20,42 +20,26 @@
  * not an error: the exit code is non-zero only when the run fails.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  openAsBlob,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { copyFileSync, mkdirSync, openAsBlob, readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
 import { nameKey } from '../src/operational/customers/dto/contact-points.dto.js';
-import { parseEnv } from '../src/platform/config/env.js';
-import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
-import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
-import { migrate } from '../src/platform/database/migrator.js';
 import { uuidv7 } from '../src/platform/database/uuid7.js';
 import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  freePort,
-  log,
-  RESULTS,
-  ROOT,
-  setting,
-  sleep,
-} from './bench-support.js';
+  login,
+  runBench,
+  startMigratedDatabase,
+  startRelasi,
+  writeResults,
+  type BenchRun,
+} from './bench-env.js';
+import { ADMIN_EMAIL, log, RESULTS, setting, sleep } from './bench-support.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile.js';
+import type { Child } from './http-load.js';
 
 const TARGET_IMPORT_RATIO = 0.25;
 const TARGET_EXPORT_RSS_MB = 100;
@@ -68,12 +52,8 @@ const config = {
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
 };
 
-interface Server {
-  url: string;
-  pid: number;
-  token: string;
-  stop(): Promise<void>;
-}
+/** A running server and the admin's token for it. */
+type Server = Child & { token: string };
 
 /** Resident set size of a process in bytes, from /proc. */
 function rssOf(pid: number): number {
@@ -127,68 +107,14 @@ function watchRss(pid: number): { stop(): number } {
   };
 }
 
-async function startRelasi(
-  databaseUrl: string,
-  cwd: string,
-  nodeArgs: string[] = [],
-): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      CRM_ADMIN_EMAIL: ADMIN_EMAIL,
-      CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      CRM_LOG_LEVEL: 'warn',
-      CRM_DB_POOL_SIZE: String(config.poolSize),
-      CRM_ACCESS_TOKEN_TTL: '3600',
-      CRM_JOB_POLL_MS: '200',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Relasi as the import needs it: jobs picked up quickly, and the admin signed in. */
+async function startServer(run: BenchRun, databaseUrl: string, nodeArgs: string[] = []) {
+  const relasi = await startRelasi(run, databaseUrl, {
+    poolSize: config.poolSize,
+    nodeArgs,
+    env: { CRM_JOB_POLL_MS: '200' },
   });
-  let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`relasi exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`relasi did not become ready:\n${output}`);
-    }
-    await sleep(100);
-  }
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  return {
-    url,
-    pid: child.pid!,
-    token: accessToken,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(force);
-    },
-  };
+  return { ...relasi, token: await login(relasi.url) } satisfies Server;
 }
 
 const FIRST = ['Sari', 'Budi', 'Dewi', 'Agus', 'Rina', 'Andi', 'Putu', 'Made', 'Siti', 'Ahmad'];
@@ -338,243 +264,189 @@ async function runImport(
   };
 }
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'relasi-bench-csv-'));
-  chmodSync(work, 0o711);
-  const stops: (() => Promise<void>)[] = [];
-  let code = 0;
-  try {
-    const pgPort = await freePort();
-    log(`starting PostgreSQL in ${work}`);
-    const dataDir = join(work, 'data');
-    const db = await startEmbeddedDatabase({
-      dataDir,
-      port: pgPort,
-      database: 'relasi_bench',
-      log: () => undefined,
-    });
-    stops.unshift(() => db.stop());
-    const clusterDir = join(dataDir, 'postgres');
-    const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));
-    await ds.initialize();
-    await migrate(ds);
-    await ds.destroy();
+runBench('csv', async (run) => {
+  const work = run.work;
+  const db = await startMigratedDatabase(run);
+  const clusterDir = db.clusterDir;
+  log('starting Relasi');
+  const profileDir = join(work, 'profile');
+  const relasi = await startServer(
+    run,
+    db.url,
+    config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  run.onStop(() => client.end());
+  const { rows: admins } = await client.query<{ id: string }>(
+    'SELECT id FROM users WHERE email_normalized = $1',
+    [ADMIN_EMAIL],
+  );
+  const ownerId = admins[0].id;
+  const n = config.importRows;
 
-    log('starting Relasi');
-    const profileDir = join(work, 'profile');
-    const relasi = await startRelasi(
-      db.url,
-      work,
-      config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    );
-    stops.unshift(() => relasi.stop());
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    stops.unshift(() => client.end());
-    const { rows: admins } = await client.query<{ id: string }>(
-      'SELECT id FROM users WHERE email_normalized = $1',
-      [ADMIN_EMAIL],
-    );
-    const ownerId = admins[0].id;
-    const n = config.importRows;
+  log(`writing ${n} contacts as CSV and as COPY text`);
+  const csvFile = join(work, 'contacts.csv');
+  await writeFile(csvFile, n, (i) => csvRow(person(i)), CSV_HEADER);
+  const copyText = Array.from({ length: n }, (_, i) => `${copyRow(person(i + 1), ownerId)}\n`).join(
+    '',
+  );
 
-    log(`writing ${n} contacts as CSV and as COPY text`);
-    const csvFile = join(work, 'contacts.csv');
-    await writeFile(csvFile, n, (i) => csvRow(person(i)), CSV_HEADER);
-    const copyText = Array.from(
-      { length: n },
-      (_, i) => `${copyRow(person(i + 1), ownerId)}\n`,
-    ).join('');
-
-    const copyColumns = `id, first_name, last_name, email, phones, title, department, preferred_language,
+  const copyColumns = `id, first_name, last_name, email, phones, title, department, preferred_language,
       lifecycle_stage, owner_id, custom_fields, name_key, email_keys, phone_keys, created_by_id, updated_by_id`;
-    /** COPY of the rows into the emptied table; the table is emptied again afterwards. */
-    const copyOnce = async (): Promise<number> => {
-      await client.query('TRUNCATE contacts CASCADE');
-      await client.query('VACUUM ANALYZE contacts');
-      const started = Date.now();
-      await pipeline(
-        Readable.from([copyText]),
-        client.query(copyFrom(`COPY contacts (${copyColumns}) FROM STDIN`)),
-      );
-      const seconds = (Date.now() - started) / 1000;
-      const { rows: copied } = await client.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM contacts',
-      );
-      if (copied[0].n !== n) throw new Error(`COPY wrote ${copied[0].n} rows`);
-      await client.query('TRUNCATE contacts CASCADE');
-      await client.query('VACUUM ANALYZE contacts');
-      return seconds;
-    };
-    // COPY is timed before and after the import and averaged, so that a burst of other
-    // work on the shared CPUs weighs on both sides of the comparison.
-    log('COPY into contacts');
-    const copyBefore = await copyOnce();
-    log('importing the same contacts through the API');
-    const imported = await runImport(relasi, clusterDir, csvFile, n);
-    const { rows: check } = await client.query<{ n: number; h: number }>(
-      `SELECT (SELECT count(*)::int FROM contacts) AS n,
+  /** COPY of the rows into the emptied table; the table is emptied again afterwards. */
+  const copyOnce = async (): Promise<number> => {
+    await client.query('TRUNCATE contacts CASCADE');
+    await client.query('VACUUM ANALYZE contacts');
+    const started = Date.now();
+    await pipeline(
+      Readable.from([copyText]),
+      client.query(copyFrom(`COPY contacts (${copyColumns}) FROM STDIN`)),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const { rows: copied } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM contacts',
+    );
+    if (copied[0].n !== n) throw new Error(`COPY wrote ${copied[0].n} rows`);
+    await client.query('TRUNCATE contacts CASCADE');
+    await client.query('VACUUM ANALYZE contacts');
+    return seconds;
+  };
+  // COPY is timed before and after the import and averaged, so that a burst of other
+  // work on the shared CPUs weighs on both sides of the comparison.
+  log('COPY into contacts');
+  const copyBefore = await copyOnce();
+  log('importing the same contacts through the API');
+  const imported = await runImport(relasi, clusterDir, csvFile, n);
+  const { rows: check } = await client.query<{ n: number; h: number }>(
+    `SELECT (SELECT count(*)::int FROM contacts) AS n,
               (SELECT count(*)::int FROM record_history WHERE entity = 'contacts') AS h`,
-    );
-    if (check[0].n !== n || check[0].h !== n)
-      throw new Error(`after the import: ${check[0].n} contacts, ${check[0].h} history entries`);
+  );
+  if (check[0].n !== n || check[0].h !== n)
+    throw new Error(`after the import: ${check[0].n} contacts, ${check[0].h} history entries`);
 
-    log('exporting them');
-    await sleep(1000);
-    const before = rssOf(relasi.pid);
-    const rss = watchRss(relasi.pid);
-    const exportStarted = Date.now();
-    const res = await fetch(`${relasi.url}/api/v1/contacts/export`, {
-      headers: { authorization: `Bearer ${relasi.token}` },
-    });
-    if (res.status !== 200) throw new Error(`export → ${res.status} ${await res.text()}`);
-    let lines = 0;
-    let bytes = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
-    }
-    const exportSeconds = (Date.now() - exportStarted) / 1000;
-    const peak = rss.stop();
-    if (lines !== n + 1) throw new Error(`export wrote ${lines} lines for ${n} contacts`);
-    const growthMb = (peak - before) / 2 ** 20;
-
-    log('COPY into contacts again');
-    const copyAfter = await copyOnce();
-    const copySeconds = (copyBefore + copyAfter) / 2;
-    const copyRate = n / copySeconds;
-    const ratio = imported.rowsPerSecond / copyRate;
-
-    let profile: ProfileSummary | null = null;
-    if (config.cpuProfile) {
-      await relasi.stop();
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) {
-        mkdirSync(RESULTS, { recursive: true });
-        const target = join(RESULTS, 'relasi-csv.cpuprofile');
-        copyFileSync(join(profileDir, file), target);
-        profile = summarizeProfile(target);
-        process.stdout.write(
-          [
-            `\nRelasi CPU profile (${profile.busyMs} ms busy of ${profile.totalMs} ms), self time:`,
-            ...profile.topSelf.map(
-              (f) => `  ${`${f.percentOfBusy} %`.padStart(7)}  ${f.function}  ${f.where}`,
-            ),
-            'time with the package on the stack:',
-            ...profile.packagesInclusive.map(
-              (p) => `  ${`${p.percentOfBusy} %`.padStart(7)}  ${p.package}`,
-            ),
-            '',
-          ].join('\n'),
-        );
-      }
-    }
-
-    let large: (ImportResult & { heapMb: number }) | null = null;
-    if (config.largeRows > 0) {
-      log(
-        `large import: ${config.largeRows} narrow rows, server heap capped at ${config.largeHeapMb} MB`,
-      );
-      await relasi.stop();
-      await client.query('TRUNCATE contacts CASCADE');
-      await client.query('TRUNCATE record_history, domain_events CASCADE');
-      const capped = await startRelasi(db.url, work, [
-        `--max-old-space-size=${config.largeHeapMb}`,
-      ]);
-      stops.unshift(() => capped.stop());
-      const largeFile = join(work, 'large.csv');
-      await writeFile(
-        largeFile,
-        config.largeRows,
-        (i) => `Large ${i},large.${i}@bench.test\r\n`,
-        'lastName,email\r\n',
-      );
-      large = {
-        ...(await runImport(capped, clusterDir, largeFile, config.largeRows)),
-        heapMb: config.largeHeapMb,
-      };
-    }
-
-    const targets = {
-      importVsCopy: {
-        target: `>= ${TARGET_IMPORT_RATIO * 100} % of COPY's rows/s`,
-        value: Number(ratio.toFixed(3)),
-        met: ratio >= TARGET_IMPORT_RATIO,
-      },
-      exportRssGrowthMb: {
-        target: `< ${TARGET_EXPORT_RSS_MB} MB`,
-        value: Number(growthMb.toFixed(1)),
-        met: growthMb < TARGET_EXPORT_RSS_MB,
-      },
-    };
-    const results = {
-      copy: {
-        rows: n,
-        seconds: Number(copySeconds.toFixed(2)),
-        runs: [Number(copyBefore.toFixed(2)), Number(copyAfter.toFixed(2))],
-        rowsPerSecond: Math.round(copyRate),
-      },
-      import: imported,
-      export: {
-        rows: n,
-        seconds: Number(exportSeconds.toFixed(2)),
-        rowsPerSecond: Math.round(n / exportSeconds),
-        megabytes: Number((bytes / 2 ** 20).toFixed(1)),
-        rssBeforeMb: Math.round(before / 2 ** 20),
-        rssPeakMb: Math.round(peak / 2 ** 20),
-        rssGrowthMb: Number(growthMb.toFixed(1)),
-      },
-      large,
-    };
-    process.stdout.write(
-      [
-        '',
-        `CSV import and export: ${n.toLocaleString('en')} contacts, ${cpus().length} CPUs shared by PostgreSQL, the server and the bench.`,
-        '',
-        `COPY into contacts        ${results.copy.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.copy.seconds} s, mean of ${copyBefore.toFixed(2)} s before and ${copyAfter.toFixed(2)} s after the import)`,
-        `import through the API    ${imported.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${imported.seconds} s, upload ${imported.uploadSeconds} s, peak RSS ${imported.peakRssMb} MB, CPU ${imported.cpuSeconds.server} s server + ${imported.cpuSeconds.database} s PostgreSQL)`,
-        `export through the API    ${results.export.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.export.seconds} s, ${results.export.megabytes} MB, RSS ${results.export.rssBeforeMb} → ${results.export.rssPeakMb} MB)`,
-        ...(large
-          ? [
-              `large import, heap ${large.heapMb} MB ${large.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${large.rows.toLocaleString('en')} rows in ${large.seconds} s, peak RSS ${large.peakRssMb} MB)`,
-            ]
-          : []),
-        '',
-        `target import >= ${TARGET_IMPORT_RATIO * 100} % of COPY: ${(ratio * 100).toFixed(0)} % (${targets.importVsCopy.met ? 'met' : 'MISSED'})`,
-        `target export RSS growth < ${TARGET_EXPORT_RSS_MB} MB: ${growthMb.toFixed(1)} MB (${targets.exportRssGrowthMb.met ? 'met' : 'MISSED'})`,
-        '',
-      ].join('\n'),
-    );
-    mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(
-      join(RESULTS, 'import-export.json'),
-      `${JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          machine: {
-            cpus: cpus().length,
-            cpuModel: cpus()[0]?.model ?? null,
-            memoryGiB: Math.round(totalmem() / 2 ** 30),
-            node: process.version,
-          },
-          config,
-          results,
-          targets,
-          profile,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    log(`results written to ${join(RESULTS, 'import-export.json')}`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  } finally {
-    for (const stop of stops) await stop().catch((e: unknown) => log(`stop: ${String(e)}`));
-    rmSync(work, { recursive: true, force: true });
+  log('exporting them');
+  await sleep(1000);
+  const before = rssOf(relasi.pid);
+  const rss = watchRss(relasi.pid);
+  const exportStarted = Date.now();
+  const res = await fetch(`${relasi.url}/api/v1/contacts/export`, {
+    headers: { authorization: `Bearer ${relasi.token}` },
+  });
+  if (res.status !== 200) throw new Error(`export → ${res.status} ${await res.text()}`);
+  let lines = 0;
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines++;
   }
-  process.exit(code);
-}
+  const exportSeconds = (Date.now() - exportStarted) / 1000;
+  const peak = rss.stop();
+  if (lines !== n + 1) throw new Error(`export wrote ${lines} lines for ${n} contacts`);
+  const growthMb = (peak - before) / 2 ** 20;
 
-void main();
+  log('COPY into contacts again');
+  const copyAfter = await copyOnce();
+  const copySeconds = (copyBefore + copyAfter) / 2;
+  const copyRate = n / copySeconds;
+  const ratio = imported.rowsPerSecond / copyRate;
+
+  let profile: ProfileSummary | null = null;
+  if (config.cpuProfile) {
+    await relasi.stop();
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      mkdirSync(RESULTS, { recursive: true });
+      const target = join(RESULTS, 'relasi-csv.cpuprofile');
+      copyFileSync(join(profileDir, file), target);
+      profile = summarizeProfile(target);
+      process.stdout.write(
+        [
+          `\nRelasi CPU profile (${profile.busyMs} ms busy of ${profile.totalMs} ms), self time:`,
+          ...profile.topSelf.map(
+            (f) => `  ${`${f.percentOfBusy} %`.padStart(7)}  ${f.function}  ${f.where}`,
+          ),
+          'time with the package on the stack:',
+          ...profile.packagesInclusive.map(
+            (p) => `  ${`${p.percentOfBusy} %`.padStart(7)}  ${p.package}`,
+          ),
+          '',
+        ].join('\n'),
+      );
+    }
+  }
+
+  let large: (ImportResult & { heapMb: number }) | null = null;
+  if (config.largeRows > 0) {
+    log(
+      `large import: ${config.largeRows} narrow rows, server heap capped at ${config.largeHeapMb} MB`,
+    );
+    await relasi.stop();
+    await client.query('TRUNCATE contacts CASCADE');
+    await client.query('TRUNCATE record_history, domain_events CASCADE');
+    const capped = await startServer(run, db.url, [`--max-old-space-size=${config.largeHeapMb}`]);
+    const largeFile = join(work, 'large.csv');
+    await writeFile(
+      largeFile,
+      config.largeRows,
+      (i) => `Large ${i},large.${i}@bench.test\r\n`,
+      'lastName,email\r\n',
+    );
+    large = {
+      ...(await runImport(capped, clusterDir, largeFile, config.largeRows)),
+      heapMb: config.largeHeapMb,
+    };
+  }
+
+  const targets = {
+    importVsCopy: {
+      target: `>= ${TARGET_IMPORT_RATIO * 100} % of COPY's rows/s`,
+      value: Number(ratio.toFixed(3)),
+      met: ratio >= TARGET_IMPORT_RATIO,
+    },
+    exportRssGrowthMb: {
+      target: `< ${TARGET_EXPORT_RSS_MB} MB`,
+      value: Number(growthMb.toFixed(1)),
+      met: growthMb < TARGET_EXPORT_RSS_MB,
+    },
+  };
+  const results = {
+    copy: {
+      rows: n,
+      seconds: Number(copySeconds.toFixed(2)),
+      runs: [Number(copyBefore.toFixed(2)), Number(copyAfter.toFixed(2))],
+      rowsPerSecond: Math.round(copyRate),
+    },
+    import: imported,
+    export: {
+      rows: n,
+      seconds: Number(exportSeconds.toFixed(2)),
+      rowsPerSecond: Math.round(n / exportSeconds),
+      megabytes: Number((bytes / 2 ** 20).toFixed(1)),
+      rssBeforeMb: Math.round(before / 2 ** 20),
+      rssPeakMb: Math.round(peak / 2 ** 20),
+      rssGrowthMb: Number(growthMb.toFixed(1)),
+    },
+    large,
+  };
+  process.stdout.write(
+    [
+      '',
+      `CSV import and export: ${n.toLocaleString('en')} contacts, ${cpus().length} CPUs shared by PostgreSQL, the server and the bench.`,
+      '',
+      `COPY into contacts        ${results.copy.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.copy.seconds} s, mean of ${copyBefore.toFixed(2)} s before and ${copyAfter.toFixed(2)} s after the import)`,
+      `import through the API    ${imported.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${imported.seconds} s, upload ${imported.uploadSeconds} s, peak RSS ${imported.peakRssMb} MB, CPU ${imported.cpuSeconds.server} s server + ${imported.cpuSeconds.database} s PostgreSQL)`,
+      `export through the API    ${results.export.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${results.export.seconds} s, ${results.export.megabytes} MB, RSS ${results.export.rssBeforeMb} → ${results.export.rssPeakMb} MB)`,
+      ...(large
+        ? [
+            `large import, heap ${large.heapMb} MB ${large.rowsPerSecond.toLocaleString('en').padStart(9)} rows/s  (${large.rows.toLocaleString('en')} rows in ${large.seconds} s, peak RSS ${large.peakRssMb} MB)`,
+          ]
+        : []),
+      '',
+      `target import >= ${TARGET_IMPORT_RATIO * 100} % of COPY: ${(ratio * 100).toFixed(0)} % (${targets.importVsCopy.met ? 'met' : 'MISSED'})`,
+      `target export RSS growth < ${TARGET_EXPORT_RSS_MB} MB: ${growthMb.toFixed(1)} MB (${targets.exportRssGrowthMb.met ? 'met' : 'MISSED'})`,
+      '',
+    ].join('\n'),
+  );
+  writeResults('import-export.json', { config, results, targets, profile });
+});

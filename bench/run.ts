@@ -17,39 +17,19 @@
  * Relasi process to bench/results/relasi.cpuprofile and print where its time went.
  */
 import 'reflect-metadata';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { CONTACT_DEFINITION } from '../src/operational/customers/contacts/contact.definition.js';
 import { PermissionEvaluator } from '../src/platform/access/permission-evaluator.js';
-import { parseEnv } from '../src/platform/config/env.js';
 import type { Principal } from '../src/platform/context/principal.js';
-import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
-import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
-import { migrate } from '../src/platform/database/migrator.js';
 import { buildListQuery } from '../src/platform/query/list-query-builder.js';
 import { parseListQuery } from '../src/platform/query/list-request.js';
 import { SqlParams } from '../src/platform/query/sql-params.js';
 import { querySchemaOf } from '../src/platform/records/resource-definition.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  freePort,
-  log,
-  RESULTS,
-  ROOT,
-  setting,
-} from './bench-support.js';
+import { login, runBench, startMigratedDatabase, startRelasi, writeResults } from './bench-env.js';
+import { ADMIN_EMAIL, freePort, log, RESULTS, ROOT, setting } from './bench-support.js';
 import { summarizeProfile } from './cpu-profile.js';
 import {
   cannon,
@@ -203,195 +183,124 @@ function report(results: Measurement[], seed: SeedResult): Record<string, unknow
   return targets;
 }
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'relasi-bench-'));
-  // Run as root, PostgreSQL runs as "postgres" and must be able to pass through to its data.
-  chmodSync(work, 0o711);
-  const stops: (() => Promise<void>)[] = [];
-  let code = 0;
+runBench('contacts', async (run) => {
+  const db = await startMigratedDatabase(run);
+  if (config.cpuProfile) mkdirSync(RESULTS, { recursive: true });
+  const profileDir = join(run.work, 'profile');
+  log('starting Relasi');
+  const relasi = await startRelasi(run, db.url, {
+    poolSize: config.poolSize,
+    nodeArgs: config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const token = await login(relasi.url);
+
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  let seed: SeedResult;
+  let ids: string[];
   try {
-    const [pgPort, relasiPort, basePort] = await Promise.all([freePort(), freePort(), freePort()]);
-    log(`starting PostgreSQL in ${work}`);
-    const db = await startEmbeddedDatabase({
-      dataDir: join(work, 'data'),
-      port: pgPort,
-      database: 'relasi_bench',
-      log: () => undefined,
+    const { rows } = await client.query<{ id: string }>(
+      'SELECT id FROM users WHERE email_normalized = $1',
+      [ADMIN_EMAIL],
+    );
+    log(`seeding ${config.contacts} contacts and ${config.accounts} accounts`);
+    seed = await seedContacts(client, {
+      contacts: config.contacts,
+      accounts: config.accounts,
+      ownerId: rows[0].id,
     });
-    stops.unshift(() => db.stop());
-    const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));
-    await ds.initialize();
-    await migrate(ds);
-    await ds.destroy();
-
-    if (config.cpuProfile) mkdirSync(RESULTS, { recursive: true });
-    const profileDir = join(work, 'profile');
-    log('starting Relasi');
-    const relasi = await startChild(
-      'relasi',
-      [
-        ...(config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-        join(ROOT, 'dist/src/main.js'),
-      ],
-      {
-        DATABASE_URL: db.url,
-        PORT: String(relasiPort),
-        HOST: '127.0.0.1',
-        CRM_ADMIN_EMAIL: ADMIN_EMAIL,
-        CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        CRM_LOG_LEVEL: 'warn',
-        CRM_DB_POOL_SIZE: String(config.poolSize),
-        CRM_ACCESS_TOKEN_TTL: '3600',
-      },
-      relasiPort,
-      '/health/ready',
-      // An empty working directory: a developer's ./crm.config.yaml must not change the figures.
-      work,
-    );
-    stops.unshift(() => relasi.stop());
-
-    const login = await fetch(`${relasi.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-    });
-    if (login.status !== 200)
-      throw new Error(`login failed: ${login.status} ${await login.text()}`);
-    const { accessToken: token } = (await login.json()) as { accessToken: string };
-
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    let seed: SeedResult;
-    let ids: string[];
-    try {
-      const { rows } = await client.query<{ id: string }>(
-        'SELECT id FROM users WHERE email_normalized = $1',
-        [ADMIN_EMAIL],
-      );
-      log(`seeding ${config.contacts} contacts and ${config.accounts} accounts`);
-      seed = await seedContacts(client, {
-        contacts: config.contacts,
-        accounts: config.accounts,
-        ownerId: rows[0].id,
-      });
-      log(`seeded in ${seed.seconds.toFixed(1)} s`);
-      await client.query('SELECT setseed(0.17)');
-      ids = (
-        await client.query<{ id: string }>('SELECT id FROM contacts ORDER BY random() LIMIT 5000')
-      ).rows.map((r) => r.id);
-    } finally {
-      await client.end();
-    }
-
-    const list = listStatement(seed.commonLastName);
-    log('starting the baseline');
-    const baseline = await startChild(
-      'baseline',
-      [join(ROOT, 'dist/bench/baseline-server.js')],
-      {
-        DATABASE_URL: db.url,
-        PORT: String(basePort),
-        BENCH_POOL_SIZE: String(config.poolSize),
-        BENCH_LIST_SQL: list.sql,
-        BENCH_LIST_LIMIT: String(LIST_LIMIT),
-      },
-      basePort,
-      '/health',
-      work,
-    );
-    stops.unshift(() => baseline.stop());
-
-    // Both servers must answer the same records before their speed means anything.
-    const listPath = `/api/v1/contacts?filter[lastName][eq]=${encodeURIComponent(seed.commonLastName)}&sort=-createdAt&limit=${LIST_LIMIT}`;
-    const idsOf = (page: Record<string, unknown>) =>
-      JSON.stringify([(page.data as { id: string }[]).map((r) => r.id), page.meta]);
-    const [a, b] = await Promise.all([
-      getJson(relasi.url + listPath, token),
-      getJson(baseline.url + listPath),
-    ]);
-    if (idsOf(a) !== idsOf(b)) throw new Error('Relasi and the baseline list different contacts');
-    const [x, y] = await Promise.all([
-      getJson(`${relasi.url}/api/v1/contacts/${ids[0]}`, token),
-      getJson(`${baseline.url}/api/v1/contacts/${ids[0]}`),
-    ]);
-    if (x.id !== ids[0] || y.id !== ids[0]) throw new Error('GET by id answered another record');
-
-    const byId = ids.map((id) => `/api/v1/contacts/${id}`);
-    const results: Measurement[] = [];
-    const plan = [
-      ['get-by-id', config.connections, byId],
-      ['list', config.connections, [listPath]],
-      // Latency without queueing: one request at a time.
-      ['list', 1, [listPath]],
-    ] as const;
-    for (const [request, connections, paths] of plan) {
-      log(`measuring ${request} with ${connections} connection(s)`);
-      results.push(...(await measure(request, connections, [relasi, baseline], token, [...paths])));
-    }
-
-    const targets = report(results, seed);
-    let profile: unknown = null;
-    if (config.cpuProfile) {
-      await relasi.stop();
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) {
-        const target = join(RESULTS, 'relasi.cpuprofile');
-        copyFileSync(join(profileDir, file), target);
-        const summary = summarizeProfile(target);
-        profile = summary;
-        process.stdout.write(
-          [
-            `\nRelasi CPU profile (${summary.busyMs} ms busy of ${summary.totalMs} ms), self time:`,
-            ...summary.topSelf.map(
-              (f) => `  ${pad(`${f.percentOfBusy} %`, 7, true)}  ${f.function}  ${f.where}`,
-            ),
-            'time with the package on the stack:',
-            ...summary.packagesInclusive.map(
-              (p) => `  ${pad(`${p.percentOfBusy} %`, 7, true)}  ${p.package}`,
-            ),
-            '',
-          ].join('\n'),
-        );
-        log(`CPU profile written to ${target}`);
-      }
-    }
-
-    mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(
-      join(RESULTS, 'latest.json'),
-      `${JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          machine: {
-            cpus: cpus().length,
-            cpuModel: cpus()[0]?.model ?? null,
-            memoryGiB: Math.round(totalmem() / 2 ** 30),
-            node: process.version,
-            platform: `${process.platform}-${process.arch}`,
-          },
-          config,
-          seed,
-          statements: {
-            getById: 'SELECT c.* FROM contacts c WHERE c.id = $1 AND c.deleted_at IS NULL AND TRUE',
-            list: list.sql,
-          },
-          results,
-          targets,
-          profile,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    log(`results written to ${join(RESULTS, 'latest.json')}`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    log(`seeded in ${seed.seconds.toFixed(1)} s`);
+    await client.query('SELECT setseed(0.17)');
+    ids = (
+      await client.query<{ id: string }>('SELECT id FROM contacts ORDER BY random() LIMIT 5000')
+    ).rows.map((r) => r.id);
   } finally {
-    for (const stop of stops) await stop().catch((e: unknown) => log(`stop: ${String(e)}`));
-    rmSync(work, { recursive: true, force: true });
+    await client.end();
   }
-  process.exit(code);
-}
 
-void main();
+  const list = listStatement(seed.commonLastName);
+  log('starting the baseline');
+  const basePort = await freePort();
+  const baseline = await startChild(
+    'baseline',
+    [join(ROOT, 'dist/bench/baseline-server.js')],
+    {
+      DATABASE_URL: db.url,
+      PORT: String(basePort),
+      BENCH_POOL_SIZE: String(config.poolSize),
+      BENCH_LIST_SQL: list.sql,
+      BENCH_LIST_LIMIT: String(LIST_LIMIT),
+    },
+    basePort,
+    '/health',
+    run.work,
+  );
+  run.onStop(() => baseline.stop());
+
+  // Both servers must answer the same records before their speed means anything.
+  const listPath = `/api/v1/contacts?filter[lastName][eq]=${encodeURIComponent(seed.commonLastName)}&sort=-createdAt&limit=${LIST_LIMIT}`;
+  const idsOf = (page: Record<string, unknown>) =>
+    JSON.stringify([(page.data as { id: string }[]).map((r) => r.id), page.meta]);
+  const [a, b] = await Promise.all([
+    getJson(relasi.url + listPath, token),
+    getJson(baseline.url + listPath),
+  ]);
+  if (idsOf(a) !== idsOf(b)) throw new Error('Relasi and the baseline list different contacts');
+  const [x, y] = await Promise.all([
+    getJson(`${relasi.url}/api/v1/contacts/${ids[0]}`, token),
+    getJson(`${baseline.url}/api/v1/contacts/${ids[0]}`),
+  ]);
+  if (x.id !== ids[0] || y.id !== ids[0]) throw new Error('GET by id answered another record');
+
+  const byId = ids.map((id) => `/api/v1/contacts/${id}`);
+  const results: Measurement[] = [];
+  const plan = [
+    ['get-by-id', config.connections, byId],
+    ['list', config.connections, [listPath]],
+    // Latency without queueing: one request at a time.
+    ['list', 1, [listPath]],
+  ] as const;
+  for (const [request, connections, paths] of plan) {
+    log(`measuring ${request} with ${connections} connection(s)`);
+    results.push(...(await measure(request, connections, [relasi, baseline], token, [...paths])));
+  }
+
+  const targets = report(results, seed);
+  let profile: unknown = null;
+  if (config.cpuProfile) {
+    await relasi.stop();
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      const target = join(RESULTS, 'relasi.cpuprofile');
+      copyFileSync(join(profileDir, file), target);
+      const summary = summarizeProfile(target);
+      profile = summary;
+      process.stdout.write(
+        [
+          `\nRelasi CPU profile (${summary.busyMs} ms busy of ${summary.totalMs} ms), self time:`,
+          ...summary.topSelf.map(
+            (f) => `  ${pad(`${f.percentOfBusy} %`, 7, true)}  ${f.function}  ${f.where}`,
+          ),
+          'time with the package on the stack:',
+          ...summary.packagesInclusive.map(
+            (p) => `  ${pad(`${p.percentOfBusy} %`, 7, true)}  ${p.package}`,
+          ),
+          '',
+        ].join('\n'),
+      );
+      log(`CPU profile written to ${target}`);
+    }
+  }
+
+  writeResults('latest.json', {
+    config,
+    seed,
+    statements: {
+      getById: 'SELECT c.* FROM contacts c WHERE c.id = $1 AND c.deleted_at IS NULL AND TRUE',
+      list: list.sql,
+    },
+    results,
+    targets,
+    profile,
+  });
+});

@@ -17,12 +17,8 @@
  * scenario (10) in BENCH_ROUNDS rounds (5), BENCH_WARMUP (3), BENCH_POOL_SIZE (10).
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { ACTIVITY_DEFINITION } from '../src/operational/activities/activity.definition.js';
 import { ACCOUNT_DEFINITION } from '../src/operational/customers/accounts/account.definition.js';
 import { CONTACT_DEFINITION } from '../src/operational/customers/contacts/contact.definition.js';
@@ -30,30 +26,12 @@ import { LEAD_DEFINITION } from '../src/operational/sales/leads/lead.definition.
 import { boardStatement } from '../src/operational/sales/opportunities/opportunity-board.service.js';
 import { OPPORTUNITY_DEFINITION } from '../src/operational/sales/opportunities/opportunity.definition.js';
 import { PermissionEvaluator } from '../src/platform/access/permission-evaluator.js';
-import { parseEnv } from '../src/platform/config/env.js';
 import type { Principal } from '../src/platform/context/principal.js';
-import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
-import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
-import { migrate } from '../src/platform/database/migrator.js';
 import { parseListQuery } from '../src/platform/query/list-request.js';
 import { timelineStatement } from '../src/platform/timeline/timeline.service.js';
-import {
-  ADMIN_EMAIL,
-  ADMIN_PASSWORD,
-  freePort,
-  log,
-  RESULTS,
-  ROOT,
-  setting,
-} from './bench-support.js';
-import {
-  cannon,
-  getJson,
-  latencySummary,
-  startChild,
-  type Child,
-  type Tally,
-} from './http-load.js';
+import { login, runBench, startMigratedDatabase, startRelasi, writeResults } from './bench-env.js';
+import { ADMIN_EMAIL, log, setting } from './bench-support.js';
+import { cannon, getJson, latencySummary, type Child, type Tally } from './http-load.js';
 import { seedContacts } from './seed-contacts.js';
 import { seedSales, type SalesSeed } from './seed-sales.js';
 
@@ -198,16 +176,6 @@ async function principalOf(client: pg.Client, email: string): Promise<Principal>
   };
 }
 
-async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: ADMIN_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
@@ -228,199 +196,138 @@ function report(results: Result[], seed: SalesSeed): void {
   process.stdout.write(lines.join('\n'));
 }
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'relasi-bench-sales-'));
-  chmodSync(work, 0o711);
-  const stops: (() => Promise<void>)[] = [];
-  let code = 0;
+runBench('sales', async (run) => {
+  const db = await startMigratedDatabase(run);
+  log('starting Relasi');
+  const relasi = await startRelasi(run, db.url, { poolSize: config.poolSize });
+  const adminToken = await login(relasi.url);
+
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  let seed: SalesSeed;
+  let admin: Principal;
+  let rep: Principal;
+  let repEmail: string;
+  let adminContacts: string[];
+  let repContacts: string[];
   try {
-    const [pgPort, relasiPort] = await Promise.all([freePort(), freePort()]);
-    log(`starting PostgreSQL in ${work}`);
-    const db = await startEmbeddedDatabase({
-      dataDir: join(work, 'data'),
-      port: pgPort,
-      database: 'relasi_bench',
-      log: () => undefined,
+    const adminId = (
+      await client.query<{ id: string }>('SELECT id FROM users WHERE email_normalized = $1', [
+        ADMIN_EMAIL,
+      ])
+    ).rows[0].id;
+    log(`seeding ${config.contacts} contacts and ${config.accounts} accounts`);
+    await seedContacts(client, {
+      contacts: config.contacts,
+      accounts: config.accounts,
+      ownerId: adminId,
     });
-    stops.unshift(() => db.stop());
-    const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));
-    await ds.initialize();
-    await migrate(ds);
-    await ds.destroy();
-
-    log('starting Relasi');
-    const relasi = await startChild(
-      'relasi',
-      [join(ROOT, 'dist/src/main.js')],
-      {
-        DATABASE_URL: db.url,
-        PORT: String(relasiPort),
-        HOST: '127.0.0.1',
-        CRM_ADMIN_EMAIL: ADMIN_EMAIL,
-        CRM_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        CRM_LOG_LEVEL: 'warn',
-        CRM_DB_POOL_SIZE: String(config.poolSize),
-        CRM_ACCESS_TOKEN_TTL: '3600',
-      },
-      relasiPort,
-      '/health/ready',
-      work,
+    log(
+      `seeding ${config.leads} leads, ${config.opportunities} opportunities, ${config.activities} activities`,
     );
-    stops.unshift(() => relasi.stop());
-    const adminToken = await login(relasi.url, ADMIN_EMAIL);
-
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    let seed: SalesSeed;
-    let admin: Principal;
-    let rep: Principal;
-    let repEmail: string;
-    let adminContacts: string[];
-    let repContacts: string[];
-    try {
-      const adminId = (
-        await client.query<{ id: string }>('SELECT id FROM users WHERE email_normalized = $1', [
-          ADMIN_EMAIL,
-        ])
-      ).rows[0].id;
-      log(`seeding ${config.contacts} contacts and ${config.accounts} accounts`);
-      await seedContacts(client, {
-        contacts: config.contacts,
-        accounts: config.accounts,
-        ownerId: adminId,
-      });
-      log(
-        `seeding ${config.leads} leads, ${config.opportunities} opportunities, ${config.activities} activities`,
-      );
-      seed = await seedSales(client, { ...config, adminId });
-      log(`seeded in ${seed.seconds.toFixed(1)} s`);
-      repEmail = (
-        await client.query<{ email: string }>(
-          `SELECT email FROM users WHERE email LIKE 'rep%' ORDER BY email LIMIT 1`,
-        )
-      ).rows[0].email;
-      admin = await principalOf(client, ADMIN_EMAIL);
-      rep = await principalOf(client, repEmail);
-      await client.query('SELECT setseed(0.31)');
-      const sample = async (teamIds: string[] | null) =>
-        (
-          await client.query<{ id: string }>(
-            `SELECT id FROM contacts c
+    seed = await seedSales(client, { ...config, adminId });
+    log(`seeded in ${seed.seconds.toFixed(1)} s`);
+    repEmail = (
+      await client.query<{ email: string }>(
+        `SELECT email FROM users WHERE email LIKE 'rep%' ORDER BY email LIMIT 1`,
+      )
+    ).rows[0].email;
+    admin = await principalOf(client, ADMIN_EMAIL);
+    rep = await principalOf(client, repEmail);
+    await client.query('SELECT setseed(0.31)');
+    const sample = async (teamIds: string[] | null) =>
+      (
+        await client.query<{ id: string }>(
+          `SELECT id FROM contacts c
               WHERE ($1::uuid[] IS NULL OR c.team_id = ANY($1::uuid[]))
                 AND EXISTS (SELECT 1 FROM timeline_entries t WHERE t.subject_entity = 'contacts' AND t.subject_id = c.id)
               ORDER BY random() LIMIT 2000`,
-            [teamIds],
-          )
-        ).rows.map((r) => r.id);
-      adminContacts = await sample(null);
-      repContacts = await sample(rep.teamIds);
-    } finally {
-      await client.end();
-    }
-    const repToken = await login(relasi.url, repEmail);
-
-    const pe = new PermissionEvaluator();
-    const page = parseListQuery({ limit: String(PAGE) }, { defaultLimit: PAGE, maxLimit: 500 });
-    const timeline = (who: Principal, id: string): Statement =>
-      timelineStatement(pe, who, SOURCES, [], { entity: 'contacts', id }, page);
-    const board = (who: Principal): Statement =>
-      boardStatement(pe, who, pe.grant(who, 'opportunities').read, PIPELINE, {});
-    const scenarios: Scenario[] = [
-      {
-        name: 'board (admin)',
-        token: adminToken,
-        paths: [`/api/v1/pipelines/${PIPELINE}/board`],
-        statements: [board(admin)],
-      },
-      {
-        name: 'board (rep)',
-        token: repToken,
-        paths: [`/api/v1/pipelines/${PIPELINE}/board`],
-        statements: [board(rep)],
-      },
-      {
-        name: 'timeline (admin)',
-        token: adminToken,
-        paths: adminContacts.map((id) => `/api/v1/contacts/${id}/timeline?limit=${PAGE}`),
-        statements: adminContacts.map((id) => timeline(admin, id)),
-      },
-      {
-        name: 'timeline (rep)',
-        token: repToken,
-        paths: repContacts.map((id) => `/api/v1/contacts/${id}/timeline?limit=${PAGE}`),
-        statements: repContacts.map((id) => timeline(rep, id)),
-      },
-    ];
-
-    const pool = new pg.Pool({ connectionString: db.url, max: config.poolSize });
-    stops.unshift(() => pool.end());
-    // Both sides must give the same answer before their speed means anything.
-    for (const s of scenarios) {
-      for (let i = 0; i < Math.min(20, s.paths.length); i++) {
-        const viaApi = await getJson(relasi.url + s.paths[i], s.token);
-        const { rows } = await pool.query(s.statements[i].sql, s.statements[i].params);
-        const same = s.name.startsWith('board')
-          ? (viaApi.count as number) ===
-            rows.filter((r) => r.stage === null).reduce((n, r) => n + (r.n as number), 0)
-          : JSON.stringify((viaApi.data as { id: string }[]).map((e) => e.id)) ===
-            JSON.stringify(rows.slice(0, PAGE).map((r) => r.id as string));
-        if (!same) throw new Error(`${s.name}: the API and the SQL answer differently`);
-      }
-    }
-
-    // Plans go to the results file: where the time of each statement goes, for the record.
-    const plans: Record<string, string> = {};
-    for (const s of scenarios) {
-      const { rows } = await pool.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS) ${s.statements[0].sql}`,
-        s.statements[0].params,
-      );
-      plans[s.name] = rows.map((r) => r['QUERY PLAN']).join('\n');
-    }
-
-    const results: Result[] = [];
-    for (const s of scenarios) {
-      for (const connections of [config.connections, 1]) {
-        log(`measuring ${s.name} with ${connections} connection(s)`);
-        results.push(await measure(s, connections, relasi, pool));
-      }
-    }
-    report(results, seed);
-    mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(
-      join(RESULTS, 'sales.json'),
-      `${JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          machine: {
-            cpus: cpus().length,
-            cpuModel: cpus()[0]?.model ?? null,
-            memoryGiB: Math.round(totalmem() / 2 ** 30),
-            node: process.version,
-          },
-          config,
-          seed,
-          statements: {
-            boardAdmin: scenarios[0].statements[0].sql,
-            boardRep: scenarios[1].statements[0].sql,
-            timelineRep: scenarios[3].statements[0]?.sql ?? null,
-          },
-          results,
-          plans,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    log(`results written to ${join(RESULTS, 'sales.json')}`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+          [teamIds],
+        )
+      ).rows.map((r) => r.id);
+    adminContacts = await sample(null);
+    repContacts = await sample(rep.teamIds);
   } finally {
-    for (const stop of stops) await stop().catch((e: unknown) => log(`stop: ${String(e)}`));
-    rmSync(work, { recursive: true, force: true });
+    await client.end();
   }
-  process.exit(code);
-}
+  const repToken = await login(relasi.url, repEmail);
 
-void main();
+  const pe = new PermissionEvaluator();
+  const page = parseListQuery({ limit: String(PAGE) }, { defaultLimit: PAGE, maxLimit: 500 });
+  const timeline = (who: Principal, id: string): Statement =>
+    timelineStatement(pe, who, SOURCES, [], { entity: 'contacts', id }, page);
+  const board = (who: Principal): Statement =>
+    boardStatement(pe, who, pe.grant(who, 'opportunities').read, PIPELINE, {});
+  const scenarios: Scenario[] = [
+    {
+      name: 'board (admin)',
+      token: adminToken,
+      paths: [`/api/v1/pipelines/${PIPELINE}/board`],
+      statements: [board(admin)],
+    },
+    {
+      name: 'board (rep)',
+      token: repToken,
+      paths: [`/api/v1/pipelines/${PIPELINE}/board`],
+      statements: [board(rep)],
+    },
+    {
+      name: 'timeline (admin)',
+      token: adminToken,
+      paths: adminContacts.map((id) => `/api/v1/contacts/${id}/timeline?limit=${PAGE}`),
+      statements: adminContacts.map((id) => timeline(admin, id)),
+    },
+    {
+      name: 'timeline (rep)',
+      token: repToken,
+      paths: repContacts.map((id) => `/api/v1/contacts/${id}/timeline?limit=${PAGE}`),
+      statements: repContacts.map((id) => timeline(rep, id)),
+    },
+  ];
+
+  const pool = new pg.Pool({ connectionString: db.url, max: config.poolSize });
+  run.onStop(() => pool.end());
+  // Both sides must give the same answer before their speed means anything.
+  for (const s of scenarios) {
+    for (let i = 0; i < Math.min(20, s.paths.length); i++) {
+      const viaApi = await getJson(relasi.url + s.paths[i], s.token);
+      const { rows } = await pool.query(s.statements[i].sql, s.statements[i].params);
+      const same = s.name.startsWith('board')
+        ? (viaApi.count as number) ===
+          rows.filter((r) => r.stage === null).reduce((n, r) => n + (r.n as number), 0)
+        : JSON.stringify((viaApi.data as { id: string }[]).map((e) => e.id)) ===
+          JSON.stringify(rows.slice(0, PAGE).map((r) => r.id as string));
+      if (!same) throw new Error(`${s.name}: the API and the SQL answer differently`);
+    }
+  }
+
+  // Plans go to the results file: where the time of each statement goes, for the record.
+  const plans: Record<string, string> = {};
+  for (const s of scenarios) {
+    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${s.statements[0].sql}`,
+      s.statements[0].params,
+    );
+    plans[s.name] = rows.map((r) => r['QUERY PLAN']).join('\n');
+  }
+
+  const results: Result[] = [];
+  for (const s of scenarios) {
+    for (const connections of [config.connections, 1]) {
+      log(`measuring ${s.name} with ${connections} connection(s)`);
+      results.push(await measure(s, connections, relasi, pool));
+    }
+  }
+  report(results, seed);
+  writeResults('sales.json', {
+    config,
+    seed,
+    statements: {
+      boardAdmin: scenarios[0].statements[0].sql,
+      boardRep: scenarios[1].statements[0].sql,
+      timelineRep: scenarios[3].statements[0]?.sql ?? null,
+    },
+    results,
+    plans,
+  });
+});
