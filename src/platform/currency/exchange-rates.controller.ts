@@ -29,7 +29,7 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { etagOf } from '../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { QueryParams } from '../http/query-params.js';
@@ -65,20 +65,11 @@ export class ExchangeRatesController {
     description:
       'Any signed-in user. Filter on fromCurrency, toCurrency, rate, validFrom, createdAt; sort by any of them (default `-validFrom,fromCurrency,toCurrency`); `q` searches the pair (`usd/idr`).',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[fromCurrency][eq]=USD&filter[validFrom][lte]=2026-03-31',
+  @ApiListQuery({
+    filter: 'filter[fromCurrency][eq]=USD&filter[validFrom][lte]=2026-03-31',
+    sort: '-validFrom',
+    fields: 'id,fromCurrency,toCurrency,rate',
   })
-  @ApiQuery({ name: 'sort', required: false, example: '-validFrom' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,fromCurrency,toCurrency,rate' })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
   @ApiOkResponse({ type: ExchangeRateListDto })
   @ApiProblems(400, 401)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {

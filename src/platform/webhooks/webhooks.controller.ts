@@ -1,5 +1,4 @@
 import {
-  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -32,7 +31,7 @@ import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
 import { SecretFields } from '../http/idempotency.interceptor.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { etagOf } from '../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
 import { parseListQuery } from '../query/list-request.js';
@@ -51,15 +50,6 @@ import { WebhooksService } from './webhooks.service.js';
 const ETAG_HEADER = {
   ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
 };
-
-/** The paging parameters every list here takes. */
-const ApiPaging = () =>
-  applyDecorators(
-    ApiQuery({ name: 'sort', required: false, example: '-createdAt' }),
-    ApiQuery({ name: 'limit', required: false, example: 50 }),
-    ApiQuery({ name: 'cursor', required: false }),
-    ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] }),
-  );
 
 @ApiTags('Webhooks')
 @ApiBearerAuth()
@@ -86,17 +76,7 @@ export class WebhooksController {
     description:
       'Filter on url, description, status, eventTypes (contains), entities (contains), consecutiveFailures, createdAt; sort by createdAt, url, status; `q` searches url and description.',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[status][eq]=paused',
-  })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,url,status' })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiPaging()
+  @ApiListQuery({ filter: 'filter[status][eq]=paused', fields: 'id,url,status' })
   @ApiOkResponse({ type: WebhookListDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
@@ -253,16 +233,11 @@ export class WebhooksController {
       'One entry per attempt. Filter on status, eventType, eventId, attempt, trigger, responseStatus, scheduledAt, attemptedAt, createdAt — e.g. `filter[status][eq]=failed`.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[status][eq]=failed',
+  @ApiListQuery({
+    filter: 'filter[status][eq]=failed',
+    fields: 'id,status,responseStatus',
+    q: false,
   })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,status,responseStatus' })
-  @ApiPaging()
   @ApiOkResponse({ type: WebhookDeliveryListDto })
   @ApiProblems(400, 401, 403, 404)
   listDeliveries(

@@ -29,7 +29,7 @@ import { CRM_CONFIG } from '../../config/config.tokens.js';
 import type { CrmConfig } from '../../config/crm-config.js';
 import { Ctx } from '../../context/ctx.decorator.js';
 import type { RequestContext } from '../../context/request-context.js';
-import { ApiProblems } from '../../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../../http/api-docs.decorators.js';
 import { etagOf } from '../../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../../http/params.js';
 import { parseListQuery } from '../../query/list-request.js';
@@ -63,20 +63,11 @@ export class RolesController {
     description:
       'Filter on key, name, builtIn, admin, createdAt; sort by name, createdAt, updatedAt; page with `limit` and `cursor`.',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[builtIn][eq]=false',
+  @ApiListQuery({
+    filter: 'filter[builtIn][eq]=false',
+    sort: 'name',
+    fields: 'id,name,permissions',
   })
-  @ApiQuery({ name: 'sort', required: false, example: 'name' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,name,permissions' })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
   @ApiOkResponse({ type: RoleListDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {

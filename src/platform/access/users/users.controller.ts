@@ -29,7 +29,7 @@ import { CRM_CONFIG } from '../../config/config.tokens.js';
 import type { CrmConfig } from '../../config/crm-config.js';
 import { Ctx } from '../../context/ctx.decorator.js';
 import type { RequestContext } from '../../context/request-context.js';
-import { ApiProblems } from '../../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../../http/api-docs.decorators.js';
 import { etagOf } from '../../http/etag.js';
 import { parseLimitParam, UuidParamPipe } from '../../http/params.js';
 import { parseListQuery } from '../../query/list-request.js';
@@ -65,20 +65,12 @@ export class UsersController {
       'Filter with `filter[field][op]=value` on email, firstName, lastName, roleId, teamIds (contains), active, locale, lastLoginAt, createdAt; ' +
       'sort with `sort=-createdAt,email`; page with `limit` and `cursor`; search with `q`; project with `fields=`.',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[active][eq]=true&filter[roleId][eq]=0192f000-0000-7000-8000-000000000003',
+  @ApiListQuery({
+    filter: 'filter[active][eq]=true&filter[roleId][eq]=0192f000-0000-7000-8000-000000000003',
+    sort: 'email',
+    fields: 'id,email,active',
+    q: { example: 'wijaya' },
   })
-  @ApiQuery({ name: 'sort', required: false, example: 'email' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,email,active' })
-  @ApiQuery({ name: 'q', required: false, example: 'wijaya' })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
   @ApiOkResponse({ type: UserListDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
