@@ -73,6 +73,11 @@ const EXAMPLES: Record<number, { code: string; title: string; detail: string }> 
   },
 };
 
+/** The response header of a read or write that returns one record. */
+export const ETAG_HEADER = {
+  ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
+};
+
 /** Documents the problem+json answers of an operation. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(

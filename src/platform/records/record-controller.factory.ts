@@ -35,7 +35,12 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiFilterQuery, ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
+import {
+  ApiFilterQuery,
+  ApiListQuery,
+  ApiProblems,
+  ETAG_HEADER,
+} from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { validateDto, type DtoClass } from '../http/dto-validation.js';
 import { etagOf } from '../http/etag.js';
@@ -203,9 +208,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiQuery({ name: 'fields', required: false })
     @ApiOkResponse({
       type: o.responseDto,
-      headers: {
-        ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
-      },
+      headers: ETAG_HEADER,
     })
     @ApiProblems(400, 401, 403, 404)
     async get(
