@@ -100,6 +100,14 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     updateDto: o.updateDto,
   });
   const one = `a ${o.label}`;
+  const pageOfRecords = {
+    schema: {
+      properties: {
+        data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
+        meta: { $ref: getSchemaPath(ListMetaDto) },
+      },
+    },
+  };
 
   @ApiTags(o.tag)
   @ApiBearerAuth()
@@ -131,14 +139,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
         'page with `limit` (≤ 500) and `cursor`, project with `fields=`, embed with `include=`, search with `q`, count with `count=exact|estimated`.',
     })
     @ApiListQuery({ filter: o.filterExample, fields: 'id,createdAt', include: true })
-    @ApiOkResponse({
-      schema: {
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
-          meta: { $ref: getSchemaPath(ListMetaDto) },
-        },
-      },
-    })
+    @ApiOkResponse(pageOfRecords)
     @ApiProblems(400, 401, 403, 503)
     list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
       return this.service.list(ctx, parseListQuery(query, this.limits));
@@ -188,14 +189,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       operationId: `query_${o.path}`,
     })
     @ApiBody({ type: QueryBodyDto })
-    @ApiOkResponse({
-      schema: {
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
-          meta: { $ref: getSchemaPath(ListMetaDto) },
-        },
-      },
-    })
+    @ApiOkResponse(pageOfRecords)
     @ApiProblems(400, 401, 403, 503)
     query(@Ctx() ctx: RequestContext, @Body() body: unknown) {
       return this.service.list(ctx, parseQueryBody(body, this.limits));
