@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { ExchangeRatesController } from './exchange-rates.controller.js';
+import {
+  ExchangeRateActionsController,
+  ExchangeRatesController,
+} from './exchange-rates.controller.js';
 import { ExchangeRatesService } from './exchange-rates.service.js';
 
 /** Dated exchange rates, kept by admins, and the rule that converts amounts by them. */
 @Module({
-  controllers: [ExchangeRatesController],
+  controllers: [ExchangeRatesController, ExchangeRateActionsController],
   providers: [ExchangeRatesService],
   exports: [ExchangeRatesService],
 })

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { adminField, listAdminTable } from '../access/admin-list.js';
+import { adminField } from '../access/admin-list.js';
 import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import { diffRecords, HistoryService } from '../audit/history.service.js';
+import { HistoryService } from '../audit/history.service.js';
 import type { RequestContext } from '../context/request-context.js';
 import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { AppError } from '../http/app-error.js';
 import { checkIfMatch } from '../http/etag.js';
-import type { ListRequest } from '../query/list-request.js';
 import type { QuerySchema } from '../query/query-schema.js';
-import { SoftDeleteTable } from '../records/soft-delete-table.js';
+import { AdminTableService } from '../records/admin-table.service.js';
 import type { EffectiveRateDto, ExchangeRateDto } from './dto/exchange-rate.dto.js';
 import { rateLookupSql } from './exchange-rate-lookup.js';
 import { Money } from './money-math.js';
@@ -71,7 +70,7 @@ const FIELDS = [
 
 const HISTORY_IGNORED = new Set(['id', 'createdAt', 'updatedAt', 'version', 'updatedById']);
 
-function present(r: ExchangeRateRow): ExchangeRateDto {
+function presentRate(r: ExchangeRateRow): ExchangeRateDto {
   return {
     id: r.id,
     fromCurrency: r.from_currency,
@@ -89,40 +88,21 @@ function present(r: ExchangeRateRow): ExchangeRateDto {
 /**
  * Dated exchange rates. Admins write them; every signed-in user may read them, since a
  * forecast is only as good as the rates behind it. Rates are kept as given (numeric, no
- * rounding); a pair has at most one live rate per day.
+ * rounding); a pair has at most one live rate per day. Once a rate is deleted,
+ * conversions fall back to the pair's previous rate.
  */
 @Injectable()
-export class ExchangeRatesService {
-  private readonly rows: SoftDeleteTable<ExchangeRateRow>;
-
-  constructor(
-    private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
-    private readonly history: HistoryService,
-  ) {
-    this.rows = new SoftDeleteTable<ExchangeRateRow>(db, history, {
-      table: 'exchange_rates',
-      entity: EXCHANGE_RATE_ENTITY,
+export class ExchangeRatesService extends AdminTableService<ExchangeRateRow, ExchangeRateDto> {
+  constructor(db: DatabaseService, permissions: PermissionEvaluator, history: HistoryService) {
+    super(db, permissions, history, {
+      schema: SCHEMA,
       label: 'exchange rate',
+      fields: FIELDS,
+      historyIgnored: HISTORY_IGNORED,
     });
   }
 
-  async list(ctx: RequestContext, request: ListRequest) {
-    return listAdminTable(
-      this.db,
-      ctx,
-      SCHEMA,
-      request,
-      async (rows) => (rows as unknown as ExchangeRateRow[]).map(present),
-      FIELDS,
-    );
-  }
-
-  async get(ctx: RequestContext, id: string): Promise<ExchangeRateDto> {
-    return present(await this.rows.load(ctx, id));
-  }
-
-  async create(ctx: RequestContext, input: Required<RateInput>): Promise<ExchangeRateDto> {
+  override async create(ctx: RequestContext, input: Required<RateInput>): Promise<ExchangeRateDto> {
     this.permissions.requireAdmin(ctx.user);
     assertDifferent(input.fromCurrency, input.toCurrency);
     return this.db.transaction(ctx, async (tx) => {
@@ -140,19 +120,13 @@ export class ExchangeRatesService {
           ctx.user.userId,
         ],
       );
-      const view = present(row);
-      await this.history.record(
-        tx,
-        EXCHANGE_RATE_ENTITY,
-        row.id,
-        'create',
-        diffRecords({}, { ...view }, HISTORY_IGNORED),
-      );
+      const view = presentRate(row);
+      await this.recordCreated(tx, view);
       return view;
     });
   }
 
-  async update(
+  override async update(
     ctx: RequestContext,
     id: string,
     patch: RateInput,
@@ -160,9 +134,9 @@ export class ExchangeRatesService {
   ): Promise<ExchangeRateDto> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      const existing = await this.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
-      const before = present(existing);
+      const before = presentRate(existing);
       const next = {
         fromCurrency: patch.fromCurrency ?? before.fromCurrency,
         toCurrency: patch.toCurrency ?? before.toCurrency,
@@ -184,40 +158,10 @@ export class ExchangeRatesService {
           WHERE id = $1 RETURNING *`,
         [id, next.fromCurrency, next.toCurrency, next.rate, next.validFrom, ctx.user.userId],
       );
-      const after = present(row);
-      await this.history.record(
-        tx,
-        EXCHANGE_RATE_ENTITY,
-        id,
-        'update',
-        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
-      );
+      const after = presentRate(row);
+      await this.recordUpdated(tx, before, after);
       return after;
     });
-  }
-
-  /** Soft delete: from now on conversions fall back to the pair's previous rate. */
-  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
-    this.permissions.requireAdmin(ctx.user);
-    await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
-      checkIfMatch(ifMatch, existing.version);
-      await this.rows.softDelete(tx, id);
-    });
-  }
-
-  async restore(ctx: RequestContext, id: string): Promise<ExchangeRateDto> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
-      await this.assertDayFree(tx, present(existing), id);
-      return present(await this.rows.restore(tx, id));
-    });
-  }
-
-  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
-    this.permissions.requireAdmin(ctx.user);
-    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   /** The rate that converts `from` into `to` on `date`, by the rule every report uses. */
@@ -251,6 +195,21 @@ export class ExchangeRatesService {
       exchangeRateId: found.rate_id,
       validFrom: found.valid_from,
     };
+  }
+
+  /** Not admins only: every signed-in user reads rates. */
+  protected override authorizeRead(): void {}
+
+  protected override async present(_ctx: RequestContext, rows: ExchangeRateRow[]) {
+    return rows.map(presentRate);
+  }
+
+  protected override async restoreRow(
+    tx: RequestContext,
+    rate: ExchangeRateRow,
+  ): Promise<ExchangeRateRow> {
+    await this.assertDayFree(tx, presentRate(rate), rate.id);
+    return super.restoreRow(tx, rate);
   }
 
   /** One live rate per pair and day: a second one is a 409 naming the first. */

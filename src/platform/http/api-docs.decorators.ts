@@ -3,6 +3,7 @@ import {
   ApiExtraModels,
   ApiProperty,
   ApiPropertyOptional,
+  ApiQuery,
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -72,6 +73,11 @@ const EXAMPLES: Record<number, { code: string; title: string; detail: string }> 
   },
 };
 
+/** The response header of a read or write that returns one record. */
+export const ETAG_HEADER = {
+  ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
+};
+
 /** Documents the problem+json answers of an operation. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
@@ -95,4 +101,50 @@ export function ApiProblems(...statuses: number[]) {
       }),
     ),
   );
+}
+
+/** `filter[field][op]=value`, documented with an example of the resource's own fields. */
+export function ApiFilterQuery(example: string) {
+  return ApiQuery({
+    name: 'filter',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: { type: 'object' },
+    example,
+  });
+}
+
+/** What a list documents beyond filter, sort, limit and cursor, which every list takes. */
+export interface ListQueryDocs {
+  /** Example of `filter[…]`. */
+  filter: string;
+  /** Example of `sort`; newest first unless given. */
+  sort?: string;
+  /** Example of `fields=`; a list that does not project leaves it out. */
+  fields?: string;
+  /** Whether `include=` embeds related records. */
+  include?: boolean;
+  /** `q` with its example or description; `false` for a list without search. */
+  q?: false | { example?: string; description?: string };
+  /** `false` for a list that gives no totals (`count=exact|estimated`). */
+  count?: false;
+}
+
+/** Documents the query parameters of a list endpoint. */
+export function ApiListQuery(docs: ListQueryDocs) {
+  // Applied from count to filter: the order the document has always listed them in.
+  const decorators = [
+    docs.count !== false &&
+      ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] }),
+    docs.q !== false && ApiQuery({ name: 'q', required: false, ...docs.q }),
+    docs.include === true && ApiQuery({ name: 'include', required: false }),
+    docs.fields !== undefined &&
+      ApiQuery({ name: 'fields', required: false, example: docs.fields }),
+    ApiQuery({ name: 'cursor', required: false }),
+    ApiQuery({ name: 'limit', required: false, example: 50 }),
+    ApiQuery({ name: 'sort', required: false, example: docs.sort ?? '-createdAt' }),
+    ApiFilterQuery(docs.filter),
+  ];
+  return applyDecorators(...decorators.filter((d) => d !== false));
 }

@@ -22,7 +22,6 @@ import {
   ApiOperation,
   ApiParam,
   ApiProduces,
-  ApiQuery,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -31,7 +30,7 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { UuidParamPipe } from '../http/params.js';
 import { parseListQuery } from '../query/list-request.js';
@@ -112,20 +111,7 @@ export class ImportsController {
     description:
       'Newest first. Filter on entity, status, ownerId, createdAt, finishedAt; search the file name with `q`; page with `limit` and `cursor`.',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[status][eq]=running',
-  })
-  @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,status,processed,total' })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
+  @ApiListQuery({ filter: 'filter[status][eq]=running', fields: 'id,status,processed,total' })
   @ApiOkResponse({ type: ImportListDto })
   @ApiProblems(400, 401)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
@@ -154,18 +140,7 @@ export class ImportsController {
       'One entry per problem, by row number. Filter on rowNumber, column, field, code; page with `limit` and `cursor`.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[code][eq]=isEmail',
-  })
-  @ApiQuery({ name: 'sort', required: false, example: 'rowNumber' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
+  @ApiListQuery({ filter: 'filter[code][eq]=isEmail', sort: 'rowNumber', q: false })
   @ApiOkResponse({ type: ImportErrorListDto })
   @ApiProblems(400, 401, 404)
   errors(

@@ -4,7 +4,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -12,7 +11,7 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { UuidParamPipe } from '../http/params.js';
 import { parseListQuery } from '../query/list-request.js';
 import { JobDto, JobListDto } from './dto/job.dto.js';
@@ -35,20 +34,11 @@ export class JobsController {
     description:
       'Newest first by default. Filter on queue, state, attempts, runAt, lastError, singletonKey, createdAt, updatedAt, failedAt, completedAt — e.g. `filter[state][eq]=failed&filter[queue][eq]=webhooks.deliver` for the dead letters of one queue; sort by createdAt, runAt, queue, attempts, failedAt; page with `limit` and `cursor`.',
   })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[state][eq]=failed',
+  @ApiListQuery({
+    filter: 'filter[state][eq]=failed',
+    fields: 'id,queue,state,lastError',
+    q: { description: 'Part of the queue name' },
   })
-  @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,queue,state,lastError' })
-  @ApiQuery({ name: 'q', required: false, description: 'Part of the queue name' })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
   @ApiOkResponse({ type: JobListDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {

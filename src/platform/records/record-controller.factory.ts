@@ -35,7 +35,12 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import {
+  ApiFilterQuery,
+  ApiListQuery,
+  ApiProblems,
+  ETAG_HEADER,
+} from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { validateDto, type DtoClass } from '../http/dto-validation.js';
 import { etagOf } from '../http/etag.js';
@@ -95,6 +100,14 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     updateDto: o.updateDto,
   });
   const one = `a ${o.label}`;
+  const pageOfRecords = {
+    schema: {
+      properties: {
+        data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
+        meta: { $ref: getSchemaPath(ListMetaDto) },
+      },
+    },
+  };
 
   @ApiTags(o.tag)
   @ApiBearerAuth()
@@ -125,29 +138,8 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
         '`customFields.code` and one relation level such as `account.industry` work too), sort with `sort=-createdAt,name`, ' +
         'page with `limit` (≤ 500) and `cursor`, project with `fields=`, embed with `include=`, search with `q`, count with `count=exact|estimated`.',
     })
-    @ApiQuery({
-      name: 'filter',
-      required: false,
-      style: 'deepObject',
-      explode: true,
-      schema: { type: 'object' },
-      example: o.filterExample,
-    })
-    @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
-    @ApiQuery({ name: 'limit', required: false, example: 50 })
-    @ApiQuery({ name: 'cursor', required: false })
-    @ApiQuery({ name: 'fields', required: false, example: 'id,createdAt' })
-    @ApiQuery({ name: 'include', required: false })
-    @ApiQuery({ name: 'q', required: false })
-    @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
-    @ApiOkResponse({
-      schema: {
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
-          meta: { $ref: getSchemaPath(ListMetaDto) },
-        },
-      },
-    })
+    @ApiListQuery({ filter: o.filterExample, fields: 'id,createdAt', include: true })
+    @ApiOkResponse(pageOfRecords)
     @ApiProblems(400, 401, 403, 503)
     list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
       return this.service.list(ctx, parseListQuery(query, this.limits));
@@ -164,14 +156,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
         'Columns are the field names an import maps by default: custom fields as `customFields.code`, money as `field.amount` and `field.currency`, ' +
         'lists joined with `;`, phones and addresses as JSON. Text cells starting with = + - @, a tab or CR get a leading apostrophe so spreadsheets do not run them as formulas; numbers stay numbers.',
     })
-    @ApiQuery({
-      name: 'filter',
-      required: false,
-      style: 'deepObject',
-      explode: true,
-      schema: { type: 'object' },
-      example: o.filterExample,
-    })
+    @ApiFilterQuery(o.filterExample)
     @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })
     @ApiQuery({ name: 'fields', required: false, example: 'id,createdAt,customFields' })
     @ApiQuery({ name: 'q', required: false })
@@ -204,14 +189,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       operationId: `query_${o.path}`,
     })
     @ApiBody({ type: QueryBodyDto })
-    @ApiOkResponse({
-      schema: {
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
-          meta: { $ref: getSchemaPath(ListMetaDto) },
-        },
-      },
-    })
+    @ApiOkResponse(pageOfRecords)
     @ApiProblems(400, 401, 403, 503)
     query(@Ctx() ctx: RequestContext, @Body() body: unknown) {
       return this.service.list(ctx, parseQueryBody(body, this.limits));
@@ -224,9 +202,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiQuery({ name: 'fields', required: false })
     @ApiOkResponse({
       type: o.responseDto,
-      headers: {
-        ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
-      },
+      headers: ETAG_HEADER,
     })
     @ApiProblems(400, 401, 403, 404)
     async get(

@@ -4,7 +4,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -12,7 +11,7 @@ import { CRM_CONFIG } from '../config/config.tokens.js';
 import type { CrmConfig } from '../config/crm-config.js';
 import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
+import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { UuidParamPipe } from '../http/params.js';
 import { parseListQuery } from '../query/list-request.js';
@@ -52,18 +51,11 @@ export function timelineController(o: TimelineControllerOptions): Type<unknown> 
         '`filter[occurredAt][gte]=…`, search titles with `q`, page with `limit` and `cursor` (keyset), `sort=occurredAt` for oldest first.',
     })
     @ApiParam({ name: 'id', format: 'uuid' })
-    @ApiQuery({
-      name: 'filter',
-      required: false,
-      style: 'deepObject',
-      explode: true,
-      schema: { type: 'object' },
-      example: 'filter[type][in]=call,meeting,stage_change',
+    @ApiListQuery({
+      filter: 'filter[type][in]=call,meeting,stage_change',
+      sort: '-occurredAt',
+      count: false,
     })
-    @ApiQuery({ name: 'sort', required: false, example: '-occurredAt' })
-    @ApiQuery({ name: 'limit', required: false, example: 50 })
-    @ApiQuery({ name: 'cursor', required: false })
-    @ApiQuery({ name: 'q', required: false })
     @ApiOkResponse({ type: TimelinePageDto })
     @ApiProblems(400, 401, 403, 404)
     page(

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
-import { WebhooksController } from './webhooks.controller.js';
+import { WebhookActionsController, WebhooksController } from './webhooks.controller.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /** Outbound webhooks: admin-managed subscriptions, signed deliveries with retries and a log. */
 @Module({
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, WebhookActionsController],
   providers: [WebhooksService, WebhookDeliveriesService],
   exports: [WebhooksService],
 })

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SoftDeleteTable } from '../records/soft-delete-table.js';
-import { adminField, listAdminTable } from '../access/admin-list.js';
+import { adminField } from '../access/admin-list.js';
 import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import { diffRecords, HistoryService } from '../audit/history.service.js';
+import { HistoryService } from '../audit/history.service.js';
 import { ENV } from '../config/config.tokens.js';
 import type { Env } from '../config/env.js';
 import type { RequestContext } from '../context/request-context.js';
@@ -10,8 +9,8 @@ import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { AppError, type FieldError } from '../http/app-error.js';
 import { checkIfMatch } from '../http/etag.js';
-import type { ListRequest } from '../query/list-request.js';
 import type { QuerySchema } from '../query/query-schema.js';
+import { AdminTableService } from '../records/admin-table.service.js';
 import { ResourceRegistry } from '../records/resource-registry.js';
 import {
   WEBHOOK_STATUSES,
@@ -147,48 +146,32 @@ const unique = (values: readonly string[]) => [...new Set(values)];
  * Webhook subscriptions, for admins: which URL gets which events, and its signing secret.
  * The secret is returned once (on create and on rotation) and stored sealed by SecretBox.
  * URLs pass the SSRF policy here and again at every delivery, after DNS resolution.
+ * A deleted webhook gets no more deliveries (pending ones are cancelled); its log is kept
+ * for a restore.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService extends AdminTableService<WebhookRow, WebhookDto> {
   readonly policy: WebhookUrlPolicy;
   readonly secrets: SecretBox;
 
   constructor(
-    private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
-    private readonly history: HistoryService,
+    db: DatabaseService,
+    permissions: PermissionEvaluator,
+    history: HistoryService,
     private readonly registry: ResourceRegistry,
     @Inject(ENV) env: Env,
   ) {
+    super(db, permissions, history, {
+      schema: WEBHOOK_SCHEMA,
+      label: 'webhook',
+      fields: WEBHOOK_FIELDS,
+      historyIgnored: HISTORY_IGNORED,
+    });
     this.policy = new WebhookUrlPolicy(env.webhookAllowedHosts);
     this.secrets = new SecretBox(env.secretKey);
-    this.rows = new SoftDeleteTable<WebhookRow>(db, history, {
-      table: 'webhook_subscriptions',
-      entity: WEBHOOK_ENTITY,
-      label: 'webhook',
-    });
   }
 
-  private readonly rows: SoftDeleteTable<WebhookRow>;
-
-  async list(ctx: RequestContext, request: ListRequest) {
-    this.permissions.requireAdmin(ctx.user);
-    return listAdminTable(
-      this.db,
-      ctx,
-      WEBHOOK_SCHEMA,
-      request,
-      async (rows) => (rows as unknown as WebhookRow[]).map(presentWebhook),
-      WEBHOOK_FIELDS,
-    );
-  }
-
-  async get(ctx: RequestContext, id: string): Promise<WebhookDto> {
-    this.permissions.requireAdmin(ctx.user);
-    return presentWebhook(await this.load(ctx, id));
-  }
-
-  async create(
+  override async create(
     ctx: RequestContext,
     input: WebhookInput & { url: string; eventTypes: string[] },
   ): Promise<WebhookWithSecretDto> {
@@ -213,18 +196,12 @@ export class WebhooksService {
         ],
       );
       const view = presentWebhook(row);
-      await this.history.record(
-        tx,
-        WEBHOOK_ENTITY,
-        row.id,
-        'create',
-        diffRecords({}, { ...view }, HISTORY_IGNORED),
-      );
+      await this.recordCreated(tx, view);
       return { ...view, secret };
     });
   }
 
-  async update(
+  override async update(
     ctx: RequestContext,
     id: string,
     patch: WebhookInput,
@@ -267,32 +244,8 @@ export class WebhooksService {
         [id, next.url, next.description, next.eventTypes, next.entities, status, resume],
       );
       const after = presentWebhook(row);
-      await this.history.record(
-        tx,
-        WEBHOOK_ENTITY,
-        id,
-        'update',
-        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
-      );
+      await this.recordUpdated(tx, before, after);
       return after;
-    });
-  }
-
-  /** Soft delete: no more deliveries (pending ones are cancelled); the log is kept for a restore. */
-  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
-    this.permissions.requireAdmin(ctx.user);
-    await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.load(tx, id, { forUpdate: true });
-      checkIfMatch(ifMatch, existing.version);
-      await this.rows.softDelete(tx, id);
-    });
-  }
-
-  async restore(ctx: RequestContext, id: string): Promise<WebhookDto> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.db.transaction(ctx, async (tx) => {
-      await this.rows.load(tx, id, { forUpdate: true, deleted: true });
-      return presentWebhook(await this.rows.restore(tx, id));
     });
   }
 
@@ -321,18 +274,17 @@ export class WebhooksService {
     });
   }
 
-  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
-    this.permissions.requireAdmin(ctx.user);
-    return this.rows.historyOf(ctx, id, limit, cursor);
-  }
-
-  /** The live webhook or 404. */
-  load(
+  /** The live webhook or 404; deliveries are checked against it. */
+  override load(
     ctx: RequestContext,
     id: string,
     opts: { forUpdate?: boolean; deleted?: boolean } = {},
   ): Promise<WebhookRow> {
-    return this.rows.load(ctx, id, opts);
+    return super.load(ctx, id, opts);
+  }
+
+  protected override async present(_ctx: RequestContext, rows: WebhookRow[]) {
+    return rows.map(presentWebhook);
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   IsPicklistValue,
 } from '../../../platform/customization/custom-fields.validator.js';
 import { IsInstant } from '../../../platform/records/dto/is-instant.validator.js';
+import { RecordResponse } from '../../../platform/records/dto/record-response.dto.js';
 import {
   ACTIVITY_DIRECTIONS,
   ACTIVITY_PRIORITIES,
@@ -196,8 +197,7 @@ export class UpdateActivityDto extends PartialType(
   OmitType(CreateActivityDto, ['type'] as const),
 ) {}
 
-export class ActivityDto extends CreateActivityDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ActivityDto extends RecordResponse(CreateActivityDto) {
   @ApiProperty({ enum: ACTIVITY_STATUSES }) declare status: string;
   @ApiProperty({ example: 'normal' }) declare priority: string;
   @ApiProperty({ format: 'date-time', nullable: true }) completedAt: string | null;
@@ -210,14 +210,4 @@ export class ActivityDto extends CreateActivityDto {
   @ApiProperty({ format: 'date-time', nullable: true }) reminderSentAt: string | null;
   @ApiProperty({ type: [String] }) declare participantUserIds: string[];
   @ApiProperty({ type: [String] }) declare participantContactIds: string[];
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
 }

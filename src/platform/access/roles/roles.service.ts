@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SoftDeleteTable } from '../../records/soft-delete-table.js';
-import { diffRecords, HistoryService } from '../../audit/history.service.js';
+import { HistoryService } from '../../audit/history.service.js';
 import { PrincipalLoader } from '../../auth/principal-loader.js';
 import type { RolePermissions } from '../../context/principal.js';
 import type { RequestContext } from '../../context/request-context.js';
@@ -8,10 +7,10 @@ import { DatabaseService } from '../../database/database.service.js';
 import { uuidv7 } from '../../database/uuid7.js';
 import { AppError } from '../../http/app-error.js';
 import { checkIfMatch } from '../../http/etag.js';
-import type { ListRequest } from '../../query/list-request.js';
 import type { QuerySchema } from '../../query/query-schema.js';
 import { ResourceRegistry } from '../../records/resource-registry.js';
-import { adminField, listAdminTable } from '../admin-list.js';
+import { AdminTableService } from '../../records/admin-table.service.js';
+import { adminField } from '../admin-list.js';
 import { PermissionEvaluator } from '../permission-evaluator.js';
 import type { RoleDto } from './dto/role.dto.js';
 import { validateRolePermissions } from './role-permissions.validator.js';
@@ -99,41 +98,23 @@ function roleName(raw: string): string {
  * and cannot be deleted, but an organization may tune their permissions.
  */
 @Injectable()
-export class RolesService {
+export class RolesService extends AdminTableService<RoleRow, RoleView> {
   constructor(
-    private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
+    db: DatabaseService,
+    permissions: PermissionEvaluator,
     private readonly principals: PrincipalLoader,
-    private readonly history: HistoryService,
+    history: HistoryService,
     private readonly registry: ResourceRegistry,
   ) {
-    this.rows = new SoftDeleteTable<RoleRow>(db, history, {
-      table: 'roles',
-      entity: 'roles',
+    super(db, permissions, history, {
+      schema: ROLE_SCHEMA,
       label: 'role',
+      fields: ROLE_FIELDS,
+      historyIgnored: HISTORY_IGNORED,
     });
   }
 
-  private readonly rows: SoftDeleteTable<RoleRow>;
-
-  async list(ctx: RequestContext, request: ListRequest) {
-    this.permissions.requireAdmin(ctx.user);
-    return listAdminTable(
-      this.db,
-      ctx,
-      ROLE_SCHEMA,
-      request,
-      (rows) => this.present(ctx, rows as unknown as RoleRow[]),
-      ROLE_FIELDS,
-    );
-  }
-
-  async get(ctx: RequestContext, id: string): Promise<RoleView> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.rows.load(ctx, id));
-  }
-
-  async create(
+  override async create(
     ctx: RequestContext,
     input: { name: string; description?: string | null; permissions: unknown },
   ): Promise<RoleView> {
@@ -148,18 +129,12 @@ export class RolesService {
         [uuidv7(), name, input.description ?? null, JSON.stringify(permissions)],
       );
       const view = await this.view(tx, row);
-      await this.history.record(
-        tx,
-        'roles',
-        row.id,
-        'create',
-        diffRecords({}, { ...view }, HISTORY_IGNORED),
-      );
+      await this.recordCreated(tx, view);
       return view;
     });
   }
 
-  async update(
+  override async update(
     ctx: RequestContext,
     id: string,
     patch: { name?: string; description?: string | null; permissions?: unknown },
@@ -173,7 +148,7 @@ export class RolesService {
         ? undefined
         : validateRolePermissions(patch.permissions, this.registry);
     const updated = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      const existing = await this.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const next = {
@@ -198,52 +173,36 @@ export class RolesService {
         [id, next.name, next.description, JSON.stringify(next.permissions)],
       );
       const after = await this.view(tx, row);
-      await this.history.record(
-        tx,
-        'roles',
-        id,
-        'update',
-        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
-      );
+      await this.recordUpdated(tx, before, after);
       return after;
     });
     this.principals.invalidate();
     return updated;
   }
 
-  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
-    this.permissions.requireAdmin(ctx.user);
-    await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
-      checkIfMatch(ifMatch, existing.version);
-      if (existing.built_in) throw new AppError('built_in_role');
-      // Users are locked too, so none can be given this role while it is being deleted.
-      const holders = await this.db.query<{ id: string }>(
-        tx,
-        `SELECT id FROM users WHERE role_id = $1 AND deleted_at IS NULL FOR UPDATE`,
-        [id],
-      );
-      if (holders.length > 0)
-        throw new AppError('role_in_use', { count: holders.length }, undefined, {
-          userCount: holders.length,
-        });
-      await this.rows.softDelete(tx, id);
-    });
+  /** Only a custom role that no user holds may go. */
+  protected override async deleteRow(tx: RequestContext, role: RoleRow): Promise<void> {
+    if (role.built_in) throw new AppError('built_in_role');
+    // Users are locked too, so none can be given this role while it is being deleted.
+    const holders = await this.db.query<{ id: string }>(
+      tx,
+      `SELECT id FROM users WHERE role_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [role.id],
+    );
+    if (holders.length > 0)
+      throw new AppError('role_in_use', { count: holders.length }, undefined, {
+        userCount: holders.length,
+      });
+    await super.deleteRow(tx, role);
+  }
+
+  protected override async restoreRow(tx: RequestContext, role: RoleRow): Promise<RoleRow> {
+    await this.assertNameFree(tx, role.name, role.id);
+    return super.restoreRow(tx, role);
+  }
+
+  protected override afterRemoveOrRestore(): void {
     this.principals.invalidate();
-  }
-
-  async restore(ctx: RequestContext, id: string): Promise<RoleView> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
-      await this.assertNameFree(tx, existing.name, id);
-      return this.view(tx, await this.rows.restore(tx, id));
-    });
-  }
-
-  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
-    this.permissions.requireAdmin(ctx.user);
-    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   private async assertNameFree(tx: RequestContext, name: string, exceptId: string | null) {
@@ -259,12 +218,7 @@ export class RolesService {
       });
   }
 
-  private async view(ctx: RequestContext, row: RoleRow): Promise<RoleView> {
-    const [view] = await this.present(ctx, [row]);
-    return view;
-  }
-
-  private async present(ctx: RequestContext, rows: RoleRow[]): Promise<RoleView[]> {
+  protected override async present(ctx: RequestContext, rows: RoleRow[]): Promise<RoleView[]> {
     const counts = new Map<string, number>();
     if (rows.length > 0) {
       const found = await this.db.query<{ role_id: string; n: number }>(

@@ -1,39 +1,20 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CRM_CONFIG } from '../../config/config.tokens.js';
-import type { CrmConfig } from '../../config/crm-config.js';
 import { Ctx } from '../../context/ctx.decorator.js';
 import type { RequestContext } from '../../context/request-context.js';
-import { ApiProblems } from '../../http/api-docs.decorators.js';
+import { ApiProblems, ETAG_HEADER } from '../../http/api-docs.decorators.js';
 import { etagOf } from '../../http/etag.js';
-import { parseLimitParam, UuidParamPipe } from '../../http/params.js';
-import { parseListQuery } from '../../query/list-request.js';
-import { HistoryPageDto } from '../../records/dto/list.dto.js';
+import { UuidParamPipe } from '../../http/params.js';
+import { adminTableController } from '../../records/admin-table-controller.factory.js';
 import {
   AddTeamMemberDto,
   CreateTeamDto,
@@ -43,141 +24,37 @@ import {
 } from './dto/team.dto.js';
 import { TeamsService } from './teams.service.js';
 
-const ETAG_HEADER = {
-  ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
-};
+export const TeamsController = adminTableController({
+  path: 'teams',
+  tag: 'Access',
+  name: 'Team',
+  service: TeamsService,
+  createDto: CreateTeamDto,
+  updateDto: UpdateTeamDto,
+  responseDto: TeamDto,
+  listDto: TeamListDto,
+  listQuery: { filter: 'filter[name][startsWith]=Jakarta', sort: 'name', fields: 'id,name' },
+  docs: {
+    list: {
+      summary: 'List teams (admins)',
+      description:
+        'Filter on name, description, memberIds (contains), createdAt; sort by name, createdAt, updatedAt; page with `limit` and `cursor`.',
+    },
+    create: { summary: 'Create a team (admins)' },
+    get: { summary: 'Read a team with its members (admins)' },
+    update: { summary: 'Update a team (admins, partial)' },
+    remove: { summary: 'Delete a team (admins; soft — it no longer counts for record scope)' },
+    restore: { summary: 'Restore a deleted team (admins)' },
+    history: { summary: 'Change history of a team, newest first (admins)' },
+  },
+});
 
 @ApiTags('Access')
 @ApiBearerAuth()
 @ApiSecurity('apiKey')
 @Controller('api/v1/teams')
-export class TeamsController {
-  constructor(
-    private readonly teams: TeamsService,
-    @Inject(CRM_CONFIG) private readonly config: CrmConfig,
-  ) {}
-
-  @Get()
-  @ApiOperation({
-    summary: 'List teams (admins)',
-    operationId: 'listTeams',
-    description:
-      'Filter on name, description, memberIds (contains), createdAt; sort by name, createdAt, updatedAt; page with `limit` and `cursor`.',
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: { type: 'object' },
-    example: 'filter[name][startsWith]=Jakarta',
-  })
-  @ApiQuery({ name: 'sort', required: false, example: 'name' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'fields', required: false, example: 'id,name' })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] })
-  @ApiOkResponse({ type: TeamListDto })
-  @ApiProblems(400, 401, 403)
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    return this.teams.list(
-      ctx,
-      parseListQuery(query, {
-        defaultLimit: this.config.api.defaultPageSize,
-        maxLimit: this.config.api.maxPageSize,
-      }),
-    );
-  }
-
-  @Post()
-  @ApiOperation({ summary: 'Create a team (admins)', operationId: 'createTeam' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({
-    type: TeamDto,
-    headers: { Location: { schema: { type: 'string' } }, ...ETAG_HEADER },
-  })
-  @ApiProblems(400, 401, 403, 409, 422)
-  async create(
-    @Ctx() ctx: RequestContext,
-    @Body() body: CreateTeamDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TeamDto> {
-    const team = await this.teams.create(ctx, body);
-    void reply.header('location', `/api/v1/teams/${team.id}`).header('etag', etagOf(team.version));
-    return team;
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: 'Read a team with its members (admins)', operationId: 'getTeam' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: TeamDto, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 403, 404)
-  async get(
-    @Ctx() ctx: RequestContext,
-    @Param('id', UuidParamPipe) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TeamDto> {
-    const team = await this.teams.get(ctx, id);
-    void reply.header('etag', etagOf(team.version));
-    return team;
-  }
-
-  @Patch(':id')
-  @ApiOperation({ summary: 'Update a team (admins, partial)', operationId: 'updateTeam' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'ETag from a read; a stale one answers 412',
-  })
-  @ApiOkResponse({ type: TeamDto, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 403, 404, 409, 412)
-  async update(
-    @Ctx() ctx: RequestContext,
-    @Param('id', UuidParamPipe) id: string,
-    @Body() body: UpdateTeamDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TeamDto> {
-    const team = await this.teams.update(ctx, id, body, ifMatch);
-    void reply.header('etag', etagOf(team.version));
-    return team;
-  }
-
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({
-    summary: 'Delete a team (admins; soft — it no longer counts for record scope)',
-    operationId: 'deleteTeam',
-  })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiHeader({ name: 'If-Match', required: false })
-  @ApiNoContentResponse()
-  @ApiProblems(400, 401, 403, 404, 412)
-  remove(
-    @Ctx() ctx: RequestContext,
-    @Param('id', UuidParamPipe) id: string,
-    @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<void> {
-    return this.teams.remove(ctx, id, ifMatch);
-  }
-
-  @Post(':id/restore')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Restore a deleted team (admins)', operationId: 'restoreTeam' })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: TeamDto, headers: ETAG_HEADER })
-  @ApiProblems(400, 401, 403, 404, 409)
-  async restore(
-    @Ctx() ctx: RequestContext,
-    @Param('id', UuidParamPipe) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TeamDto> {
-    const team = await this.teams.restore(ctx, id);
-    void reply.header('etag', etagOf(team.version));
-    return team;
-  }
+export class TeamMembersController {
+  constructor(private readonly teams: TeamsService) {}
 
   @Post(':id/members')
   @HttpCode(200)
@@ -215,26 +92,5 @@ export class TeamsController {
     @Param('userId', UuidParamPipe) userId: string,
   ): Promise<void> {
     return this.teams.removeMember(ctx, id, userId);
-  }
-
-  @Get(':id/history')
-  @ApiOperation({
-    summary: 'Change history of a team, newest first (admins)',
-    operationId: 'teamHistory',
-  })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiOkResponse({ type: HistoryPageDto })
-  @ApiProblems(400, 401, 403, 404)
-  async history(
-    @Ctx() ctx: RequestContext,
-    @Param('id', UuidParamPipe) id: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ): Promise<HistoryPageDto> {
-    const n = parseLimitParam(limit);
-    const page = await this.teams.historyOf(ctx, id, n, cursor ?? null);
-    return { data: page.data, meta: { nextCursor: page.nextCursor, limit: n } };
   }
 }

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { SoftDeleteTable } from '../../records/soft-delete-table.js';
-import { diffRecords, HistoryService } from '../../audit/history.service.js';
+import { HistoryService } from '../../audit/history.service.js';
 import { PrincipalLoader } from '../../auth/principal-loader.js';
 import type { RequestContext } from '../../context/request-context.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { uuidv7 } from '../../database/uuid7.js';
 import { AppError, type FieldError } from '../../http/app-error.js';
 import { checkIfMatch } from '../../http/etag.js';
-import type { ListRequest } from '../../query/list-request.js';
 import type { QuerySchema } from '../../query/query-schema.js';
-import { adminField, listAdminTable } from '../admin-list.js';
+import { AdminTableService } from '../../records/admin-table.service.js';
+import { adminField } from '../admin-list.js';
 import { PermissionEvaluator } from '../permission-evaluator.js';
 import type { TeamDto } from './dto/team.dto.js';
 
@@ -86,40 +85,22 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * forgets the cached principals.
  */
 @Injectable()
-export class TeamsService {
+export class TeamsService extends AdminTableService<TeamRow, TeamView> {
   constructor(
-    private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
+    db: DatabaseService,
+    permissions: PermissionEvaluator,
     private readonly principals: PrincipalLoader,
-    private readonly history: HistoryService,
+    history: HistoryService,
   ) {
-    this.rows = new SoftDeleteTable<TeamRow>(db, history, {
-      table: 'teams',
-      entity: 'teams',
+    super(db, permissions, history, {
+      schema: TEAM_SCHEMA,
       label: 'team',
+      fields: TEAM_FIELDS,
+      historyIgnored: HISTORY_IGNORED,
     });
   }
 
-  private readonly rows: SoftDeleteTable<TeamRow>;
-
-  async list(ctx: RequestContext, request: ListRequest) {
-    this.permissions.requireAdmin(ctx.user);
-    return listAdminTable(
-      this.db,
-      ctx,
-      TEAM_SCHEMA,
-      request,
-      (rows) => this.present(ctx, rows as unknown as TeamRow[]),
-      TEAM_FIELDS,
-    );
-  }
-
-  async get(ctx: RequestContext, id: string): Promise<TeamView> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.rows.load(ctx, id));
-  }
-
-  async create(
+  override async create(
     ctx: RequestContext,
     input: { name: string; description?: string | null },
   ): Promise<TeamView> {
@@ -133,19 +114,13 @@ export class TeamsService {
         [uuidv7(), name, input.description ?? null],
       );
       const view = await this.view(tx, row);
-      await this.history.record(
-        tx,
-        'teams',
-        row.id,
-        'create',
-        diffRecords({}, { ...view }, HISTORY_IGNORED),
-      );
+      await this.recordCreated(tx, view);
       return view;
     });
     return created;
   }
 
-  async update(
+  override async update(
     ctx: RequestContext,
     id: string,
     patch: { name?: string; description?: string | null; defaultOwnerId?: string | null },
@@ -153,7 +128,7 @@ export class TeamsService {
   ): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      const existing = await this.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const name = patch.name === undefined ? undefined : teamName(patch.name);
@@ -179,45 +154,16 @@ export class TeamsService {
         ],
       );
       const after = await this.view(tx, row);
-      await this.history.record(
-        tx,
-        'teams',
-        id,
-        'update',
-        diffRecords({ ...before }, { ...after }, HISTORY_IGNORED),
-      );
+      await this.recordUpdated(tx, before, after);
       return after;
     });
-  }
-
-  /** Soft delete: the team stops counting for record scope; its memberships are kept for a restore. */
-  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
-    this.permissions.requireAdmin(ctx.user);
-    await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
-      checkIfMatch(ifMatch, existing.version);
-      await this.rows.softDelete(tx, id);
-    });
-    this.principals.invalidate();
-  }
-
-  async restore(ctx: RequestContext, id: string): Promise<TeamView> {
-    this.permissions.requireAdmin(ctx.user);
-    const restored = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
-      await this.assertNameFree(tx, existing.name, id);
-      const row = await this.rows.restore(tx, id);
-      return this.view(tx, row);
-    });
-    this.principals.invalidate();
-    return restored;
   }
 
   /** Adds a user to the team; adding a member again changes nothing. */
   async addMember(ctx: RequestContext, teamId: string, userId: string): Promise<TeamView> {
     this.permissions.requireAdmin(ctx.user);
     const team = await this.db.transaction(ctx, async (tx) => {
-      await this.rows.load(tx, teamId);
+      await this.load(tx, teamId);
       // Locks in the order user, then team — the order of a user update — so the two never deadlock.
       const user = await this.db.one(
         tx,
@@ -225,7 +171,7 @@ export class TeamsService {
         [userId],
       );
       if (!user) throw AppError.field('userId', 'notFound', 'refers to a user that does not exist');
-      const existing = await this.rows.load(tx, teamId, { forUpdate: true });
+      const existing = await this.load(tx, teamId, { forUpdate: true });
       const added = await this.db.query(
         tx,
         `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id`,
@@ -239,7 +185,7 @@ export class TeamsService {
       await this.history.record(tx, 'users', userId, 'update', [
         { field: 'teamIds', old: null, new: teamId },
       ]);
-      return this.view(tx, await this.rows.load(tx, teamId));
+      return this.view(tx, await this.load(tx, teamId));
     });
     this.principals.invalidate();
     return team;
@@ -248,9 +194,9 @@ export class TeamsService {
   async removeMember(ctx: RequestContext, teamId: string, userId: string): Promise<void> {
     this.permissions.requireAdmin(ctx.user);
     await this.db.transaction(ctx, async (tx) => {
-      await this.rows.load(tx, teamId);
+      await this.load(tx, teamId);
       await this.db.query(tx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-      await this.rows.load(tx, teamId, { forUpdate: true });
+      await this.load(tx, teamId, { forUpdate: true });
       const removed = await this.db.query(
         tx,
         `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING user_id`,
@@ -266,11 +212,6 @@ export class TeamsService {
       ]);
     });
     this.principals.invalidate();
-  }
-
-  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
-    this.permissions.requireAdmin(ctx.user);
-    return this.rows.historyOf(ctx, id, limit, cursor);
   }
 
   /** Team ids of each user, live teams only, sorted. */
@@ -344,6 +285,16 @@ export class TeamsService {
     if (errors.length) throw AppError.validation(errors);
   }
 
+  protected override async restoreRow(tx: RequestContext, team: TeamRow): Promise<TeamRow> {
+    await this.assertNameFree(tx, team.name, team.id);
+    return super.restoreRow(tx, team);
+  }
+
+  /** A deleted team stops counting for record scope; its memberships are kept for a restore. */
+  protected override afterRemoveOrRestore(): void {
+    this.principals.invalidate();
+  }
+
   /** Memberships are part of both sides' representation: their versions (and ETags) move. */
   private async membershipChanged(tx: RequestContext, teamIds: string[], userIds: string[]) {
     if (teamIds.length)
@@ -392,12 +343,7 @@ export class TeamsService {
       });
   }
 
-  private async view(ctx: RequestContext, row: TeamRow): Promise<TeamView> {
-    const [view] = await this.present(ctx, [row]);
-    return view;
-  }
-
-  private async present(ctx: RequestContext, rows: TeamRow[]): Promise<TeamView[]> {
+  protected override async present(ctx: RequestContext, rows: TeamRow[]): Promise<TeamView[]> {
     const members = new Map<string, string[]>(rows.map((r) => [r.id, []]));
     if (rows.length > 0) {
       const found = await this.db.query<{ team_id: string; user_id: string }>(

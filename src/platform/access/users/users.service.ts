@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SoftDeleteTable } from '../../records/soft-delete-table.js';
-import { diffRecords, HistoryService, type FieldChange } from '../../audit/history.service.js';
+import { HistoryService } from '../../audit/history.service.js';
 import { AuthService, normalizeEmail } from '../../auth/auth.service.js';
 import { PasswordHasher } from '../../auth/password-hasher.js';
 import { PrincipalLoader } from '../../auth/principal-loader.js';
@@ -12,9 +11,9 @@ import { DatabaseService } from '../../database/database.service.js';
 import { uuidv7 } from '../../database/uuid7.js';
 import { AppError } from '../../http/app-error.js';
 import { checkIfMatch } from '../../http/etag.js';
-import type { ListRequest } from '../../query/list-request.js';
 import type { QuerySchema } from '../../query/query-schema.js';
-import { adminField, listAdminTable } from '../admin-list.js';
+import { AdminTableService } from '../../records/admin-table.service.js';
+import { adminField } from '../admin-list.js';
 import { PermissionEvaluator } from '../permission-evaluator.js';
 import { TeamsService } from '../teams/teams.service.js';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto.js';
@@ -111,45 +110,27 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * the cached principals after commit; deactivating or deleting ends the user's sessions.
  */
 @Injectable()
-export class UsersService {
+export class UsersService extends AdminTableService<UserRow, UserDto> {
   constructor(
-    private readonly db: DatabaseService,
-    private readonly permissions: PermissionEvaluator,
+    db: DatabaseService,
+    permissions: PermissionEvaluator,
     private readonly hasher: PasswordHasher,
     private readonly auth: AuthService,
     private readonly principals: PrincipalLoader,
     private readonly teams: TeamsService,
-    private readonly history: HistoryService,
+    history: HistoryService,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {
-    this.rows = new SoftDeleteTable<UserRow>(db, history, {
-      table: 'users',
-      entity: 'users',
+    super(db, permissions, history, {
+      schema: USER_SCHEMA,
       label: 'user',
       columns: USER_COLUMNS,
+      fields: USER_FIELDS,
+      historyIgnored: HISTORY_IGNORED,
     });
   }
 
-  private readonly rows: SoftDeleteTable<UserRow>;
-
-  async list(ctx: RequestContext, request: ListRequest) {
-    this.permissions.requireAdmin(ctx.user);
-    return listAdminTable(
-      this.db,
-      ctx,
-      USER_SCHEMA,
-      request,
-      (rows) => this.present(ctx, rows as unknown as UserRow[]),
-      USER_FIELDS,
-    );
-  }
-
-  async get(ctx: RequestContext, id: string): Promise<UserDto> {
-    this.permissions.requireAdmin(ctx.user);
-    return this.view(ctx, await this.rows.load(ctx, id));
-  }
-
-  async create(ctx: RequestContext, input: CreateUserDto): Promise<UserDto> {
+  override async create(ctx: RequestContext, input: CreateUserDto): Promise<UserDto> {
     this.permissions.requireAdmin(ctx.user);
     this.checkPassword(input.password);
     // argon2 is slow on purpose: hash before the transaction so no lock waits on it.
@@ -177,17 +158,15 @@ export class UsersService {
         ],
       );
       if (input.teamIds?.length) await this.teams.replaceTeamsOfUser(tx, id, input.teamIds);
-      const view = await this.view(tx, await this.rows.load(tx, id));
-      await this.history.record(tx, 'users', id, 'create', [
-        ...diffRecords({}, { ...view }, HISTORY_IGNORED),
-      ]);
+      const view = await this.view(tx, await this.load(tx, id));
+      await this.recordCreated(tx, view);
       return view;
     });
     this.principals.invalidate();
     return created;
   }
 
-  async update(
+  override async update(
     ctx: RequestContext,
     id: string,
     patch: UpdateUserDto,
@@ -199,7 +178,7 @@ export class UsersService {
     const passwordHash =
       patch.password !== undefined ? await this.hasher.hash(patch.password) : null;
     const updated = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
+      const existing = await this.load(tx, id, { forUpdate: true });
       checkIfMatch(ifMatch, existing.version);
       const before = await this.view(tx, existing);
       const current = before as unknown as Record<string, unknown>;
@@ -250,68 +229,57 @@ export class UsersService {
       // A new password or a deactivation ends every session of the user.
       if (passwordHash !== null || (changed.includes('active') && patch.active === false))
         await this.auth.revokeCredentials(tx, id);
-      const after = await this.view(tx, await this.rows.load(tx, id));
-      const changes: FieldChange[] = diffRecords(
-        before as unknown as Record<string, unknown>,
-        after as unknown as Record<string, unknown>,
-        HISTORY_IGNORED,
-      );
+      const after = await this.view(tx, await this.load(tx, id));
       // The history says that the password changed, never what it was or became.
-      if (passwordHash !== null) changes.push({ field: 'password', old: null, new: null });
-      await this.history.record(tx, 'users', id, 'update', changes);
+      await this.recordUpdated(
+        tx,
+        before,
+        after,
+        passwordHash !== null ? [{ field: 'password', old: null, new: null }] : [],
+      );
       return after;
     });
     this.principals.invalidate();
     return updated;
   }
 
-  /** Soft delete: the user is deactivated, their sessions and API keys are revoked. */
-  async remove(ctx: RequestContext, id: string, ifMatch: string | undefined): Promise<void> {
+  override async remove(ctx: RequestContext, id: string, ifMatch: string | undefined) {
     this.permissions.requireAdmin(ctx.user);
     if (id === ctx.user.userId)
       throw new AppError('self_lockout', { action: 'delete your own user' });
-    await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true });
-      checkIfMatch(ifMatch, existing.version);
-      await this.rows.softDelete(tx, id, {
-        alsoSet: 'active = false',
-        changes: existing.active ? [{ field: 'active', old: true, new: false }] : [],
-      });
-      await this.auth.revokeCredentials(tx, id, { apiKeys: true });
-    });
-    this.principals.invalidate();
-  }
-
-  /** Brings a deleted user back, still inactive: an admin activates them deliberately. */
-  async restore(ctx: RequestContext, id: string): Promise<UserDto> {
-    this.permissions.requireAdmin(ctx.user);
-    const restored = await this.db.transaction(ctx, async (tx) => {
-      const existing = await this.rows.load(tx, id, { forUpdate: true, deleted: true });
-      await this.assertEmailFree(tx, existing.email, id);
-      const role = await this.db.one(
-        tx,
-        `SELECT 1 FROM roles WHERE id = $1 AND deleted_at IS NULL`,
-        [existing.role_id],
-      );
-      if (!role)
-        throw new AppError('conflict', {
-          reason: "The user's role has been deleted; restore the role first.",
-        });
-      return this.view(tx, await this.rows.restore(tx, id));
-    });
-    this.principals.invalidate();
-    return restored;
+    await super.remove(ctx, id, ifMatch);
   }
 
   async loginHistory(ctx: RequestContext, id: string, limit: number) {
     this.permissions.requireAdmin(ctx.user);
-    await this.rows.load(ctx, id);
+    await this.load(ctx, id);
     return this.auth.loginHistory(ctx, id, limit);
   }
 
-  async historyOf(ctx: RequestContext, id: string, limit: number, cursor: string | null) {
-    this.permissions.requireAdmin(ctx.user);
-    return this.rows.historyOf(ctx, id, limit, cursor);
+  /** Deleting deactivates the user and revokes their sessions and API keys. */
+  protected override async deleteRow(tx: RequestContext, user: UserRow): Promise<void> {
+    await this.markDeleted(tx, user.id, {
+      alsoSet: 'active = false',
+      changes: user.active ? [{ field: 'active', old: true, new: false }] : [],
+    });
+    await this.auth.revokeCredentials(tx, user.id, { apiKeys: true });
+  }
+
+  /** A restored user stays inactive: an admin activates them deliberately. */
+  protected override async restoreRow(tx: RequestContext, user: UserRow): Promise<UserRow> {
+    await this.assertEmailFree(tx, user.email, user.id);
+    const role = await this.db.one(tx, `SELECT 1 FROM roles WHERE id = $1 AND deleted_at IS NULL`, [
+      user.role_id,
+    ]);
+    if (!role)
+      throw new AppError('conflict', {
+        reason: "The user's role has been deleted; restore the role first.",
+      });
+    return super.restoreRow(tx, user);
+  }
+
+  protected override afterRemoveOrRestore(): void {
+    this.principals.invalidate();
   }
 
   private checkPassword(password: string): void {
@@ -343,12 +311,7 @@ export class UsersService {
     return role.permissions;
   }
 
-  private async view(ctx: RequestContext, row: UserRow): Promise<UserDto> {
-    const [view] = await this.present(ctx, [row]);
-    return view;
-  }
-
-  private async present(ctx: RequestContext, rows: UserRow[]): Promise<UserDto[]> {
+  protected override async present(ctx: RequestContext, rows: UserRow[]): Promise<UserDto[]> {
     const teams = await this.teams.teamIdsOfUsers(
       ctx,
       rows.map((r) => r.id),

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CustomFieldsOf } from '../custom-fields.validator.js';
+import { RecordResponse } from '../../records/dto/record-response.dto.js';
 
 /** Body of any custom object: a name, a description, ownership, and its declared fields. */
 export class CreateCustomObjectDto {
@@ -34,16 +35,4 @@ export class CreateCustomObjectDto {
 
 export class UpdateCustomObjectDto extends PartialType(CreateCustomObjectDto) {}
 
-export class CustomObjectDto extends CreateCustomObjectDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
-}
+export class CustomObjectDto extends RecordResponse(CreateCustomObjectDto) {}

@@ -20,6 +20,7 @@ import {
   IsPicklistValue,
 } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
+import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
 import { ACCOUNT_TYPES } from '../account.definition.js';
 
@@ -114,19 +115,8 @@ export class CreateAccountDto {
 
 export class UpdateAccountDto extends PartialType(CreateAccountDto) {}
 
-export class AccountDto extends CreateAccountDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class AccountDto extends RecordResponse(CreateAccountDto) {
   @ApiProperty({ enum: ACCOUNT_TYPES }) declare type: string;
   @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
   @ApiProperty({ type: [AddressDto] }) declare addresses: AddressDto[];
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
 }

@@ -17,6 +17,7 @@ import {
   CustomFieldsOf,
   IsPicklistValue,
 } from '../../../../platform/customization/custom-fields.validator.js';
+import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { PhoneDto } from '../../dto/contact-points.dto.js';
 import { LIFECYCLE_STAGES } from '../contact.definition.js';
 
@@ -144,19 +145,8 @@ export class CreateContactDto {
 
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
-export class ContactDto extends CreateContactDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class ContactDto extends RecordResponse(CreateContactDto) {
   @ApiProperty({ type: [String] }) declare otherEmails: string[];
   @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
   @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
 }

@@ -16,6 +16,7 @@ import {
   CustomFieldsOf,
   IsPicklistValue,
 } from '../../../../platform/customization/custom-fields.validator.js';
+import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { AddressDto } from '../../../customers/dto/contact-points.dto.js';
 import {
   ASSIGNED_VIA,
@@ -165,8 +166,7 @@ export class CapturedLeadDto {
   @ApiProperty({ format: 'uuid' }) id: string;
 }
 
-export class LeadDto extends CreateLeadDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class LeadDto extends RecordResponse(CreateLeadDto) {
   @ApiProperty({ enum: LEAD_STATUSES }) declare status: string;
   @ApiProperty({ enum: LEAD_SOURCES }) declare source: string;
   @ApiProperty({
@@ -194,14 +194,4 @@ export class LeadDto extends CreateLeadDto {
   @ApiProperty({ format: 'uuid', nullable: true }) convertedContactId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) convertedOpportunityId: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) convertedAt: string | null;
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
 }

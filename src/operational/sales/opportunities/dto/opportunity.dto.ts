@@ -21,6 +21,7 @@ import {
   IsPicklistValue,
 } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
+import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import {
   FORECAST_CATEGORIES,
   FORECAST_CATEGORY_OVERRIDES,
@@ -181,8 +182,7 @@ export class CreateOpportunityDto {
 
 export class UpdateOpportunityDto extends PartialType(CreateOpportunityDto) {}
 
-export class OpportunityDto extends CreateOpportunityDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
+export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
   @ApiProperty({ type: [ContactRoleDto] }) declare contactRoles: ContactRoleDto[];
   @ApiProperty({ example: 10 }) declare probability: number;
   @ApiProperty({
@@ -206,16 +206,6 @@ export class OpportunityDto extends CreateOpportunityDto {
   @ApiProperty({ format: 'date-time', nullable: true, description: 'Set in a won or lost stage' })
   closedAt: string | null;
   @ApiProperty({ type: [String] }) declare competitors: string[];
-  @ApiProperty({ format: 'uuid' }) declare ownerId: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) declare customFields: Record<
-    string,
-    unknown
-  >;
-  @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
 }
 
 export class StageHistoryEntryDto {
