@@ -64,9 +64,6 @@ export async function startMigratedDatabase(
   return { url: db.url, clusterDir: join(dataDir, 'postgres') };
 }
 
-/** Node flags the server runs with under `npm start` and in the container image. */
-export const RELASI_NODE_ARGS = ['--max-semi-space-size=32'];
-
 /**
  * The real server against the bench database, in the work directory (so a developer's
  * ./crm.config.yaml cannot change the figures), with the bench admin.
@@ -79,7 +76,7 @@ export async function startRelasi(
   const port = await freePort();
   const relasi = await startChild(
     'relasi',
-    [...RELASI_NODE_ARGS, ...(options.nodeArgs ?? []), join(ROOT, 'dist/src/main.js')],
+    [...(options.nodeArgs ?? []), join(ROOT, 'dist/src/main.js')],
     {
       DATABASE_URL: databaseUrl,
       PORT: String(port),
