@@ -33,7 +33,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery } from '../query/list-request.js';
+import { parseListQuery, pageLimits } from '../query/list-request.js';
 import {
   CreateImportFormDto,
   ImportDto,
@@ -56,7 +56,7 @@ export class ImportsController {
   ) {}
 
   private get limits() {
-    return { defaultLimit: this.config.api.defaultPageSize, maxLimit: this.config.api.maxPageSize };
+    return pageLimits(this.config.api);
   }
 
   @Post()

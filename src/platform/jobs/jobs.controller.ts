@@ -13,7 +13,7 @@ import { Ctx } from '../context/ctx.decorator.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery } from '../query/list-request.js';
+import { parseListQuery, pageLimits } from '../query/list-request.js';
 import { JobDto, JobListDto } from './dto/job.dto.js';
 import { JobsAdminService } from './jobs-admin.service.js';
 
@@ -42,13 +42,7 @@ export class JobsController {
   @ApiOkResponse({ type: JobListDto })
   @ApiProblems(400, 401, 403)
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    return this.jobs.list(
-      ctx,
-      parseListQuery(query, {
-        defaultLimit: this.config.api.defaultPageSize,
-        maxLimit: this.config.api.maxPageSize,
-      }),
-    );
+    return this.jobs.list(ctx, parseListQuery(query, pageLimits(this.config.api)));
   }
 
   @Get(':id')

@@ -43,6 +43,11 @@ export interface ListLimits {
   maxLimit: number;
 }
 
+/** The page sizes crm.config.yaml sets (`api.defaultPageSize`, `api.maxPageSize`). */
+export function pageLimits(api: { defaultPageSize: number; maxPageSize: number }): ListLimits {
+  return { defaultLimit: api.defaultPageSize, maxLimit: api.maxPageSize };
+}
+
 const LIST_PARAMS = new Set(['sort', 'limit', 'cursor', 'fields', 'include', 'q', 'count']);
 const MAX_FILTERS = 50;
 const MAX_Q = 200;

@@ -41,7 +41,7 @@ import { validateDto, type DtoClass } from '../http/dto-validation.js';
 import { etagOf } from '../http/etag.js';
 import { SecretFields } from '../http/idempotency.interceptor.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
-import { parseListQuery } from '../query/list-request.js';
+import { parseListQuery, pageLimits } from '../query/list-request.js';
 import type { AdminTable } from './admin-table.service.js';
 import { HistoryPageDto } from './dto/list.dto.js';
 
@@ -133,13 +133,7 @@ export function adminTableController(o: AdminTableControllerOptions): Type<unkno
     @ApiOkResponse({ type: o.listDto })
     @ApiProblems(...problemsOf('list'))
     list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-      return this.service.list(
-        ctx,
-        parseListQuery(query, {
-          defaultLimit: this.config.api.defaultPageSize,
-          maxLimit: this.config.api.maxPageSize,
-        }),
-      );
+      return this.service.list(ctx, parseListQuery(query, pageLimits(this.config.api)));
     }
 
     @Post()

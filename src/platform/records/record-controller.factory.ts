@@ -46,7 +46,7 @@ import { validateDto, type DtoClass } from '../http/dto-validation.js';
 import { etagOf } from '../http/etag.js';
 import { RecordExportService } from '../exports/record-export.service.js';
 import { parseLimitParam, UuidParamPipe } from '../http/params.js';
-import { parseListQuery, parseQueryBody } from '../query/list-request.js';
+import { parseListQuery, parseQueryBody, pageLimits } from '../query/list-request.js';
 import { BulkExecutor } from './bulk-executor.js';
 import {
   BulkRequestDto,
@@ -123,10 +123,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     ) {}
 
     get limits() {
-      return {
-        defaultLimit: this.config.api.defaultPageSize,
-        maxLimit: this.config.api.maxPageSize,
-      };
+      return pageLimits(this.config.api);
     }
 
     @Get()

@@ -14,7 +14,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
 import { AppError } from '../http/app-error.js';
 import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery } from '../query/list-request.js';
+import { parseListQuery, pageLimits } from '../query/list-request.js';
 import { TimelinePageDto } from './dto/timeline.dto.js';
 import { TimelineService } from './timeline.service.js';
 
@@ -75,10 +75,7 @@ export function timelineController(o: TimelineControllerOptions): Type<unknown> 
           })),
         );
       }
-      const request = parseListQuery(query, {
-        defaultLimit: this.config.api.defaultPageSize,
-        maxLimit: this.config.api.maxPageSize,
-      });
+      const request = parseListQuery(query, pageLimits(this.config.api));
       return this.timeline.page(ctx, { entity: o.entity, id }, request);
     }
   }

@@ -17,7 +17,7 @@ import { SecretFields } from '../http/idempotency.interceptor.js';
 import { ApiListQuery, ApiProblems, ETAG_HEADER } from '../http/api-docs.decorators.js';
 import { etagOf } from '../http/etag.js';
 import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery } from '../query/list-request.js';
+import { parseListQuery, pageLimits } from '../query/list-request.js';
 import { adminTableController } from '../records/admin-table-controller.factory.js';
 import { WebhookDeliveryDto, WebhookDeliveryListDto } from './dto/webhook-delivery.dto.js';
 import {
@@ -138,14 +138,7 @@ export class WebhookActionsController {
     @Param('id', UuidParamPipe) id: string,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.deliveries.list(
-      ctx,
-      id,
-      parseListQuery(query, {
-        defaultLimit: this.config.api.defaultPageSize,
-        maxLimit: this.config.api.maxPageSize,
-      }),
-    );
+    return this.deliveries.list(ctx, id, parseListQuery(query, pageLimits(this.config.api)));
   }
 
   @Post(':id/deliveries/:deliveryId/resend')

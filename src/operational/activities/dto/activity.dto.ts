@@ -13,10 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import {
-  CustomFieldsOf,
-  IsPicklistValue,
-} from '../../../platform/customization/custom-fields.validator.js';
+import { IsPicklistValue } from '../../../platform/customization/custom-fields.validator.js';
 import { IsInstant } from '../../../platform/records/dto/is-instant.validator.js';
 import { RecordResponse } from '../../../platform/records/dto/record-response.dto.js';
 import {
@@ -26,6 +23,11 @@ import {
   ACTIVITY_TYPES,
   CALL_OUTCOMES,
 } from '../activity.definition.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../../platform/records/dto/record-input-fields.js';
 
 const ENTITY_KEY = /^[a-z][a-zA-Z0-9_-]{0,62}$/;
 
@@ -170,26 +172,13 @@ export class CreateActivityDto {
   @IsUUID('all', { each: true })
   participantContactIds?: string[];
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Defaults to the caller; changing it needs the reassign permission',
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @OwnerIdInput()
   ownerId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: "Defaults to the caller's first team",
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
-  @CustomFieldsOf('activities')
+  @CustomFieldsInput('activities')
   customFields?: Record<string, unknown>;
 }
 

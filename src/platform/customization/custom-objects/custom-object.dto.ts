@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { CustomFieldsOf } from '../custom-fields.validator.js';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RecordResponse } from '../../records/dto/record-response.dto.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../records/dto/record-input-fields.js';
 
 /** Body of any custom object: a name, a description, ownership, and its declared fields. */
 export class CreateCustomObjectDto {
@@ -17,19 +21,13 @@ export class CreateCustomObjectDto {
   @MaxLength(10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OwnerIdInput()
   ownerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @CustomFieldsOf('custom-object')
+  @CustomFieldsInput('custom-object')
   customFields?: Record<string, unknown>;
 }
 

@@ -15,14 +15,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import {
-  CustomFieldsOf,
-  IsPicklistValue,
-} from '../../../../platform/customization/custom-fields.validator.js';
+import { IsPicklistValue } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
 import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
 import { ACCOUNT_TYPES } from '../account.definition.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../../../platform/records/dto/record-input-fields.js';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'PT Sinar Jaya Abadi', maxLength: 200 })
@@ -90,26 +92,13 @@ export class CreateAccountDto {
   @Max(100_000_000)
   employees?: number | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Defaults to the caller; changing it needs the reassign permission',
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @OwnerIdInput()
   ownerId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: "Defaults to the caller's first team",
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
-  @CustomFieldsOf('accounts')
+  @CustomFieldsInput('accounts')
   customFields?: Record<string, unknown>;
 }
 

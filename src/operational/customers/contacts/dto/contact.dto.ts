@@ -13,13 +13,15 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
-import {
-  CustomFieldsOf,
-  IsPicklistValue,
-} from '../../../../platform/customization/custom-fields.validator.js';
+import { IsPicklistValue } from '../../../../platform/customization/custom-fields.validator.js';
 import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { PhoneDto } from '../../dto/contact-points.dto.js';
 import { LIFECYCLE_STAGES } from '../contact.definition.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../../../platform/records/dto/record-input-fields.js';
 
 const ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
 
@@ -124,22 +126,13 @@ export class CreateContactDto {
   @MaxLength(10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Defaults to the caller; changing it needs the reassign permission',
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @OwnerIdInput()
   ownerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
-  @CustomFieldsOf('contacts')
+  @CustomFieldsInput('contacts')
   customFields?: Record<string, unknown>;
 }
 

@@ -7,15 +7,11 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import {
-  CustomFieldsOf,
-  IsPicklistValue,
-} from '../../../../platform/customization/custom-fields.validator.js';
+import { IsPicklistValue } from '../../../../platform/customization/custom-fields.validator.js';
 import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import { AddressDto } from '../../../customers/dto/contact-points.dto.js';
 import {
@@ -25,6 +21,11 @@ import {
   LEAD_STATUSES,
   SETTABLE_LEAD_STATUSES,
 } from '../lead.definition.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../../../platform/records/dto/record-input-fields.js';
 
 /** The person and organization a lead describes; shared by create and web capture. */
 export class LeadContactFieldsDto {
@@ -111,9 +112,7 @@ export class LeadContactFieldsDto {
   @IsPicklistValue('leads', 'source', LEAD_SOURCES)
   source?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
-  @CustomFieldsOf('leads')
+  @CustomFieldsInput('leads')
   customFields?: Record<string, unknown>;
 }
 
@@ -132,23 +131,13 @@ export class CreateLeadDto extends LeadContactFieldsDto {
   @IsIn(LEAD_RATINGS)
   rating?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description:
-      'On create without it, the assignment rules (leadAssignment in crm.config.yaml) choose the ' +
+  @OwnerIdInput(
+    'On create without it, the assignment rules (leadAssignment in crm.config.yaml) choose the ' +
       'owner, else the caller owns the lead; naming someone else needs the reassign permission',
-  })
-  @IsOptional()
-  @IsUUID('all')
+  )
   ownerId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: "Defaults to the caller's first team",
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 }
 

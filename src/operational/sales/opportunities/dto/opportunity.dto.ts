@@ -16,10 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import {
-  CustomFieldsOf,
-  IsPicklistValue,
-} from '../../../../platform/customization/custom-fields.validator.js';
+import { IsPicklistValue } from '../../../../platform/customization/custom-fields.validator.js';
 import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
 import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
 import {
@@ -28,6 +25,11 @@ import {
 } from '../../forecasts/forecast-category.js';
 import { CONTACT_ROLES, OPPORTUNITY_STATUSES } from '../opportunity.definition.js';
 import { IsCalendarDate } from '../../../../platform/http/is-calendar-date.validator.js';
+import {
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '../../../../platform/records/dto/record-input-fields.js';
 
 const KEY = /^[a-z][a-z0-9_]{0,49}$/;
 
@@ -157,26 +159,13 @@ export class CreateOpportunityDto {
   @MaxLength(10_000)
   description?: string | null;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Defaults to the caller; changing it needs the reassign permission',
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @OwnerIdInput()
   ownerId?: string;
 
-  @ApiPropertyOptional({
-    format: 'uuid',
-    nullable: true,
-    description: "Defaults to the caller's first team",
-  })
-  @IsOptional()
-  @IsUUID('all')
+  @TeamIdInput()
   teamId?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
-  @IsOptional()
-  @CustomFieldsOf('opportunities')
+  @CustomFieldsInput('opportunities')
   customFields?: Record<string, unknown>;
 }
 
