@@ -242,6 +242,20 @@ describe('lead scoring and assignment rules', () => {
       ]);
     });
 
+    it('scores a restored lead again', async () => {
+      const lead = await make.lead({ industry: 'retail' });
+      expect(lead.score).toBe(10);
+      await server.http.delete(`/api/v1/leads/${lead.id}`).set(admin).expect(204);
+      // What the rules say may change while a lead is deleted; here its stored score is stale.
+      await server.db.query(`UPDATE leads SET score = 0 WHERE id = $1`, [lead.id]);
+      await server.http.post(`/api/v1/leads/${lead.id}/restore`).set(admin).expect(200);
+      const rescored = await eventually(
+        async () => (await server.http.get(`/api/v1/leads/${lead.id}`).set(admin)).body,
+        (l: { score: number }) => l.score === 10,
+      );
+      expect(rescored.score).toBe(10);
+    });
+
     it('counts activity signals as activities are logged, changed and deleted', async () => {
       const lead = await make.lead({ industry: 'mining' });
       expect(lead.score).toBe(0);

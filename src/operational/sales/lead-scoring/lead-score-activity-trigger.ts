@@ -17,8 +17,8 @@ const ACTIVITY_CHANGES = [
 ];
 
 /**
- * Scores a lead again when one of its activities is logged, changed, deleted, restored,
- * merged or imported. The leads are read from the activities table, deleted rows included,
+ * Scores a lead again when it is restored (signals may have aged while it was deleted), or
+ * when one of its activities is logged, changed, deleted, restored, merged or imported. The leads are read from the activities table, deleted rows included,
  * plus the lead an activity was moved away from (`relatedId` in the event's changes), so
  * both ends of a move are scored.
  */
@@ -36,6 +36,13 @@ export class LeadScoreActivityTrigger implements OnModuleInit {
       name: 'leads.scoring-activities',
       types: ACTIVITY_CHANGES,
       handle: (event) => this.handle(event),
+    });
+    this.bus.subscribe({
+      name: 'leads.scoring-restored',
+      types: ['lead.restored'],
+      handle: async (event) => {
+        if (event.recordId) await this.scoring.rescoreLeads([event.recordId], 'change');
+      },
     });
   }
 
