@@ -47,12 +47,14 @@ export class ActivityTimeline {
     const contactIds = [...(a.participantContactIds as string[])];
     if (related?.entity === 'contacts') contactIds.push(related.id);
     for (const id of contactIds) subjects.push({ entity: 'contacts', id });
+    const opportunityId = related?.entity === 'opportunities' ? related.id : null;
+    if (!contactIds.length && !opportunityId) return subjects;
     const accounts = await this.db.query<{ id: string }>(
       tx,
       `SELECT account_id::text AS id FROM contacts WHERE id = ANY($1::uuid[]) AND account_id IS NOT NULL
        UNION
        SELECT account_id::text FROM opportunities WHERE id = $2::uuid`,
-      [contactIds, related?.entity === 'opportunities' ? related.id : null],
+      [contactIds, opportunityId],
     );
     for (const { id } of accounts) subjects.push({ entity: 'accounts', id });
     return subjects;
