@@ -365,6 +365,14 @@ describe('CSV import', () => {
       }),
     ]);
 
+    const projected = await server.http
+      .get(`/api/v1/imports/${res.body.id}/errors?fields=rowNumber,code&limit=1`)
+      .set(auth)
+      .expect(200);
+    expect(Object.keys(projected.body.data[0]).sort()).toEqual(['code', 'id', 'rowNumber']);
+    for (const bad of ['fields=nope', 'include=import', 'sort=message', 'filter[value][eq]=x'])
+      await server.http.get(`/api/v1/imports/${res.body.id}/errors?${bad}`).set(auth).expect(400);
+
     // The failed rows as CSV, ready to be corrected and imported again.
     const failedCsv = await server.http
       .get(`/api/v1/imports/${res.body.id}/errors/export`)

@@ -42,15 +42,17 @@ export function adminField(
 /**
  * Runs a list of an administration table through the shared list query builder and maps the
  * page with `present`. `fields=` projects the response; administration tables have no
- * relations, so `include=` is refused.
+ * relations, so `include=` is refused. `where` narrows the rows to one parent's (the
+ * deliveries of a webhook, the errors of an import).
  */
 export async function listAdminTable<T extends { id: string }>(
   db: DatabaseService,
   ctx: RequestContext,
   schema: QuerySchema,
   request: ListRequest,
-  present: (rows: Record<string, unknown>[]) => Promise<T[]>,
+  present: (rows: Record<string, unknown>[]) => Promise<T[]> | T[],
   responseFields: readonly (keyof T & string)[],
+  where: (params: SqlParams) => string[] = () => [],
 ): Promise<AdminListPage<T>> {
   if (request.include.length > 0) {
     throw new AppError('invalid_query', {}, [
@@ -77,7 +79,8 @@ export async function listAdminTable<T extends { id: string }>(
       })),
     );
   }
-  const compiled = buildListQuery(schema, request, UNRESTRICTED, new SqlParams());
+  const params = new SqlParams();
+  const compiled = buildListQuery(schema, request, UNRESTRICTED, params, where(params));
   const rows = await db.query(ctx, compiled.sql, compiled.params);
   const page = rows.slice(0, request.limit);
   const items = await present(page);

@@ -10,6 +10,7 @@ import { DatabaseService } from '../database/database.service.js';
 import { uuidv7 } from '../database/uuid7.js';
 import { csvCell, csvLine } from '../exports/csv-cells.js';
 import { EXPORT_PAGE_SIZE } from '../exports/record-export.service.js';
+import { listAdminTable } from '../access/admin-list.js';
 import { AppError, type FieldError } from '../http/app-error.js';
 import { fieldMessage } from '../http/field-messages.js';
 import type { Locale } from '../http/locale.js';
@@ -131,6 +132,17 @@ const ERROR_SCHEMA: QuerySchema = {
   ownerColumn: null,
   teamColumn: null,
 };
+
+const ERROR_FIELDS = [
+  'id',
+  'rowNumber',
+  'line',
+  'column',
+  'field',
+  'code',
+  'message',
+  'value',
+] satisfies (keyof ImportErrorDto)[];
 
 const IMPORT_FIELDS = new Set<string>([
   'id',
@@ -596,49 +608,25 @@ export class ImportsService {
 
   async errors(ctx: RequestContext, id: string, request: ListRequest) {
     await this.load(ctx, id);
-    const unrestricted: QueryAccess = { scope: () => 'TRUE', isHidden: () => false };
-    if (request.include.length || request.fields)
-      throw new AppError('invalid_query', {}, [
-        {
-          field: request.include.length ? 'include' : 'fields',
-          rule: 'unknownField',
-          message: 'is not supported by this list',
-        },
-      ]);
-    const params = new SqlParams();
-    const compiled = buildListQuery(ERROR_SCHEMA, request, unrestricted, params, [
-      `e.import_id = ${params.add(id)}::uuid`,
-    ]);
-    const rows = await this.db.query<ErrorRow & Record<string, unknown>>(
+    return listAdminTable(
+      this.db,
       ctx,
-      compiled.sql,
-      compiled.params,
+      ERROR_SCHEMA,
+      request,
+      (rows) =>
+        (rows as unknown as ErrorRow[]).map((e): ImportErrorDto => ({
+          id: e.id,
+          rowNumber: e.row_number,
+          line: e.line,
+          column: e.column_name,
+          field: e.field,
+          code: e.code,
+          message: localize(e.code, e.message, e.params, ctx.locale),
+          value: e.value,
+        })),
+      ERROR_FIELDS,
+      (params) => [`e.import_id = ${params.add(id)}::uuid`],
     );
-    const page = rows.slice(0, request.limit);
-    const meta: { nextCursor: string | null; limit: number; total?: number } = {
-      nextCursor:
-        rows.length > request.limit ? cursorOf(page[page.length - 1], compiled.keyCount) : null,
-      limit: request.limit,
-    };
-    if (request.count) {
-      const [{ n }] = await this.db.query<{ n: string }>(
-        ctx,
-        compiled.countSql,
-        compiled.countParams,
-      );
-      meta.total = Number(n);
-    }
-    const data: ImportErrorDto[] = page.map((e) => ({
-      id: e.id,
-      rowNumber: e.row_number,
-      line: e.line,
-      column: e.column_name,
-      field: e.field,
-      code: e.code,
-      message: localize(e.code, e.message, e.params, ctx.locale),
-      value: e.value,
-    }));
-    return { data, meta };
   }
 
   /**

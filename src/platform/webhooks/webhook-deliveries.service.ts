@@ -14,11 +14,9 @@ import { AppError } from '../http/app-error.js';
 import type { Job } from '../jobs/job.types.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { metricsRegistry } from '../observability/metrics.js';
-import { adminField } from '../access/admin-list.js';
-import { buildListQuery, cursorOf, type QueryAccess } from '../query/list-query-builder.js';
+import { adminField, listAdminTable } from '../access/admin-list.js';
 import type { ListRequest } from '../query/list-request.js';
 import type { QuerySchema } from '../query/query-schema.js';
-import { SqlParams } from '../query/sql-params.js';
 import {
   DELIVERY_STATUSES,
   DELIVERY_TRIGGERS,
@@ -126,7 +124,7 @@ const DELIVERY_SCHEMA: QuerySchema = {
   teamColumn: null,
 };
 
-const DELIVERY_FIELDS = new Set<string>([
+const DELIVERY_FIELDS = [
   'id',
   'webhookId',
   'eventId',
@@ -142,10 +140,7 @@ const DELIVERY_FIELDS = new Set<string>([
   'durationMs',
   'createdAt',
   'updatedAt',
-] satisfies (keyof WebhookDeliveryDto)[]);
-
-/** Webhooks are admin-only; the admin check happens before the list is built. */
-const UNRESTRICTED: QueryAccess = { scope: () => 'TRUE', isHidden: () => false };
+] satisfies (keyof WebhookDeliveryDto)[];
 
 /**
  * Turns committed domain events into signed HTTP deliveries. The event subscriber writes
@@ -184,54 +179,15 @@ export class WebhookDeliveriesService implements OnModuleInit {
   async list(ctx: RequestContext, webhookId: string, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
     await this.webhooks.load(ctx, webhookId);
-    if (request.include.length > 0)
-      throw new AppError('invalid_query', {}, [
-        { field: 'include', rule: 'unknownField', message: 'this list has no relations' },
-      ]);
-    const unknown = (request.fields ?? []).filter((f) => !DELIVERY_FIELDS.has(f));
-    if (unknown.length > 0)
-      throw new AppError(
-        'invalid_query',
-        {},
-        unknown.map((f) => ({
-          field: 'fields',
-          rule: 'unknownField',
-          message: `"${f}" is not a field`,
-          params: { value: f },
-        })),
-      );
-    const params = new SqlParams();
-    const compiled = buildListQuery(DELIVERY_SCHEMA, request, UNRESTRICTED, params, [
-      `d.subscription_id = ${params.add(webhookId)}::uuid`,
-    ]);
-    const rows = await this.db.query<DeliveryRow & Record<string, unknown>>(
+    return listAdminTable(
+      this.db,
       ctx,
-      compiled.sql,
-      compiled.params,
+      DELIVERY_SCHEMA,
+      request,
+      (rows) => rows.map((r) => presentDelivery(r as unknown as DeliveryRow)),
+      DELIVERY_FIELDS,
+      (params) => [`d.subscription_id = ${params.add(webhookId)}::uuid`],
     );
-    const page = rows.slice(0, request.limit);
-    const meta: { nextCursor: string | null; limit: number; total?: number } = {
-      nextCursor:
-        rows.length > request.limit ? cursorOf(page[page.length - 1], compiled.keyCount) : null,
-      limit: request.limit,
-    };
-    if (request.count) {
-      const [{ n }] = await this.db.query<{ n: string }>(
-        ctx,
-        compiled.countSql,
-        compiled.countParams,
-      );
-      meta.total = Number(n);
-    }
-    const fields = request.fields;
-    const data = page
-      .map(presentDelivery)
-      .map((d) =>
-        fields
-          ? Object.fromEntries(Object.entries(d).filter(([k]) => k === 'id' || fields.includes(k)))
-          : d,
-      );
-    return { data, meta };
   }
 
   /**
