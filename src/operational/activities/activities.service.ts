@@ -212,19 +212,18 @@ export class ActivitiesService extends RecordResourceService implements OnModule
       throw AppError.field('relatedEntity', 'isIn', `must be one of: ${known.join(', ')}`, {
         values: known.join(', '),
       });
-    if (!(await this.records.isReadable(ctx, entity, r.relatedId as string)))
-      throw AppError.field('relatedId', 'notFound', `refers to a record that does not exist`);
+    await this.records.mustReference(ctx, entity, r.relatedId as string, 'relatedId', 'a record');
   }
 
   private async checkContacts(ctx: RequestContext, ids: string[]): Promise<void> {
-    for (const [i, id] of ids.entries()) {
-      if (!(await this.records.isReadable(ctx, 'contacts', id)))
-        throw AppError.field(
-          `participantContactIds[${i}]`,
-          'notFound',
-          'refers to a contact that does not exist',
-        );
-    }
+    for (const [i, id] of ids.entries())
+      await this.records.mustReference(
+        ctx,
+        'contacts',
+        id,
+        `participantContactIds[${i}]`,
+        'a contact',
+      );
   }
 
   private async checkUsers(ctx: RequestContext, ids: string[]): Promise<void> {

@@ -776,6 +776,21 @@ export class RecordService {
     }
   }
 
+  /**
+   * A reference a request sets must name a record the caller may read; otherwise it is a field
+   * error that says no more than "does not exist", so a reference cannot probe other scopes.
+   */
+  async mustReference(
+    ctx: RequestContext,
+    entity: string,
+    id: string,
+    field: string,
+    noun: string,
+  ): Promise<void> {
+    if (!(await this.isReadable(ctx, entity, id)))
+      throw AppError.field(field, 'notFound', `refers to ${noun} that does not exist`);
+  }
+
   private readableFor(ctx: RequestContext) {
     return (entity: string, id: string): Promise<boolean> => this.isReadable(ctx, entity, id);
   }

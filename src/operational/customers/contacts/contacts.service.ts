@@ -1,11 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { RequestContext } from '../../../platform/context/request-context.js';
 import { DatabaseService } from '../../../platform/database/database.service.js';
-import { AppError } from '../../../platform/http/app-error.js';
 import { RecordResourceService } from '../../../platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
 import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
-import { ACCOUNT_DEFINITION } from '../accounts/account.definition.js';
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { CONTACT_DEFINITION } from './contact.definition.js';
@@ -72,14 +70,7 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
   ): Promise<void> {
     const accountId = record.accountId as string | null | undefined;
     if (!changed.has('accountId') || !accountId) return;
-    try {
-      await this.records.load(ctx, ACCOUNT_DEFINITION, accountId);
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) {
-        throw AppError.field('accountId', 'notFound', 'refers to an account that does not exist');
-      }
-      throw e;
-    }
+    await this.records.mustReference(ctx, 'accounts', accountId, 'accountId', 'an account');
   }
 
   async merge(ctx: RequestContext, id: string, duplicateIds: string[]) {

@@ -11,13 +11,8 @@ import {
   type CreateOptions,
 } from '../../../platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
-import type {
-  ApiRecord,
-  ResourceDefinition,
-} from '../../../platform/records/resource-definition.js';
+import type { ApiRecord } from '../../../platform/records/resource-definition.js';
 import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
-import { ACCOUNT_DEFINITION } from '../../customers/accounts/account.definition.js';
-import { CONTACT_DEFINITION } from '../../customers/contacts/contact.definition.js';
 import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';
@@ -267,14 +262,20 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     changed: ReadonlySet<string>,
   ): Promise<void> {
     if (changed.has('accountId'))
-      await this.mustRead(ctx, ACCOUNT_DEFINITION, r.accountId as string, 'accountId', 'account');
-    if (changed.has('primaryContactId') && r.primaryContactId)
-      await this.mustRead(
+      await this.records.mustReference(
         ctx,
-        CONTACT_DEFINITION,
+        'accounts',
+        r.accountId as string,
+        'accountId',
+        'an account',
+      );
+    if (changed.has('primaryContactId') && r.primaryContactId)
+      await this.records.mustReference(
+        ctx,
+        'contacts',
         r.primaryContactId as string,
         'primaryContactId',
-        'contact',
+        'a contact',
       );
     if (changed.has('contactRoles')) {
       const roles = (r.contactRoles as ContactRole[] | null) ?? [];
@@ -288,30 +289,14 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
             'lists the same contact twice',
           );
         seen.add(contactId);
-        await this.mustRead(
+        await this.records.mustReference(
           ctx,
-          CONTACT_DEFINITION,
+          'contacts',
           contactId,
           `contactRoles[${i}].contactId`,
-          'contact',
+          'a contact',
         );
       }
-    }
-  }
-
-  private async mustRead(
-    ctx: RequestContext,
-    def: ResourceDefinition,
-    id: string,
-    field: string,
-    label: string,
-  ): Promise<void> {
-    try {
-      await this.records.load(ctx, def, id);
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden'))
-        throw AppError.field(field, 'notFound', `refers to a ${label} that does not exist`);
-      throw e;
     }
   }
 
