@@ -22,17 +22,29 @@ export class PipelineUsageCheck implements OnModuleInit {
   }
 
   async stagesInUse(ctx: RequestContext): Promise<string[]> {
-    const rows = await this.db.query<{ pipeline: string; stage: string; n: number; ids: string[] }>(
+    // The board's running totals say which stages hold live opportunities without a scan of
+    // them all at every start; only stages the config dropped are looked up for examples.
+    const used = await this.db.query<{ pipeline: string; stage: string; n: number }>(
       ctx,
-      `SELECT pipeline, stage, count(*)::int AS n, (array_agg(id ORDER BY id))[1:5] AS ids
-         FROM opportunities WHERE deleted_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT pipeline, stage, sum(n)::int AS n FROM opportunity_board_deltas
+        GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2`,
     );
-    return rows
-      .filter((r) => !this.catalog.stage(r.pipeline, r.stage))
-      .map((r) =>
+    const problems: string[] = [];
+    for (const r of used.filter((u) => !this.catalog.stage(u.pipeline, u.stage))) {
+      const ids = (
+        await this.db.query<{ id: string }>(
+          ctx,
+          `SELECT id FROM opportunities WHERE deleted_at IS NULL AND pipeline = $1 AND stage = $2
+            ORDER BY id LIMIT 5`,
+          [r.pipeline, r.stage],
+        )
+      ).map((row) => row.id);
+      problems.push(
         this.catalog.find(r.pipeline)
-          ? `pipelines.${r.pipeline}: stage "${r.stage}" was removed but ${r.n} opportunity(ies) are in it, e.g. ${r.ids.join(', ')}; move them to another stage first`
-          : `pipelines: pipeline "${r.pipeline}" was removed but ${r.n} opportunity(ies) are in it, e.g. ${r.ids.join(', ')}; move them to another pipeline first`,
+          ? `pipelines.${r.pipeline}: stage "${r.stage}" was removed but ${r.n} opportunity(ies) are in it, e.g. ${ids.join(', ')}; move them to another stage first`
+          : `pipelines: pipeline "${r.pipeline}" was removed but ${r.n} opportunity(ies) are in it, e.g. ${ids.join(', ')}; move them to another pipeline first`,
       );
+    }
+    return problems;
   }
 }
