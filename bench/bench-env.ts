@@ -7,10 +7,10 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { parseEnv } from '../src/platform/config/env.js';
-import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
-import { startEmbeddedDatabase } from '../src/platform/database/embedded-database.js';
-import { migrate } from '../src/platform/database/migrator.js';
+import { parseEnv } from '#platform/config/env.js';
+import { dataSourceOptions } from '#platform/database/data-source-options.js';
+import { startEmbeddedDatabase } from '#platform/database/embedded-database.js';
+import { migrate } from '#platform/database/migrator.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, freePort, log, RESULTS, ROOT } from './bench-support.js';
 import { startChild, type Child } from './http-load.js';
 

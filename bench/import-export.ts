@@ -27,8 +27,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { nameKey } from '../src/operational/customers/dto/contact-points.dto.js';
-import { uuidv7 } from '../src/platform/database/uuid7.js';
+import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
 import {
   login,
   runBench,

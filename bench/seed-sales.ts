@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { forecastCategoryOf } from '../src/operational/sales/forecasts/forecast-category.js';
-import { COMPACT_BOARD_SQL } from '../src/operational/sales/opportunities/opportunity-board-compaction.js';
-import { DEFAULT_PIPELINE } from '../src/operational/sales/pipelines/default-pipeline.js';
-import { DEFAULT_CRM_CONFIG } from '../src/platform/config/crm-config.js';
+import { forecastCategoryOf } from '#operational/sales/forecasts/forecast-category.js';
+import { COMPACT_BOARD_SQL } from '#operational/sales/opportunities/opportunity-board-compaction.js';
+import { DEFAULT_PIPELINE } from '#operational/sales/pipelines/default-pipeline.js';
+import { DEFAULT_CRM_CONFIG } from '#platform/config/crm-config.js';
 
 /**
  * Sales data for the benchmark, written with SQL (generate_series) on top of the seeded

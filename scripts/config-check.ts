@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { CrmConfigError, loadCrmConfig } from '../src/platform/config/crm-config.js';
-import { parseEnv } from '../src/platform/config/env.js';
-import { CustomizationService } from '../src/platform/customization/customization.service.js';
-import { createLogger } from '../src/platform/observability/logger.js';
+import { CrmConfigError, loadCrmConfig } from '#platform/config/crm-config.js';
+import { parseEnv } from '#platform/config/env.js';
+import { CustomizationService } from '#platform/customization/customization.service.js';
+import { createLogger } from '#platform/observability/logger.js';
 import { createServer } from '../src/server.js';
 
 /**

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { parseEnv } from '../src/platform/config/env.js';
-import { dataSourceOptions } from '../src/platform/database/data-source-options.js';
-import { migrate } from '../src/platform/database/migrator.js';
+import { parseEnv } from '#platform/config/env.js';
+import { dataSourceOptions } from '#platform/database/data-source-options.js';
+import { migrate } from '#platform/database/migrator.js';
 
 /** Applies pending migrations to DATABASE_URL, for deployments that set CRM_RUN_MIGRATIONS=false. */
 async function main() {

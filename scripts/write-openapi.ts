@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadCrmConfig } from '../src/platform/config/crm-config.js';
-import { parseEnv } from '../src/platform/config/env.js';
-import { buildOpenApiDocument } from '../src/platform/http/openapi.js';
-import { createLogger } from '../src/platform/observability/logger.js';
+import { loadCrmConfig } from '#platform/config/crm-config.js';
+import { parseEnv } from '#platform/config/env.js';
+import { buildOpenApiDocument } from '#platform/http/openapi.js';
+import { createLogger } from '#platform/observability/logger.js';
 import { createServer, VERSION } from '../src/server.js';
 
 /**

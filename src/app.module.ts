@@ -1,21 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ActivitiesModule } from './operational/activities/activities.module.js';
-import { CustomersModule } from './operational/customers/customers.module.js';
-import { SalesModule } from './operational/sales/sales.module.js';
-import { AccessModule } from './platform/access/access.module.js';
-import { AuthModule } from './platform/auth/auth.module.js';
-import { CurrencyModule } from './platform/currency/currency.module.js';
-import { CustomObjectsModule } from './platform/customization/custom-objects/custom-objects.module.js';
-import { ExportsModule } from './platform/exports/exports.module.js';
-import { ImportsModule } from './platform/imports/imports.module.js';
-import { HealthController } from './platform/health/health.controller.js';
-import { JobsModule } from './platform/jobs/jobs.module.js';
-import { DtoValidationPipe } from './platform/http/dto-validation.js';
-import { IdempotencyInterceptor } from './platform/http/idempotency.interceptor.js';
-import { ProblemFilter } from './platform/http/problem.filter.js';
-import { PlatformModule, type PlatformOptions } from './platform/platform.module.js';
-import { WebhooksModule } from './platform/webhooks/webhooks.module.js';
+import { ActivitiesModule } from '#operational/activities/activities.module.js';
+import { CustomersModule } from '#operational/customers/customers.module.js';
+import { SalesModule } from '#operational/sales/sales.module.js';
+import { AccessModule } from '#platform/access/access.module.js';
+import { AuthModule } from '#platform/auth/auth.module.js';
+import { CurrencyModule } from '#platform/currency/currency.module.js';
+import { CustomObjectsModule } from '#platform/customization/custom-objects/custom-objects.module.js';
+import { ExportsModule } from '#platform/exports/exports.module.js';
+import { ImportsModule } from '#platform/imports/imports.module.js';
+import { HealthController } from '#platform/health/health.controller.js';
+import { JobsModule } from '#platform/jobs/jobs.module.js';
+import { DtoValidationPipe } from '#platform/http/dto-validation.js';
+import { IdempotencyInterceptor } from '#platform/http/idempotency.interceptor.js';
+import { ProblemFilter } from '#platform/http/problem.filter.js';
+import { PlatformModule, type PlatformOptions } from '#platform/platform.module.js';
+import { WebhooksModule } from '#platform/webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {

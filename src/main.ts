@@ -1,19 +1,19 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ensureFirstAdmin } from './platform/access/admin-bootstrap.js';
-import { PasswordHasher } from './platform/auth/password-hasher.js';
-import { CrmConfigError, loadCrmConfig, type CrmConfig } from './platform/config/crm-config.js';
-import { CustomizationService } from './platform/customization/customization.service.js';
-import { parseEnv, type Env } from './platform/config/env.js';
+import { ensureFirstAdmin } from '#platform/access/admin-bootstrap.js';
+import { PasswordHasher } from '#platform/auth/password-hasher.js';
+import { CrmConfigError, loadCrmConfig, type CrmConfig } from '#platform/config/crm-config.js';
+import { CustomizationService } from '#platform/customization/customization.service.js';
+import { parseEnv, type Env } from '#platform/config/env.js';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
-} from './platform/database/embedded-database.js';
-import { migrate } from './platform/database/migrator.js';
-import { EventDispatcher } from './platform/events/event-dispatcher.js';
-import { Readiness } from './platform/health/readiness.js';
-import { JobsService } from './platform/jobs/jobs.service.js';
-import { createLogger } from './platform/observability/logger.js';
+} from '#platform/database/embedded-database.js';
+import { migrate } from '#platform/database/migrator.js';
+import { EventDispatcher } from '#platform/events/event-dispatcher.js';
+import { Readiness } from '#platform/health/readiness.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
+import { createLogger } from '#platform/observability/logger.js';
 import { createServer } from './server.js';
 
 function loadSettings(): { env: Env; config: CrmConfig } {

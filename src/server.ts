@@ -7,15 +7,15 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import type { CrmConfig } from './platform/config/crm-config.js';
-import type { Env } from './platform/config/env.js';
-import { setDefaultLocale } from './platform/context/ctx.decorator.js';
-import { Readiness } from './platform/health/readiness.js';
-import { AppError } from './platform/http/app-error.js';
-import { buildOpenApiDocument } from './platform/http/openapi.js';
-import { requestIdOf } from './platform/http/request-id.js';
-import { NestPinoLogger } from './platform/observability/logger.js';
-import { httpDuration, httpErrors } from './platform/observability/metrics.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { Env } from '#platform/config/env.js';
+import { setDefaultLocale } from '#platform/context/ctx.decorator.js';
+import { Readiness } from '#platform/health/readiness.js';
+import { AppError } from '#platform/http/app-error.js';
+import { buildOpenApiDocument } from '#platform/http/openapi.js';
+import { requestIdOf } from '#platform/http/request-id.js';
+import { NestPinoLogger } from '#platform/observability/logger.js';
+import { httpDuration, httpErrors } from '#platform/observability/metrics.js';
 
 // DATE columns stay 'YYYY-MM-DD' strings: turning them into JS Dates would shift them by the
 // server's time zone.

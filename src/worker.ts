@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { loadCrmConfig } from './platform/config/crm-config.js';
-import { parseEnv } from './platform/config/env.js';
-import { EventDispatcher } from './platform/events/event-dispatcher.js';
-import { JobsService } from './platform/jobs/jobs.service.js';
-import { createLogger, NestPinoLogger } from './platform/observability/logger.js';
+import { loadCrmConfig } from '#platform/config/crm-config.js';
+import { parseEnv } from '#platform/config/env.js';
+import { EventDispatcher } from '#platform/events/event-dispatcher.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
+import { createLogger, NestPinoLogger } from '#platform/observability/logger.js';
 
 /**
  * Background work without HTTP, so a deployment can scale workers apart from API processes

@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseEnv } from '../../src/platform/config/env.js';
-import { RequestContext } from '../../src/platform/context/request-context.js';
-import { dataSourceOptions } from '../../src/platform/database/data-source-options.js';
-import { DatabaseService } from '../../src/platform/database/database.service.js';
-import { JobsService } from '../../src/platform/jobs/jobs.service.js';
+import { parseEnv } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { dataSourceOptions } from '#platform/database/data-source-options.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
 import { accessFactories } from '../support/access-factories.js';
 import { freshDatabase, startServer } from '../support/test-server.js';
 

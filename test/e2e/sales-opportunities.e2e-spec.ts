@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { COMPACT_BOARD_SQL } from '../../src/operational/sales/opportunities/opportunity-board-compaction.js';
+import { COMPACT_BOARD_SQL } from '#operational/sales/opportunities/opportunity-board-compaction.js';
 import { accessFactories } from '../support/access-factories.js';
 import {
   eventsOf,

@@ -25,16 +25,16 @@ export default async function globalSetup(): Promise<void> {
   const dist = join(process.cwd(), 'dist');
   const { startEmbeddedDatabase } = (await import(
     join(dist, 'src/platform/database/embedded-database.js')
-  )) as typeof import('../../src/platform/database/embedded-database.js');
+  )) as typeof import('#platform/database/embedded-database.js');
   const { parseEnv } = (await import(
     join(dist, 'src/platform/config/env.js')
-  )) as typeof import('../../src/platform/config/env.js');
+  )) as typeof import('#platform/config/env.js');
   const { dataSourceOptions } = (await import(
     join(dist, 'src/platform/database/data-source-options.js')
-  )) as typeof import('../../src/platform/database/data-source-options.js');
+  )) as typeof import('#platform/database/data-source-options.js');
   const { migrate } = (await import(
     join(dist, 'src/platform/database/migrator.js')
-  )) as typeof import('../../src/platform/database/migrator.js');
+  )) as typeof import('#platform/database/migrator.js');
   const { DataSource } = await import('typeorm');
   const db = await startEmbeddedDatabase({
     dataDir: root,

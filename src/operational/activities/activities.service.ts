@@ -1,16 +1,16 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '../../platform/context/request-context.js';
-import { DatabaseService } from '../../platform/database/database.service.js';
-import { AppError, type FieldError } from '../../platform/http/app-error.js';
-import { JobsService } from '../../platform/jobs/jobs.service.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
 import {
   RecordResourceService,
   type CreateOptions,
-} from '../../platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '../../platform/records/record.service.js';
-import type { ApiRecord } from '../../platform/records/resource-definition.js';
-import { ResourceRegistry } from '../../platform/records/resource-registry.js';
-import { TimelineService } from '../../platform/timeline/timeline.service.js';
+} from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
+import { TimelineService } from '#platform/timeline/timeline.service.js';
 import { ActivityTimeline } from './activity-timeline.js';
 import { ACTIVITY_DEFINITION, ACTIVITY_TYPES, type ActivityType } from './activity.definition.js';
 import { REMINDER_QUEUE, type ReminderJob } from './activity-reminders.js';

@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HistoryService } from '../../platform/audit/history.service.js';
-import { RequestContext } from '../../platform/context/request-context.js';
-import { DatabaseService } from '../../platform/database/database.service.js';
-import type { DomainEvent } from '../../platform/events/domain-event.js';
-import { EventBus } from '../../platform/events/event-bus.js';
-import { EventOutbox } from '../../platform/events/event-outbox.service.js';
-import { recordSelect, rowToRecord } from '../../platform/records/resource-definition.js';
+import { HistoryService } from '#platform/audit/history.service.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import type { DomainEvent } from '#platform/events/domain-event.js';
+import { EventBus } from '#platform/events/event-bus.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { recordSelect, rowToRecord } from '#platform/records/resource-definition.js';
 import { ActivityTimeline } from './activity-timeline.js';
 import { ACTIVITY_DEFINITION } from './activity.definition.js';
 

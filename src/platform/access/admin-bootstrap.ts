@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { normalizeEmail } from '../auth/auth.service.js';
-import type { PasswordHasher } from '../auth/password-hasher.js';
-import type { Env } from '../config/env.js';
-import { uuidv7 } from '../database/uuid7.js';
+import { normalizeEmail } from '#platform/auth/auth.service.js';
+import type { PasswordHasher } from '#platform/auth/password-hasher.js';
+import type { Env } from '#platform/config/env.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
 
 export const ADMIN_ROLE_ID = '0192f000-0000-7000-8000-000000000001';
 const DEFAULT_ADMIN_EMAIL = 'admin@relasi.local';

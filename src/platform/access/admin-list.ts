@@ -1,10 +1,10 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { DatabaseService } from '../database/database.service.js';
-import { AppError } from '../http/app-error.js';
-import { buildListQuery, cursorOf, type QueryAccess } from '../query/list-query-builder.js';
-import type { ListRequest } from '../query/list-request.js';
-import type { QueryField, QuerySchema } from '../query/query-schema.js';
-import { SqlParams } from '../query/sql-params.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import type { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { buildListQuery, cursorOf, type QueryAccess } from '#platform/query/list-query-builder.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import type { QueryField, QuerySchema } from '#platform/query/query-schema.js';
+import { SqlParams } from '#platform/query/sql-params.js';
 
 /**
  * Users, teams and roles are read by admins only, who see every row and every field: the

@@ -5,11 +5,11 @@ import type {
   FieldAccess,
   Principal,
   Scope,
-} from '../context/principal.js';
-import { AppError } from '../http/app-error.js';
-import type { QueryAccess } from '../query/list-query-builder.js';
-import type { QuerySchema } from '../query/query-schema.js';
-import type { SqlParams } from '../query/sql-params.js';
+} from '#platform/context/principal.js';
+import { AppError } from '#platform/http/app-error.js';
+import type { QueryAccess } from '#platform/query/list-query-builder.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
+import type { SqlParams } from '#platform/query/sql-params.js';
 
 const NO_GRANT: EntityGrant = {
   create: 'none',

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from '../query/history-cursor.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'merge';
 

@@ -9,11 +9,11 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '../context/ctx.decorator.js';
-import type { RequestContext } from '../context/request-context.js';
-import { ApiProblems } from '../http/api-docs.decorators.js';
-import { SecretFields } from '../http/idempotency.interceptor.js';
-import { parseLimitParam, UuidParamPipe } from '../http/params.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { SecretFields } from '#platform/http/idempotency.interceptor.js';
+import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
 import { Public } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import {

@@ -1,8 +1,8 @@
 import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Principal } from '../context/principal.js';
-import { AppError } from '../http/app-error.js';
+import type { Principal } from '#platform/context/principal.js';
+import { AppError } from '#platform/http/app-error.js';
 import { API_KEY_SCOPES_METADATA } from './api-key-scopes.js';
 
 const PUBLIC = 'relasi:public';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { AppError } from '../http/app-error.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
 
 /**
  * Counts failed logins per account and per client address in PostgreSQL, so the limit holds

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import type { Principal, RolePermissions } from '../context/principal.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import type { Principal, RolePermissions } from '#platform/context/principal.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 
 interface Cached {
   principal: Principal | null;

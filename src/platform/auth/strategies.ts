@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as PassportStrategyBase } from 'passport-strategy';
-import type { Principal } from '../context/principal.js';
+import type { Principal } from '#platform/context/principal.js';
 import { AuthService } from './auth.service.js';
 import { API_KEY_PREFIX } from './secrets.js';
 import { TokenService } from './token.service.js';

@@ -1,10 +1,10 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
-import { ENV } from '../config/config.tokens.js';
-import { randomSecret, type Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import { randomSecret, type Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 
 export interface AccessClaims {
   sub: string;

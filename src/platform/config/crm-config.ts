@@ -2,14 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
-import { isCurrencyCode } from '../currency/currency-codes.js';
+import { isCurrencyCode } from '#platform/currency/currency-codes.js';
 import {
   CUSTOMIZATION_SCHEMA,
   OBJECTS_SCHEMA,
   type CustomizationConfig,
   type CustomObjectConfig,
   type LocalizedText,
-} from '../customization/customization.schema.js';
+} from '#platform/customization/customization.schema.js';
 import {
   DEFAULT_LEAD_ASSIGNMENT,
   DEFAULT_LEAD_SCORING,

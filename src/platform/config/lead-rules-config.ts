@@ -1,5 +1,8 @@
-import type { LocalizedText } from '../customization/customization.schema.js';
-import { RECORD_CONDITION_SCHEMA, type RecordCondition } from '../records/record-condition.js';
+import type { LocalizedText } from '#platform/customization/customization.schema.js';
+import {
+  RECORD_CONDITION_SCHEMA,
+  type RecordCondition,
+} from '#platform/records/record-condition.js';
 
 /**
  * The `leadScoring` and `leadAssignment` sections of crm.config.yaml: their types and their

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { negotiateLocale, type Locale } from '../http/locale.js';
+import { negotiateLocale, type Locale } from '#platform/http/locale.js';
 import type { Principal } from './principal.js';
 import { RequestContext } from './request-context.js';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../http/app-error.js';
-import type { Locale } from '../http/locale.js';
+import { AppError } from '#platform/http/app-error.js';
+import type { Locale } from '#platform/http/locale.js';
 import type { Principal } from './principal.js';
 
 /**

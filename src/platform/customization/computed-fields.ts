@@ -1,4 +1,4 @@
-import type { QueryField, QueryFieldType, QuerySchema } from '../query/query-schema.js';
+import type { QueryField, QueryFieldType, QuerySchema } from '#platform/query/query-schema.js';
 import type { CustomFieldConfig, RollupConfig } from './customization.schema.js';
 import { compileFormula, FormulaError } from './formula.js';
 

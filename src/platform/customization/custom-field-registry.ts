@@ -1,4 +1,4 @@
-import type { QueryField } from '../query/query-schema.js';
+import type { QueryField } from '#platform/query/query-schema.js';
 import type {
   CustomFieldConfig,
   CustomizationConfig,

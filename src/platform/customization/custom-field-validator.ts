@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { AppError, type FieldError } from '../http/app-error.js';
-import { conditionHolds, valueAtPath } from '../records/record-condition.js';
-import type { ResourceDefinition } from '../records/resource-definition.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
+import { conditionHolds, valueAtPath } from '#platform/records/record-condition.js';
+import type { ResourceDefinition } from '#platform/records/resource-definition.js';
 import { customization } from './custom-field-registry.js';
 import { checkCustomValue } from './custom-field-values.js';
 

@@ -1,6 +1,6 @@
 import { isEmail, isURL } from 'class-validator';
-import type { FieldError } from '../http/app-error.js';
-import { isInstant } from '../records/dto/is-instant.validator.js';
+import type { FieldError } from '#platform/http/app-error.js';
+import { isInstant } from '#platform/records/dto/is-instant.validator.js';
 import type { CustomFieldConfig } from './customization.schema.js';
 
 const DECIMAL = /^-?\d{1,18}(\.\d{1,6})?$/;

@@ -1,15 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { CRM_CONFIG } from '../config/config.tokens.js';
-import { CrmConfigError, type CrmConfig } from '../config/crm-config.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import {
   computedFieldErrors,
   picklistValues,
   querySchemaOf,
   recordSelect,
-} from '../records/resource-definition.js';
-import { ResourceRegistry } from '../records/resource-registry.js';
+} from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { customFieldSql, customization } from './custom-field-registry.js';
 import { checkCustomValue } from './custom-field-values.js';
 import type { CustomFieldConfig } from './customization.schema.js';

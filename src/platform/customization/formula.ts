@@ -1,4 +1,4 @@
-import type { QueryField } from '../query/query-schema.js';
+import type { QueryField } from '#platform/query/query-schema.js';
 
 /**
  * Formula fields: a small expression language compiled to one SQL expression over the

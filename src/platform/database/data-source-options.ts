@@ -1,6 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { Env } from '../config/env.js';
-import { MIGRATIONS } from '../../../migrations/index.js';
+import type { Env } from '#platform/config/env.js';
+import { MIGRATIONS } from '#migrations/index.js';
 
 /** One set of connection options for the server, the worker and the migration scripts. */
 export function dataSourceOptions(env: Env, url: string): DataSourceOptions {

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
-import type { RequestContext } from '../context/request-context.js';
+import type { RequestContext } from '#platform/context/request-context.js';
 
 const COPY_ESCAPES: Record<string, string> = {
   '\\': '\\\\',

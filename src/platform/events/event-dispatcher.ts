@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import { matchesType, type DomainEvent } from './domain-event.js';
 import { EventBus } from './event-bus.js';
 import { OUTBOX_CHANNEL } from './event-outbox.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
 import type { NewDomainEvent } from './domain-event.js';
 
 export const OUTBOX_CHANNEL = 'relasi_outbox';

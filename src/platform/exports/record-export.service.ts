@@ -1,20 +1,20 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import type { RequestContext } from '../context/request-context.js';
-import { customization } from '../customization/custom-field-registry.js';
-import type { CustomFieldConfig } from '../customization/customization.schema.js';
-import { DatabaseService } from '../database/database.service.js';
-import { AppError } from '../http/app-error.js';
-import { buildListQuery, cursorOf } from '../query/list-query-builder.js';
-import { parseListQuery, type ListRequest } from '../query/list-request.js';
-import { SqlParams } from '../query/sql-params.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { customization } from '#platform/customization/custom-field-registry.js';
+import type { CustomFieldConfig } from '#platform/customization/customization.schema.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { buildListQuery, cursorOf } from '#platform/query/list-query-builder.js';
+import { parseListQuery, type ListRequest } from '#platform/query/list-request.js';
+import { SqlParams } from '#platform/query/sql-params.js';
 import {
   querySchemaOf,
   rowToRecord,
   type ApiRecord,
   type ResourceDefinition,
-} from '../records/resource-definition.js';
+} from '#platform/records/resource-definition.js';
 import { csvCell, csvLine } from './csv-cells.js';
 
 /** Rows per keyset page: each page is one short query, so memory stays flat however many rows. */

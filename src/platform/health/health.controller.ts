@@ -7,12 +7,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.guard.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import type { QueueStats } from '../jobs/job.types.js';
-import { JobsService } from '../jobs/jobs.service.js';
-import { metricsRegistry } from '../observability/metrics.js';
+import { Public } from '#platform/auth/auth.guard.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import type { QueueStats } from '#platform/jobs/job.types.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
+import { metricsRegistry } from '#platform/observability/metrics.js';
 import { Readiness } from './readiness.js';
 
 @ApiTags('Health')

@@ -4,11 +4,11 @@ import { IsDate, IsOptional, IsString, registerDecorator } from 'class-validator
 import {
   CreateContactDto,
   UpdateContactDto,
-} from '../../operational/customers/contacts/dto/contact.dto.js';
+} from '#operational/customers/contacts/dto/contact.dto.js';
 import {
   CreateOpportunityDto,
   UpdateOpportunityDto,
-} from '../../operational/sales/opportunities/dto/opportunity.dto.js';
+} from '#operational/sales/opportunities/dto/opportunity.dto.js';
 import { validateDtoFast } from './compiled-dto-check.js';
 import { validateDto, type DtoClass } from './dto-validation.js';
 

@@ -9,12 +9,12 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { sha256 } from '../auth/secrets.js';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import type { Principal } from '../context/principal.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { sha256 } from '#platform/auth/secrets.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import type { Principal } from '#platform/context/principal.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from './app-error.js';
 
 const REPLAYED_HEADERS = ['location', 'etag'];

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { describeCustomFields } from '../customization/custom-fields.openapi.js';
-import { recordSchemas } from '../records/record-controller.factory.js';
+import { describeCustomFields } from '#platform/customization/custom-fields.openapi.js';
+import { recordSchemas } from '#platform/records/record-controller.factory.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

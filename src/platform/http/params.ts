@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { UUID_PATTERN } from '../database/uuid7.js';
+import { UUID_PATTERN } from '#platform/database/uuid7.js';
 import { AppError } from './app-error.js';
 
 /** Path ids: anything but a UUID is a 400 naming the value, not a 404 or a 500. */

@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CRM_CONFIG, ENV } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import type { Env } from '../config/env.js';
+import { CRM_CONFIG, ENV } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { Env } from '#platform/config/env.js';
 import { renderProblem } from './problem-renderer.js';
 
 /** The one error shape: everything thrown in a handler leaves as problem+json. */

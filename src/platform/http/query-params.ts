@@ -1,5 +1,5 @@
-import { isCurrencyCode } from '../currency/currency-codes.js';
-import { UUID_PATTERN } from '../database/uuid7.js';
+import { isCurrencyCode } from '#platform/currency/currency-codes.js';
+import { UUID_PATTERN } from '#platform/database/uuid7.js';
 import { AppError, type FieldError } from './app-error.js';
 import { isCalendarDate } from './is-calendar-date.validator.js';
 

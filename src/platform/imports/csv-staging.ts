@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '#platform/http/app-error.js';
 
 /** What staging a file left in `import_rows`. */
 export interface StagedFile {

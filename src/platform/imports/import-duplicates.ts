@@ -1,7 +1,7 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { DatabaseService } from '../database/database.service.js';
-import type { RecordHooks } from '../records/record.service.js';
-import { recordToColumns, type ResourceDefinition } from '../records/resource-definition.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import type { DatabaseService } from '#platform/database/database.service.js';
+import type { RecordHooks } from '#platform/records/record.service.js';
+import { recordToColumns, type ResourceDefinition } from '#platform/records/resource-definition.js';
 
 /** The custom field code that, when an entity declares it and the mapping sets it, identifies records. */
 export const EXTERNAL_ID = 'externalId';

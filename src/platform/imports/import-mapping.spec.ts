@@ -1,5 +1,8 @@
-import { customization } from '../customization/custom-field-registry.js';
-import { RECORD_ATTRIBUTES, type ResourceDefinition } from '../records/resource-definition.js';
+import { customization } from '#platform/customization/custom-field-registry.js';
+import {
+  RECORD_ATTRIBUTES,
+  type ResourceDefinition,
+} from '#platform/records/resource-definition.js';
 import { checkMapping, columnOf, resolveMapping, rowToInput, targetOf } from './import-mapping.js';
 
 const DEF: ResourceDefinition = {

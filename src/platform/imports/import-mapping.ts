@@ -1,8 +1,8 @@
-import { customization } from '../customization/custom-field-registry.js';
-import type { CustomFieldConfig } from '../customization/customization.schema.js';
-import { unescapeCell } from '../exports/csv-cells.js';
-import type { FieldError } from '../http/app-error.js';
-import type { Attribute, ResourceDefinition } from '../records/resource-definition.js';
+import { customization } from '#platform/customization/custom-field-registry.js';
+import type { CustomFieldConfig } from '#platform/customization/customization.schema.js';
+import { unescapeCell } from '#platform/exports/csv-cells.js';
+import type { FieldError } from '#platform/http/app-error.js';
+import type { Attribute, ResourceDefinition } from '#platform/records/resource-definition.js';
 
 /** Where one CSV column goes in a record's API body. */
 export type ImportTarget =

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG, ENV } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { CRM_CONFIG, ENV } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
 
 export const IMPORT_RETENTION_QUEUE = 'imports.retention';
 /** Imports deleted per transaction: each may take many row errors with it. */

@@ -1,21 +1,21 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { PrincipalLoader } from '../auth/principal-loader.js';
-import { CRM_CONFIG, ENV } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { EventOutbox } from '../events/event-outbox.service.js';
-import { AppError } from '../http/app-error.js';
-import { validateDtoFast } from '../http/compiled-dto-check.js';
-import { problemText } from '../http/problem-catalog.js';
-import { toAppError } from '../http/problem-renderer.js';
-import type { Job } from '../jobs/job.types.js';
-import { JobsService } from '../jobs/jobs.service.js';
-import { HistoryService } from '../audit/history.service.js';
-import { createdChanges, historyColumns, RecordService } from '../records/record.service.js';
-import { rowToRecord } from '../records/resource-definition.js';
+import { PrincipalLoader } from '#platform/auth/principal-loader.js';
+import { CRM_CONFIG, ENV } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { validateDtoFast } from '#platform/http/compiled-dto-check.js';
+import { problemText } from '#platform/http/problem-catalog.js';
+import { toAppError } from '#platform/http/problem-renderer.js';
+import type { Job } from '#platform/jobs/job.types.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
+import { HistoryService } from '#platform/audit/history.service.js';
+import { createdChanges, historyColumns, RecordService } from '#platform/records/record.service.js';
+import { rowToRecord } from '#platform/records/resource-definition.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
 import {
   columnOf,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { DtoClass } from '../http/dto-validation.js';
-import { recordEndpoints } from '../records/record-controller.factory.js';
-import { RecordResourceService } from '../records/record-resource.service.js';
-import type { ResourceDefinition } from '../records/resource-definition.js';
+import type { DtoClass } from '#platform/http/dto-validation.js';
+import { recordEndpoints } from '#platform/records/record-controller.factory.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import type { ResourceDefinition } from '#platform/records/resource-definition.js';
 
 /** A record type an import can write, with the rules its API applies. */
 export interface ImportableResource {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule } from '#platform/auth/auth.module.js';
 import { ImportRetention } from './import-retention.js';
 import { ImportRunner } from './import-runner.js';
 import { ImportableResources } from './importable-resources.js';

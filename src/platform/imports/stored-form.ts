@@ -1,5 +1,5 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { DatabaseService } from '../database/database.service.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import type { DatabaseService } from '#platform/database/database.service.js';
 
 /** Marks a value whose stored form only PostgreSQL can tell. */
 const UNKNOWN = Symbol('unknown');

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { RequestContext } from '../context/request-context.js';
-import type { DatabaseService } from '../database/database.service.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import type { DatabaseService } from '#platform/database/database.service.js';
 
 /**
  * Keeps the planner and the GIN indexes of a table in step with an import that grows it.

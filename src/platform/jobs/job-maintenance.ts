@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import { JobsService } from './jobs.service.js';
 
 export const CLEANUP_QUEUE = 'jobs.cleanup';

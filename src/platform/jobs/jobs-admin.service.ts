@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { adminField, listAdminTable } from '../access/admin-list.js';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { AppError } from '../http/app-error.js';
-import type { ListRequest } from '../query/list-request.js';
-import type { QuerySchema } from '../query/query-schema.js';
+import { adminField, listAdminTable } from '#platform/access/admin-list.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
 import type { JobDto } from './dto/job.dto.js';
 import { JOB_STATES, type JobState } from './job.types.js';
 import { JOBS_CHANNEL } from './jobs.service.js';

@@ -4,12 +4,12 @@ import { Cron } from 'croner';
 import pg from 'pg';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { metricsRegistry } from '../observability/metrics.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { metricsRegistry } from '#platform/observability/metrics.js';
 import { retryDelayMs } from './job-backoff.js';
 import type {
   EnqueueOptions,

@@ -1,4 +1,4 @@
-import { AppError } from '../http/app-error.js';
+import { AppError } from '#platform/http/app-error.js';
 
 /** PostgreSQL's text form of a timestamptz, e.g. `2026-03-01 09:30:00.123456+00`. */
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T][0-9:.]+([+-]\d{2}(:?\d{2})?|Z)?$/;

@@ -1,5 +1,5 @@
-import { AppError } from '../http/app-error.js';
-import { UUID_PATTERN } from '../database/uuid7.js';
+import { AppError } from '#platform/http/app-error.js';
+import { UUID_PATTERN } from '#platform/database/uuid7.js';
 import {
   parseSort,
   type FilterNode,

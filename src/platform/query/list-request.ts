@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '../http/app-error.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
 
 export const FILTER_OPERATORS = [
   'eq',

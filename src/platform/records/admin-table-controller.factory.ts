@@ -27,21 +27,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CRM_CONFIG } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import { Ctx } from '../context/ctx.decorator.js';
-import type { RequestContext } from '../context/request-context.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
 import {
   ApiListQuery,
   ApiProblems,
   ETAG_HEADER,
   type ListQueryDocs,
-} from '../http/api-docs.decorators.js';
-import { validateDto, type DtoClass } from '../http/dto-validation.js';
-import { etagOf } from '../http/etag.js';
-import { SecretFields } from '../http/idempotency.interceptor.js';
-import { parseLimitParam, UuidParamPipe } from '../http/params.js';
-import { parseListQuery, pageLimits } from '../query/list-request.js';
+} from '#platform/http/api-docs.decorators.js';
+import { validateDto, type DtoClass } from '#platform/http/dto-validation.js';
+import { etagOf } from '#platform/http/etag.js';
+import { SecretFields } from '#platform/http/idempotency.interceptor.js';
+import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
+import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
 import type { AdminTable } from './admin-table.service.js';
 import { HistoryPageDto } from './dto/list.dto.js';
 

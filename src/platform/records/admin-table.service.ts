@@ -1,17 +1,17 @@
-import { listAdminTable, type AdminListPage } from '../access/admin-list.js';
-import type { PermissionEvaluator } from '../access/permission-evaluator.js';
+import { listAdminTable, type AdminListPage } from '#platform/access/admin-list.js';
+import type { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import {
   diffRecords,
   type FieldChange,
   type HistoryEntry,
   type HistoryService,
-} from '../audit/history.service.js';
-import type { RequestContext } from '../context/request-context.js';
-import type { DatabaseService } from '../database/database.service.js';
-import { AppError } from '../http/app-error.js';
-import { checkIfMatch } from '../http/etag.js';
-import type { ListRequest } from '../query/list-request.js';
-import type { QuerySchema } from '../query/query-schema.js';
+} from '#platform/audit/history.service.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import type { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { checkIfMatch } from '#platform/http/etag.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
 
 export interface AdminTableSpec<View> {
   /** The table, its history key (`entity`) and what a list filters and sorts on. */

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CRM_CONFIG, ENV } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import type { Env } from '../config/env.js';
-import type { RequestContext } from '../context/request-context.js';
-import { UUID_PATTERN } from '../database/uuid7.js';
-import { AppError } from '../http/app-error.js';
-import { renderProblem } from '../http/problem-renderer.js';
+import { CRM_CONFIG, ENV } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { Env } from '#platform/config/env.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { UUID_PATTERN } from '#platform/database/uuid7.js';
+import { AppError } from '#platform/http/app-error.js';
+import { renderProblem } from '#platform/http/problem-renderer.js';
 
 export interface BulkHandlers {
   create(item: Record<string, unknown>): Promise<{ id: string }>;

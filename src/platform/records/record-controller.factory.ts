@@ -31,22 +31,22 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CRM_CONFIG } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import { Ctx } from '../context/ctx.decorator.js';
-import type { RequestContext } from '../context/request-context.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
 import {
   ApiFilterQuery,
   ApiListQuery,
   ApiProblems,
   ETAG_HEADER,
-} from '../http/api-docs.decorators.js';
-import { AppError } from '../http/app-error.js';
-import { validateDto, type DtoClass } from '../http/dto-validation.js';
-import { etagOf } from '../http/etag.js';
-import { RecordExportService } from '../exports/record-export.service.js';
-import { parseLimitParam, UuidParamPipe } from '../http/params.js';
-import { parseListQuery, parseQueryBody, pageLimits } from '../query/list-request.js';
+} from '#platform/http/api-docs.decorators.js';
+import { AppError } from '#platform/http/app-error.js';
+import { validateDto, type DtoClass } from '#platform/http/dto-validation.js';
+import { etagOf } from '#platform/http/etag.js';
+import { RecordExportService } from '#platform/exports/record-export.service.js';
+import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
+import { parseListQuery, parseQueryBody, pageLimits } from '#platform/query/list-request.js';
 import { BulkExecutor } from './bulk-executor.js';
 import {
   BulkRequestDto,

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../context/request-context.js';
-import type { ListRequest } from '../query/list-request.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import type { ListRequest } from '#platform/query/list-request.js';
 import type { ApiRecord, ResourceDefinition } from './resource-definition.js';
 import { RecordService, type ListPage, type RecordHooks } from './record.service.js';
 

@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { CrudAction } from '../context/principal.js';
-import type { RequestContext } from '../context/request-context.js';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
+import type { CrudAction } from '#platform/context/principal.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import {
   diffRecords,
   HistoryService,
   type FieldChange,
   type HistoryAction,
-} from '../audit/history.service.js';
-import { CustomFieldValidator } from '../customization/custom-field-validator.js';
-import { DatabaseService } from '../database/database.service.js';
-import { EventOutbox } from '../events/event-outbox.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { AppError } from '../http/app-error.js';
-import { checkIfMatch } from '../http/etag.js';
-import { buildListQuery, cursorOf } from '../query/list-query-builder.js';
-import type { ListRequest } from '../query/list-request.js';
-import { SqlParams } from '../query/sql-params.js';
+} from '#platform/audit/history.service.js';
+import { CustomFieldValidator } from '#platform/customization/custom-field-validator.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { AppError } from '#platform/http/app-error.js';
+import { checkIfMatch } from '#platform/http/etag.js';
+import { buildListQuery, cursorOf } from '#platform/query/list-query-builder.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import { SqlParams } from '#platform/query/sql-params.js';
 import {
   historyIgnoredFields,
   querySchemaOf,

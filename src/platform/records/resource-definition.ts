@@ -2,14 +2,14 @@ import {
   compileComputedFields,
   computedValue,
   type ComputedField,
-} from '../customization/computed-fields.js';
-import { customQueryFields, customization } from '../customization/custom-field-registry.js';
+} from '#platform/customization/computed-fields.js';
+import { customQueryFields, customization } from '#platform/customization/custom-field-registry.js';
 import type {
   QueryField,
   QueryFieldType,
   QueryRelation,
   QuerySchema,
-} from '../query/query-schema.js';
+} from '#platform/query/query-schema.js';
 
 /**
  * How one API attribute maps to columns:

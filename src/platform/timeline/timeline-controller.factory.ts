@@ -7,14 +7,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { CRM_CONFIG } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import { Ctx } from '../context/ctx.decorator.js';
-import type { RequestContext } from '../context/request-context.js';
-import { ApiListQuery, ApiProblems } from '../http/api-docs.decorators.js';
-import { AppError } from '../http/app-error.js';
-import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery, pageLimits } from '../query/list-request.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiListQuery, ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { AppError } from '#platform/http/app-error.js';
+import { UuidParamPipe } from '#platform/http/params.js';
+import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
 import { TimelinePageDto } from './dto/timeline.dto.js';
 import { TimelineService } from './timeline.service.js';
 

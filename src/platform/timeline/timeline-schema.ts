@@ -1,4 +1,4 @@
-import type { QueryField, QuerySchema } from '../query/query-schema.js';
+import type { QueryField, QuerySchema } from '#platform/query/query-schema.js';
 
 const field = (f: Omit<QueryField, 'permissionField' | 'nullable'>): [string, QueryField] => [
   f.name,

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import type { Principal } from '../context/principal.js';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { buildListQuery, cursorOf, type CompiledList } from '../query/list-query-builder.js';
-import type { ListRequest } from '../query/list-request.js';
-import { SqlParams } from '../query/sql-params.js';
-import { RecordService } from '../records/record.service.js';
-import { querySchemaOf, type ResourceDefinition } from '../records/resource-definition.js';
-import { ResourceRegistry } from '../records/resource-registry.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import type { Principal } from '#platform/context/principal.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { buildListQuery, cursorOf, type CompiledList } from '#platform/query/list-query-builder.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import { SqlParams } from '#platform/query/sql-params.js';
+import { RecordService } from '#platform/records/record.service.js';
+import { querySchemaOf, type ResourceDefinition } from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { timelineSchema } from './timeline-schema.js';
 
 export interface RecordRef {

@@ -1,22 +1,22 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import { HistoryService } from '../audit/history.service.js';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { matchesType, type DomainEvent } from '../events/domain-event.js';
-import { EventBus } from '../events/event-bus.js';
-import { EventOutbox } from '../events/event-outbox.service.js';
-import { AppError } from '../http/app-error.js';
-import type { Job } from '../jobs/job.types.js';
-import { JobsService } from '../jobs/jobs.service.js';
-import { metricsRegistry } from '../observability/metrics.js';
-import { adminField, listAdminTable } from '../access/admin-list.js';
-import type { ListRequest } from '../query/list-request.js';
-import type { QuerySchema } from '../query/query-schema.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import { HistoryService } from '#platform/audit/history.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { matchesType, type DomainEvent } from '#platform/events/domain-event.js';
+import { EventBus } from '#platform/events/event-bus.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import type { Job } from '#platform/jobs/job.types.js';
+import { JobsService } from '#platform/jobs/jobs.service.js';
+import { metricsRegistry } from '#platform/observability/metrics.js';
+import { adminField, listAdminTable } from '#platform/access/admin-list.js';
+import type { ListRequest } from '#platform/query/list-request.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
 import {
   DELIVERY_STATUSES,
   DELIVERY_TRIGGERS,

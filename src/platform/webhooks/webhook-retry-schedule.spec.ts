@@ -1,4 +1,4 @@
-import { retryDelayMs } from '../jobs/job-backoff.js';
+import { retryDelayMs } from '#platform/jobs/job-backoff.js';
 import { MAX_AUTOMATIC_ATTEMPTS, nextRetryDelayMs } from './webhook-retry-schedule.js';
 
 describe('webhook retry schedule', () => {

@@ -9,16 +9,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CRM_CONFIG } from '../config/config.tokens.js';
-import type { CrmConfig } from '../config/crm-config.js';
-import { Ctx } from '../context/ctx.decorator.js';
-import type { RequestContext } from '../context/request-context.js';
-import { SecretFields } from '../http/idempotency.interceptor.js';
-import { ApiListQuery, ApiProblems, ETAG_HEADER } from '../http/api-docs.decorators.js';
-import { etagOf } from '../http/etag.js';
-import { UuidParamPipe } from '../http/params.js';
-import { parseListQuery, pageLimits } from '../query/list-request.js';
-import { adminTableController } from '../records/admin-table-controller.factory.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { SecretFields } from '#platform/http/idempotency.interceptor.js';
+import { ApiListQuery, ApiProblems, ETAG_HEADER } from '#platform/http/api-docs.decorators.js';
+import { etagOf } from '#platform/http/etag.js';
+import { UuidParamPipe } from '#platform/http/params.js';
+import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
+import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
 import { WebhookDeliveryDto, WebhookDeliveryListDto } from './dto/webhook-delivery.dto.js';
 import {
   CreateWebhookDto,

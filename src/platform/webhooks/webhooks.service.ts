@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { adminField } from '../access/admin-list.js';
-import { PermissionEvaluator } from '../access/permission-evaluator.js';
-import { HistoryService } from '../audit/history.service.js';
-import { ENV } from '../config/config.tokens.js';
-import type { Env } from '../config/env.js';
-import type { RequestContext } from '../context/request-context.js';
-import { DatabaseService } from '../database/database.service.js';
-import { uuidv7 } from '../database/uuid7.js';
-import { AppError, type FieldError } from '../http/app-error.js';
-import { checkIfMatch } from '../http/etag.js';
-import type { QuerySchema } from '../query/query-schema.js';
-import { AdminTableService } from '../records/admin-table.service.js';
-import { ResourceRegistry } from '../records/resource-registry.js';
+import { adminField } from '#platform/access/admin-list.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import { HistoryService } from '#platform/audit/history.service.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
+import { checkIfMatch } from '#platform/http/etag.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
+import { AdminTableService } from '#platform/records/admin-table.service.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import {
   WEBHOOK_STATUSES,
   type WebhookDto,

@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { AppError } from '../../../platform/http/app-error.js';
-import { RecordResourceService } from '../../../platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
-import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { ACCOUNT_DEFINITION } from './account.definition.js';
 

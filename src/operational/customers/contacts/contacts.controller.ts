@@ -7,12 +7,12 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '../../../platform/context/ctx.decorator.js';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { ApiProblems } from '../../../platform/http/api-docs.decorators.js';
-import { UuidParamPipe } from '../../../platform/http/params.js';
-import { MergeDto } from '../../../platform/records/dto/merge.dto.js';
-import { recordController } from '../../../platform/records/record-controller.factory.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { UuidParamPipe } from '#platform/http/params.js';
+import { MergeDto } from '#platform/records/dto/merge.dto.js';
+import { recordController } from '#platform/records/record-controller.factory.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactDto, CreateContactDto, UpdateContactDto } from './dto/contact.dto.js';
 

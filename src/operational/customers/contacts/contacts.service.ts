@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { RecordResourceService } from '../../../platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
-import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { CONTACT_DEFINITION } from './contact.definition.js';

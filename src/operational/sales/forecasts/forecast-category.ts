@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import {
   OPEN_FORECAST_CATEGORIES,
   type CrmConfig,
   type ForecastingConfig,
   type OpenForecastCategory,
   type StageKind,
-} from '../../../platform/config/crm-config.js';
+} from '#platform/config/crm-config.js';
 import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 
 /** Every category an opportunity can be in; `closed` is reached only by winning. */

@@ -1,16 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
-import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
-import type { CrmConfig } from '../../../platform/config/crm-config.js';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import {
-  convertedAmountSql,
-  rateLookupSql,
-} from '../../../platform/currency/exchange-rate-lookup.js';
-import { roundMoney } from '../../../platform/currency/money-math.js';
-import { AppError } from '../../../platform/http/app-error.js';
-import type { SqlParams } from '../../../platform/query/sql-params.js';
-import { querySchemaOf } from '../../../platform/records/resource-definition.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { convertedAmountSql, rateLookupSql } from '#platform/currency/exchange-rate-lookup.js';
+import { roundMoney } from '#platform/currency/money-math.js';
+import { AppError } from '#platform/http/app-error.js';
+import type { SqlParams } from '#platform/query/sql-params.js';
+import { querySchemaOf } from '#platform/records/resource-definition.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
 import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { MissingRateDto } from './dto/forecast.dto.js';

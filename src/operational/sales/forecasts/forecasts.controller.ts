@@ -7,9 +7,9 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '../../../platform/context/ctx.decorator.js';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { ApiProblems } from '../../../platform/http/api-docs.decorators.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems } from '#platform/http/api-docs.decorators.js';
 import { StatisticalForecastDto, WeightedForecastDto } from './dto/forecast.dto.js';
 import { PERIOD_KINDS } from './forecast-periods.js';
 import { GROUP_BYS, HISTORY, HORIZON, MAX_PERIODS } from './forecast-request.js';

@@ -1,4 +1,4 @@
-import { Money } from '../../../platform/currency/money-math.js';
+import { Money } from '#platform/currency/money-math.js';
 import { fitLine, predict } from './linear-regression.js';
 import { studentTCdf, studentTQuantile } from './student-t.js';
 

@@ -1,5 +1,5 @@
-import { parseCrmConfig } from '../../../platform/config/crm-config.js';
-import { RequestContext } from '../../../platform/context/request-context.js';
+import { parseCrmConfig } from '#platform/config/crm-config.js';
+import { RequestContext } from '#platform/context/request-context.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { LeadAssigner, nextInTurn } from './lead-assigner.service.js';
 import type { LeadAssignmentPool } from './lead-assignment-pool.js';

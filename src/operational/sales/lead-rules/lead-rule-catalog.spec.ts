@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CrmConfigError, parseCrmConfig } from '../../../platform/config/crm-config.js';
+import { CrmConfigError, parseCrmConfig } from '#platform/config/crm-config.js';
 import { LeadRuleCatalog } from './lead-rule-catalog.js';
 
 const problemsOf = (yaml: string): string[] => {

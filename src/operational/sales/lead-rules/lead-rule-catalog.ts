@@ -1,23 +1,23 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
-import { CrmConfigError, type CrmConfig } from '../../../platform/config/crm-config.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
 import type {
   ActivitySignalConfig,
   LeadAssignmentRuleConfig,
   LeadScoringRuleConfig,
-} from '../../../platform/config/lead-rules-config.js';
-import type { Locale } from '../../../platform/http/locale.js';
-import { cronProblem } from '../../../platform/jobs/jobs.service.js';
+} from '#platform/config/lead-rules-config.js';
+import type { Locale } from '#platform/http/locale.js';
+import { cronProblem } from '#platform/jobs/jobs.service.js';
 import {
   conditionValueProblems,
   conditionValues,
   type RecordCondition,
-} from '../../../platform/records/record-condition.js';
+} from '#platform/records/record-condition.js';
 import {
   ACTIVITY_DIRECTIONS,
   ACTIVITY_STATUSES,
   ACTIVITY_TYPES,
-} from '../../activities/activity.definition.js';
+} from '#operational/activities/activity.definition.js';
 import { LEAD_DEFINITION } from '../leads/lead.definition.js';
 import { localized } from '../pipelines/pipeline-catalog.js';
 

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { LeadScoringRuleConfig } from '../../../platform/config/lead-rules-config.js';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { uuidv7 } from '../../../platform/database/uuid7.js';
-import {
-  decodeHistoryCursor,
-  encodeHistoryCursor,
-} from '../../../platform/query/history-cursor.js';
-import { SqlParams } from '../../../platform/query/sql-params.js';
+import type { LeadScoringRuleConfig } from '#platform/config/lead-rules-config.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
+import { SqlParams } from '#platform/query/sql-params.js';
 import {
   recordSelect,
   rowToRecord,
   type ApiRecord,
-} from '../../../platform/records/resource-definition.js';
+} from '#platform/records/resource-definition.js';
 import { LEAD_DEFINITION, OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { MatchedRule } from './lead-scorer.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
-import type { ApiRecord } from '../../../platform/records/resource-definition.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { ScoreHistoryEntryDto } from './dto/lead-score.dto.js';

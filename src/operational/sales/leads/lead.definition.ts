@@ -1,10 +1,10 @@
-import { ACCOUNT_DEFINITION } from '../../customers/accounts/account.definition.js';
-import { CONTACT_DEFINITION } from '../../customers/contacts/contact.definition.js';
+import { ACCOUNT_DEFINITION } from '#operational/customers/accounts/account.definition.js';
+import { CONTACT_DEFINITION } from '#operational/customers/contacts/contact.definition.js';
 import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
-} from '../../../platform/records/resource-definition.js';
+} from '#platform/records/resource-definition.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
 
 export const LEAD_STATUSES = [

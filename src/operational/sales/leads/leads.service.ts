@@ -1,18 +1,18 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { PermissionEvaluator } from '../../../platform/access/permission-evaluator.js';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
-import { AppError } from '../../../platform/http/app-error.js';
-import { checkIfMatch } from '../../../platform/http/etag.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { checkIfMatch } from '#platform/http/etag.js';
 import {
   RecordResourceService,
   type CreateOptions,
-} from '../../../platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
-import type { ApiRecord } from '../../../platform/records/resource-definition.js';
-import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
-import { nameKey } from '../../customers/dto/contact-points.dto.js';
+} from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
+import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
 import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS } from './lead.definition.js';

@@ -1,18 +1,18 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HistoryService, type FieldChange } from '../../../platform/audit/history.service.js';
-import { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import type { DomainEvent } from '../../../platform/events/domain-event.js';
-import { EventBus } from '../../../platform/events/event-bus.js';
-import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
-import { AppError, type FieldError } from '../../../platform/http/app-error.js';
+import { HistoryService, type FieldChange } from '#platform/audit/history.service.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import type { DomainEvent } from '#platform/events/domain-event.js';
+import { EventBus } from '#platform/events/event-bus.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
 import {
   RecordResourceService,
   type CreateOptions,
-} from '../../../platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '../../../platform/records/record.service.js';
-import type { ApiRecord } from '../../../platform/records/resource-definition.js';
-import { ResourceRegistry } from '../../../platform/records/resource-registry.js';
+} from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';

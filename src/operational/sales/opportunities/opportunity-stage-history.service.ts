@@ -1,14 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '../../../platform/context/request-context.js';
-import { DatabaseService } from '../../../platform/database/database.service.js';
-import { uuidv7 } from '../../../platform/database/uuid7.js';
-import { EventOutbox } from '../../../platform/events/event-outbox.service.js';
-import {
-  decodeHistoryCursor,
-  encodeHistoryCursor,
-} from '../../../platform/query/history-cursor.js';
-import type { ApiRecord } from '../../../platform/records/resource-definition.js';
-import { TimelineService, type RecordRef } from '../../../platform/timeline/timeline.service.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { uuidv7 } from '#platform/database/uuid7.js';
+import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { TimelineService, type RecordRef } from '#platform/timeline/timeline.service.js';
 import { localized, PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { StageHistoryEntryDto } from './dto/opportunity.dto.js';
 

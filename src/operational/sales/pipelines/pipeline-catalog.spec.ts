@@ -1,8 +1,4 @@
-import {
-  CrmConfigError,
-  DEFAULT_CRM_CONFIG,
-  parseCrmConfig,
-} from '../../../platform/config/crm-config.js';
+import { CrmConfigError, DEFAULT_CRM_CONFIG, parseCrmConfig } from '#platform/config/crm-config.js';
 import { PipelineCatalog } from './pipeline-catalog.js';
 
 const withPipelines = (yaml: string) => parseCrmConfig(`version: 1\n${yaml}`, 'test');

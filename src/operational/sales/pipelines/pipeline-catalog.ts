@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG } from '../../../platform/config/config.tokens.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import {
   CrmConfigError,
   type CrmConfig,
@@ -7,10 +7,10 @@ import {
   type PipelineConfig,
   type PipelineStageConfig,
   type StageKind,
-} from '../../../platform/config/crm-config.js';
-import type { LocalizedText } from '../../../platform/customization/customization.schema.js';
-import type { Locale } from '../../../platform/http/locale.js';
-import { AppError } from '../../../platform/http/app-error.js';
+} from '#platform/config/crm-config.js';
+import type { LocalizedText } from '#platform/customization/customization.schema.js';
+import type { Locale } from '#platform/http/locale.js';
+import { AppError } from '#platform/http/app-error.js';
 import { DEFAULT_PIPELINE } from './default-pipeline.js';
 
 export interface Stage {

@@ -1,13 +1,13 @@
-import { customization } from '../../customization/custom-field-registry.js';
+import { customization } from '#platform/customization/custom-field-registry.js';
 import type {
   CrudAction,
   EntityGrant,
   FieldAccess,
   RolePermissions,
   Scope,
-} from '../../context/principal.js';
-import { AppError, type FieldError } from '../../http/app-error.js';
-import type { ResourceRegistry } from '../../records/resource-registry.js';
+} from '#platform/context/principal.js';
+import { AppError, type FieldError } from '#platform/http/app-error.js';
+import type { ResourceRegistry } from '#platform/records/resource-registry.js';
 
 const ACTIONS: readonly CrudAction[] = ['create', 'read', 'update', 'delete'];
 const SCOPES: readonly Scope[] = ['none', 'own', 'team', 'all'];

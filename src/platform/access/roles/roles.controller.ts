@@ -1,4 +1,4 @@
-import { adminTableController } from '../../records/admin-table-controller.factory.js';
+import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
 import { CreateRoleDto, RoleDto, RoleListDto, UpdateRoleDto } from './dto/role.dto.js';
 import { RolesService } from './roles.service.js';
 

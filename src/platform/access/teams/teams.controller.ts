@@ -9,12 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Ctx } from '../../context/ctx.decorator.js';
-import type { RequestContext } from '../../context/request-context.js';
-import { ApiProblems, ETAG_HEADER } from '../../http/api-docs.decorators.js';
-import { etagOf } from '../../http/etag.js';
-import { UuidParamPipe } from '../../http/params.js';
-import { adminTableController } from '../../records/admin-table-controller.factory.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems, ETAG_HEADER } from '#platform/http/api-docs.decorators.js';
+import { etagOf } from '#platform/http/etag.js';
+import { UuidParamPipe } from '#platform/http/params.js';
+import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
 import {
   AddTeamMemberDto,
   CreateTeamDto,

@@ -8,11 +8,11 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '../../context/ctx.decorator.js';
-import type { RequestContext } from '../../context/request-context.js';
-import { ApiProblems } from '../../http/api-docs.decorators.js';
-import { parseLimitParam, UuidParamPipe } from '../../http/params.js';
-import { adminTableController } from '../../records/admin-table-controller.factory.js';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
+import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
 import {
   CreateUserDto,
   LoginHistoryDto,

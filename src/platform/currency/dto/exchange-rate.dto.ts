@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, registerDecorator, ValidateIf } from 'class-validator';
-import { IsCalendarDate } from '../../http/is-calendar-date.validator.js';
-import { IsCurrencyCode } from '../../records/dto/money.dto.js';
-import { ListMetaDto } from '../../records/dto/list.dto.js';
+import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
+import { IsCurrencyCode } from '#platform/records/dto/money.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 /** Twelve digits each side reach from IDR per BTC to BTC per IDR without rounding a rate. */
 export const RATE_PATTERN = /^\d{1,12}(\.\d{1,12})?$/;

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { RecordResponse } from '../../records/dto/record-response.dto.js';
+import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
 import {
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '../../records/dto/record-input-fields.js';
+} from '#platform/records/dto/record-input-fields.js';
 
 /** Body of any custom object: a name, a description, ownership, and its declared fields. */
 export class CreateCustomObjectDto {

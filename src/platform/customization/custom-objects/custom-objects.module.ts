@@ -6,11 +6,14 @@ import {
   type Type,
 } from '@nestjs/common';
 import type { CustomObjectConfig } from '../customization.schema.js';
-import { recordController } from '../../records/record-controller.factory.js';
-import { RecordResourceService } from '../../records/record-resource.service.js';
-import { RecordService } from '../../records/record.service.js';
-import { RECORD_ATTRIBUTES, type ResourceDefinition } from '../../records/resource-definition.js';
-import { ResourceRegistry } from '../../records/resource-registry.js';
+import { recordController } from '#platform/records/record-controller.factory.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService } from '#platform/records/record.service.js';
+import {
+  RECORD_ATTRIBUTES,
+  type ResourceDefinition,
+} from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import {
   CreateCustomObjectDto,
   CustomObjectDto,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ListMetaDto } from '../../records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 import { JOB_STATES, type JobState } from '../job.types.js';
 
 export class JobDto {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, registerDecorator } from 'class-validator';
-import { isCurrencyCode } from '../../currency/currency-codes.js';
+import { isCurrencyCode } from '#platform/currency/currency-codes.js';
 
 /** ISO 4217 code known to the runtime's currency table. */
 export function IsCurrencyCode() {

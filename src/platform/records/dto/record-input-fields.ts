@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
-import { CustomFieldsOf } from '../../customization/custom-fields.validator.js';
+import { CustomFieldsOf } from '#platform/customization/custom-fields.validator.js';
 
 /** Declarations of the fields every record body shares, so each DTO states them the same way. */
 

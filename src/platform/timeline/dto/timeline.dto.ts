@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ListMetaDto } from '../../records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class RecordRefDto {
   @ApiProperty({ example: 'activities' }) entity: string;

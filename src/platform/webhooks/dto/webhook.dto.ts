@@ -11,7 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { ListMetaDto } from '../../records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 /** `*`, `<label>.*` or an exact `<label>.<verb>` such as `contact.created`. */
 export const EVENT_TYPE_PATTERN = /^(\*|[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*))$/;

@@ -13,10 +13,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MoneyDto } from '../../../../platform/records/dto/money.dto.js';
-import { AccountDto } from '../../../customers/accounts/dto/account.dto.js';
-import { ContactDto } from '../../../customers/contacts/dto/contact.dto.js';
-import { IsCalendarDate } from '../../../../platform/http/is-calendar-date.validator.js';
+import { MoneyDto } from '#platform/records/dto/money.dto.js';
+import { AccountDto } from '#operational/customers/accounts/dto/account.dto.js';
+import { ContactDto } from '#operational/customers/contacts/dto/contact.dto.js';
+import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
 import { OpportunityDto } from '../../opportunities/dto/opportunity.dto.js';
 import { LeadDto } from './lead.dto.js';
 

@@ -11,9 +11,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsPicklistValue } from '../../../../platform/customization/custom-fields.validator.js';
-import { RecordResponse } from '../../../../platform/records/dto/record-response.dto.js';
-import { AddressDto } from '../../../customers/dto/contact-points.dto.js';
+import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
+import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { AddressDto } from '#operational/customers/dto/contact-points.dto.js';
 import {
   ASSIGNED_VIA,
   LEAD_RATINGS,
@@ -25,7 +25,7 @@ import {
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '../../../../platform/records/dto/record-input-fields.js';
+} from '#platform/records/dto/record-input-fields.js';
 
 /** The person and organization a lead describes; shared by create and web capture. */
 export class LeadContactFieldsDto {

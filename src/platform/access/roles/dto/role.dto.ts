@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { ListMetaDto } from '../../../records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 const SCOPES = ['none', 'own', 'team', 'all'];
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { ListMetaDto } from '../../../records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class CreateTeamDto {
   @ApiProperty({

@@ -12,9 +12,9 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { LoginEventDto } from '../../../auth/dto/auth.dto.js';
-import { IsTimeZone } from '../../../http/is-time-zone.validator.js';
-import { ListMetaDto } from '../../../records/dto/list.dto.js';
+import { LoginEventDto } from '#platform/auth/dto/auth.dto.js';
+import { IsTimeZone } from '#platform/http/is-time-zone.validator.js';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export const USER_LOCALES = ['en', 'id'] as const;
 export type UserLocale = (typeof USER_LOCALES)[number];
