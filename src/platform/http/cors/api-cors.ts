@@ -45,7 +45,8 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
   return {
     ...shared,
     credentials: true,
-    origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin) ? origin : false),
+    origin: (origin, done) =>
+      done(null, origin !== undefined && allowed.has(origin) ? origin : false),
   };
 }
 
