@@ -5,6 +5,7 @@ import { PasswordHasher } from '#platform/auth/password-hasher.js';
 import { CrmConfigError, loadCrmConfig, type CrmConfig } from '#platform/config/crm-config.js';
 import { CustomizationService } from '#platform/customization/customization.service.js';
 import { parseEnv, type Env } from '#platform/config/env.js';
+import { DataDirLockedError } from '#platform/database/data-dir-lock.js';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
       port: env.embeddedPgPort,
       database: 'relasi',
       log: (line) => logger.debug({ component: 'postgres' }, line),
+    }).catch((e: unknown) => {
+      if (!(e instanceof DataDirLockedError)) throw e;
+      process.stderr.write(`relasi: cannot start.\n${e.message}\n`);
+      process.exit(2);
     });
     databaseUrl = embedded.url;
   }

@@ -12,7 +12,9 @@ import type { Env } from '#platform/config/env.js';
 import { setDefaultLocale } from '#platform/context/ctx.decorator.js';
 import { Readiness } from '#platform/health/readiness.js';
 import { AppError } from '#platform/http/app-error.js';
+import { registerApiCors } from '#platform/http/cors/api-cors.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
+import { registerApiRateLimit } from '#platform/http/rate-limit/api-rate-limit.js';
 import { requestIdOf } from '#platform/http/request-id.js';
 import { NestPinoLogger } from '#platform/observability/logger.js';
 import { httpDuration, httpErrors } from '#platform/observability/metrics.js';
@@ -81,6 +83,7 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       fieldSize: 1_048_576,
     },
   });
+  await registerApiCors(app, env);
   const fastify = app.getHttpAdapter().getInstance();
   const readiness = app.get(Readiness);
 
@@ -114,6 +117,7 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       'request',
     );
   });
+  registerApiRateLimit(app, env);
   // Initialised first: the document describes the custom fields the config declares, which
   // are known once every module has registered its records.
   await app.init();
