@@ -3,6 +3,7 @@ import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import { UUID_PATTERN } from '#platform/database/uuid7.js';
 
 /** Past this many remembered sessions the memory starts over; lookups refill it. */
 const MAX_REMEMBERED = 10_000;
@@ -25,7 +26,7 @@ export class SessionRevocations {
   ) {}
 
   async isOpen(sessionId: string): Promise<boolean> {
-    if (this.ended.has(sessionId)) return false;
+    if (!UUID_PATTERN.test(sessionId) || this.ended.has(sessionId)) return false;
     const now = Date.now();
     const until = this.open.get(sessionId);
     if (until !== undefined && until > now) return true;
