@@ -11,9 +11,9 @@ export const MAX_JSON_DEPTH = 64;
  * PostgreSQL text cannot hold U+0000, and a lone UTF-16 surrogate is not a character at all
  * (it cannot be encoded as UTF-8): either would fail deep in a driver or validator.
  */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const isUnstorable = (text: string) => UNSTORABLE.test(text);
+const isUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 /** Whether PostgreSQL can store the text: for strings decoded from a cursor or a file. */
 export const isStorableText = (text: string) => !isUnstorable(text);
