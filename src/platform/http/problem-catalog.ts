@@ -284,6 +284,51 @@ export const PROBLEMS = {
       'Basis data tidak menjawab tepat waktu; persempit permintaan atau coba lagi.',
     ],
   },
+  body_too_deep: {
+    status: 400,
+    en: [
+      'Body nested too deeply',
+      'The JSON body nests objects and arrays more than {max} levels deep (at {field}).',
+    ],
+    id: [
+      'Isi permintaan terlalu bertingkat',
+      'Isi JSON menyusun objek dan larik lebih dari {max} tingkat (di {field}).',
+    ],
+  },
+  malformed_multipart: {
+    status: 400,
+    en: ['Malformed multipart body', 'The body is not valid multipart/form-data: {reason}'],
+    id: ['Isi multipart rusak', 'Isi permintaan bukan multipart/form-data yang valid: {reasonId}'],
+  },
+  uri_too_long: {
+    status: 414,
+    en: [
+      'URI too long',
+      'The request path or one of its segments is too long (at most {max} characters).',
+    ],
+    id: [
+      'URI terlalu panjang',
+      'Path permintaan atau salah satu segmennya terlalu panjang (paling banyak {max} karakter).',
+    ],
+  },
+  headers_too_large: {
+    status: 431,
+    en: ['Request headers too large', 'The request line and headers together exceed {max} bytes.'],
+    id: [
+      'Header permintaan terlalu besar',
+      'Baris permintaan dan header bersama-sama melebihi {max} byte.',
+    ],
+  },
+  malformed_request: {
+    status: 400,
+    en: ['Malformed request', 'The request is not valid HTTP/1.1.'],
+    id: ['Permintaan rusak', 'Permintaan bukan HTTP/1.1 yang valid.'],
+  },
+  request_timeout: {
+    status: 408,
+    en: ['Request timeout', 'The request did not arrive in full in time.'],
+    id: ['Waktu permintaan habis', 'Permintaan tidak tiba lengkap pada waktunya.'],
+  },
 } as const satisfies Record<string, { status: number } & Record<Locale, readonly [string, string]>>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
