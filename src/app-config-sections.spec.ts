@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCrmConfig } from '#platform/config/crm-config.js';
-import { APP_CONFIG } from './app-config-sections.js';
+import { PROBLEMS, registerProblems } from '#platform/http/problem-catalog.js';
+import { APP_CONFIG, APP_PROBLEMS } from './app-config-sections.js';
 
 describe('APP_CONFIG', () => {
   it('accepts the example file, which documents every section of every module', () => {
@@ -25,5 +26,14 @@ objects:
     expect(() => parseCrmConfig(object, 'f', APP_CONFIG)).toThrow(
       /"leads" is a built-in path[\s\S]*"activities" is a built-in path[\s\S]*"quotes" is a built-in path/,
     );
+  });
+});
+
+describe('APP_PROBLEMS', () => {
+  it('declares every code once, apart from the platform’s', () => {
+    expect(() => registerProblems(APP_PROBLEMS)).not.toThrow();
+    expect(PROBLEMS.lead_converted.status).toBe(409);
+    expect(PROBLEMS.stage_transition_not_allowed.status).toBe(409);
+    expect(PROBLEMS.insufficient_history.status).toBe(422);
   });
 });

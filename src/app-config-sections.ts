@@ -1,5 +1,9 @@
 import type { ConfigComposition } from '#platform/config/config-section.js';
+import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
+import type { ModuleProblems } from '#platform/http/problem-catalog.js';
+import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
+import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -28,3 +32,9 @@ export const APP_CONFIG: ConfigComposition = {
     'partners',
   ],
 };
+
+/** The problem types the modules answer besides the platform's; registered by AppModule. */
+export const APP_PROBLEMS: readonly ModuleProblems[] = [...SALES_PROBLEMS];
+
+/** The API key scopes the modules define; registered by AppModule. */
+export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];
