@@ -4,7 +4,7 @@ import type { CrmConfig, PlatformSettings } from './crm-config.js';
  * A top-level section of crm.config.yaml that a module owns: its JSON Schema, how its
  * defaults are filled in, and the checks of meaning a schema cannot say. The platform
  * composes every section into one schema, so a file is still validated at once and each
- * problem names its path (`/pipelines/0/stages/3/forecastCategory`).
+ * problem names its path (`/stores/0/openingHours/3/closesAt`).
  */
 export interface ConfigSection<T = unknown> {
   /** The section's key at the top of the file. */
