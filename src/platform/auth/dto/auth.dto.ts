@@ -68,7 +68,7 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ example: '2027-12-31T00:00:00Z', nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: '2027-12-31T00:00:00Z', nullable: true })
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string | null;
@@ -102,9 +102,9 @@ export class ApiKeyDto {
   })
   scopes?: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) expiresAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) expiresAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) revokedAt: string | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
@@ -118,9 +118,9 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 export class LoginEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '203.0.113.7' }) ip: string;
-  @ApiProperty({ nullable: true, example: 'curl/8.5.0' }) userAgent: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'curl/8.5.0' }) userAgent: string | null;
   @ApiProperty() success: boolean;
-  @ApiProperty({ nullable: true, example: 'wrong_password' }) reason: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'wrong_password' }) reason: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ListMetaDto {
   @ApiProperty({
+    type: 'string',
     nullable: true,
     example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0',
     description: 'Pass as `cursor` for the next page; null on the last page',
@@ -13,17 +14,29 @@ export class ListMetaDto {
   @ApiPropertyOptional({ example: true }) totalIsEstimate?: boolean;
 }
 
+/** A field's value as history stores it: any JSON value a record field can hold. */
+const FIELD_VALUE = {
+  nullable: true,
+  oneOf: [
+    { type: 'string', maxLength: 100_000 },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: {}, maxItems: 1000 },
+  ],
+};
+
 export class HistoryChangeDto {
   @ApiProperty({ example: 'lastName' }) field: string;
-  @ApiProperty({ nullable: true, example: 'Wijaya' }) old: unknown;
-  @ApiProperty({ nullable: true, example: 'Wijayakusuma' }) new: unknown;
+  @ApiProperty({ ...FIELD_VALUE, example: 'Wijaya' }) old: unknown;
+  @ApiProperty({ ...FIELD_VALUE, example: 'Wijayakusuma' }) new: unknown;
 }
 
 export class HistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['create', 'update', 'delete', 'restore', 'merge'] }) action: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
-  @ApiProperty({ nullable: true }) requestId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: 'string', nullable: true }) requestId: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: [HistoryChangeDto] }) changes: HistoryChangeDto[];
 }

@@ -25,7 +25,7 @@ export class TimelineEntryDto {
     description: 'A summary that depends on the type',
   })
   data: Record<string, unknown>;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
 }
 
 export class TimelinePageDto {

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class ScoredRuleDto {
   @ApiProperty({ example: 'inbound_email', description: 'Key of the rule in leadScoring.rules' })
   key: string;
   @ApiProperty({
+    type: 'string',
     example: 'Inbound email in the last 30 days',
     nullable: true,
     description: "The rule's label in the caller's language; null once the rule is removed",
@@ -31,8 +33,9 @@ export class ScoreHistoryEntryDto {
 export class ScoreHistoryPageDto {
   @ApiProperty({ type: [ScoreHistoryEntryDto] }) data: ScoreHistoryEntryDto[];
   @ApiProperty({
+    type: ListMetaDto,
     example: { nextCursor: null, limit: 50 },
     description: 'Newest first; pass nextCursor as cursor for more',
   })
-  meta: { nextCursor: string | null; limit: number };
+  meta: ListMetaDto;
 }

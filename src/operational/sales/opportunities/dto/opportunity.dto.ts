@@ -55,7 +55,7 @@ export class CreateOpportunityDto {
   @IsUUID('all')
   accountId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID('all')
   primaryContactId?: string | null;
@@ -99,6 +99,7 @@ export class CreateOpportunityDto {
   forecastCategoryOverride?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: '2026-09-30',
     format: 'date',
     nullable: true,
@@ -127,7 +128,12 @@ export class CreateOpportunityDto {
   @Matches(KEY, { message: 'stage must be a stage key' })
   stage?: string;
 
-  @ApiPropertyOptional({ example: 'Demo for the IT team on Thursday', maxLength: 500 })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    example: 'Demo for the IT team on Thursday',
+    maxLength: 500,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -142,6 +148,7 @@ export class CreateOpportunityDto {
   competitors?: string[];
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'price',
     maxLength: 500,
     nullable: true,
@@ -153,7 +160,7 @@ export class CreateOpportunityDto {
   @IsPicklistValue('opportunities', 'lostReason')
   lostReason?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -192,7 +199,12 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
   status: string;
   @ApiProperty({ format: 'date-time', description: 'When the opportunity entered its stage' })
   stageChangedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Set in a won or lost stage' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'Set in a won or lost stage',
+  })
   closedAt: string | null;
   @ApiProperty({ type: [String] }) declare competitors: string[];
 }
@@ -202,17 +214,23 @@ export class StageHistoryEntryDto {
   @ApiProperty({ example: 'sales' }) pipeline: string;
   @ApiProperty({ example: 'proposal' }) stage: string;
   @ApiProperty({ enum: OPPORTUNITY_STATUSES }) status: string;
-  @ApiProperty({ example: 'qualification', nullable: true }) fromStage: string | null;
-  @ApiProperty({ example: 'sales', nullable: true }) fromPipeline: string | null;
+  @ApiProperty({ type: 'string', example: 'qualification', nullable: true }) fromStage:
+    string | null;
+  @ApiProperty({ type: 'string', example: 'sales', nullable: true }) fromPipeline: string | null;
   @ApiProperty({ example: 50 }) probability: number;
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'The amount when it entered' })
   amount: MoneyDto | null;
   @ApiProperty({ format: 'date-time' }) enteredAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Null while still in it' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'Null while still in it',
+  })
   leftAt: string | null;
   @ApiProperty({ example: 86400, description: 'Time in the stage, up to now while still in it' })
   secondsInStage: number;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
 }
 
 export class StageHistoryPageDto {

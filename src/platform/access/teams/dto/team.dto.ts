@@ -14,6 +14,7 @@ export class CreateTeamDto {
   name: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'Key accounts in Greater Jakarta',
     maxLength: 1000,
     nullable: true,
@@ -32,13 +33,19 @@ export class UpdateTeamDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'Key accounts in Jabodetabek', maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'Key accounts in Jabodetabek',
+    maxLength: 1000,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
@@ -62,7 +69,7 @@ export class AddTeamMemberDto {
 export class TeamDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
   @ApiProperty({ example: 'Jakarta enterprise sales' }) name: string;
-  @ApiProperty({ example: 'Key accounts in Greater Jakarta', nullable: true })
+  @ApiProperty({ type: 'string', example: 'Key accounts in Greater Jakarta', nullable: true })
   description: string | null;
   @ApiProperty({
     type: [String],
@@ -72,6 +79,7 @@ export class TeamDto {
   })
   memberIds: string[];
   @ApiProperty({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',

@@ -39,7 +39,7 @@ export class CreateUserDto {
   @MaxLength(256)
   password: string;
 
-  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Sari', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -114,7 +114,7 @@ export class UpdateUserDto {
   @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Sari', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -170,8 +170,8 @@ export class UpdateUserDto {
 export class UserDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20' }) id: string;
   @ApiProperty({ example: 'sari.wijaya@example.co.id' }) email: string;
-  @ApiProperty({ example: 'Sari', nullable: true }) firstName: string | null;
-  @ApiProperty({ example: 'Wijaya', nullable: true }) lastName: string | null;
+  @ApiProperty({ type: 'string', example: 'Sari', nullable: true }) firstName: string | null;
+  @ApiProperty({ type: 'string', example: 'Wijaya', nullable: true }) lastName: string | null;
   @ApiProperty({ format: 'uuid', example: '0192f000-0000-7000-8000-000000000003' })
   roleId: string;
   @ApiProperty({
@@ -183,7 +183,12 @@ export class UserDto {
   @ApiProperty({ enum: USER_LOCALES, example: 'id' }) locale: string;
   @ApiProperty({ example: 'Asia/Jakarta' }) timeZone: string;
   @ApiProperty({ example: true }) active: boolean;
-  @ApiProperty({ format: 'date-time', nullable: true, example: '2026-03-02T01:15:00.000Z' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    example: '2026-03-02T01:15:00.000Z',
+  })
   lastLoginAt: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-02-01T08:00:00.000Z' })
   passwordChangedAt: string;
