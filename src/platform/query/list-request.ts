@@ -50,7 +50,9 @@ export function pageLimits(api: { defaultPageSize: number; maxPageSize: number }
 
 const LIST_PARAMS = new Set(['sort', 'limit', 'cursor', 'fields', 'include', 'q', 'count']);
 const MAX_FILTERS = 50;
-const MAX_Q = 200;
+export const MAX_Q = 200;
+/** The longest value of any list parameter or filter, as the API document states it. */
+export const MAX_PARAM_LENGTH = 2000;
 
 function bad(
   field: string,
@@ -106,6 +108,10 @@ function parseQ(raw: unknown): string | null {
   return raw;
 }
 
+function isTooLong(value: unknown): boolean {
+  return typeof value === 'string' && value.length > MAX_PARAM_LENGTH;
+}
+
 function isOperator(op: string): op is FilterOperator {
   return (FILTER_OPERATORS as readonly string[]).includes(op);
 }
@@ -123,6 +129,15 @@ export function parseListQuery(
   const filters: FilterNode[] = [];
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(query)) {
+    if ((Array.isArray(value) ? value : [value]).some(isTooLong)) {
+      errors.push({
+        field: key,
+        rule: 'maxLength',
+        message: `must be at most ${MAX_PARAM_LENGTH} characters`,
+        params: { max: MAX_PARAM_LENGTH },
+      });
+      continue;
+    }
     if (key.startsWith('filter[')) {
       const m = /^filter\[([A-Za-z][\w.]*)\](?:\[([A-Za-z]+)\])?$/.exec(key);
       if (!m) {
