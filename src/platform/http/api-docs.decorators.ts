@@ -25,7 +25,7 @@ export class ProblemDto {
   @ApiProperty({ example: 'validation_failed', description: 'Stable machine code' }) code: string;
   @ApiProperty({ example: '/api/v1/contacts' }) instance: string;
   @ApiProperty({ example: 'req-8f14e45f' }) requestId: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ type: [FieldErrorDto], maxItems: 1000 }) errors?: FieldErrorDto[];
 }
 
 const EXAMPLES: Record<number, { code: string; title: string; detail: string }> = {

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { MAX_PARAM_LENGTH } from '#platform/query/list-request.js';
 
 /**
  * What every operation of the API shares but no single controller declares: the rate-limit and
@@ -56,6 +57,25 @@ const TOO_MANY_REQUESTS = {
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 
+/**
+ * Parameters that many operations take, stated once with the limits the server enforces:
+ * the idempotency interceptor, parseLimitParam and the cursor decoders. If-Match is compared
+ * with an ETag (`W/"<version>"`), so a longer value can never match.
+ */
+const SHARED_PARAMETERS: Record<string, Json> = {
+  'header:Idempotency-Key': { type: 'string', minLength: 1, maxLength: 255 },
+  'header:If-Match': { type: 'string', maxLength: 100, example: 'W/"3"' },
+  'query:limit': { type: 'integer', format: 'int32', minimum: 1, maximum: 500 },
+  'query:cursor': { type: 'string', maxLength: MAX_PARAM_LENGTH },
+};
+
+/** Response headers the server writes itself, with the longest value it writes. */
+const RESPONSE_HEADER_LIMITS: Record<string, number> = {
+  ETag: 100,
+  Location: 2000,
+  'Content-Disposition': 500,
+};
+
 /** Adds the shared headers to every response and a 429 to every operation. */
 export function documentSharedResponses(document: OpenAPIObject): void {
   document.components = {
@@ -65,10 +85,22 @@ export function documentSharedResponses(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(item as Json)) {
       if (!METHODS.has(method)) continue;
-      const responses = (operation as { responses: Record<string, Json> }).responses;
+      const { responses, parameters } = operation as {
+        responses: Record<string, Json>;
+        parameters?: { in: string; name: string; schema?: Json }[];
+      };
+      for (const parameter of parameters ?? []) {
+        const shared = SHARED_PARAMETERS[`${parameter.in}:${parameter.name}`];
+        if (shared) parameter.schema = { ...parameter.schema, ...shared };
+      }
       responses['429'] ??= structuredClone(TOO_MANY_REQUESTS);
       for (const [status, response] of Object.entries(responses)) {
-        const headers: Json = { ...(response.headers as Json | undefined) };
+        const headers = { ...(response.headers as Record<string, Json> | undefined) };
+        for (const [name, header] of Object.entries(headers)) {
+          const maxLength = RESPONSE_HEADER_LIMITS[name];
+          if (maxLength && header.schema)
+            headers[name] = { ...header, schema: { ...(header.schema as Json), maxLength } };
+        }
         for (const name of EVERY_RESPONSE) headers[name] = ref(name);
         if (RETRY_STATUSES.has(status)) headers['Retry-After'] = ref('Retry-After');
         response.headers = headers;

@@ -214,6 +214,6 @@ export class ActivityDto extends RecordResponse(CreateActivityDto) {
   occurredAt: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) reminderSentAt:
     string | null;
-  @ApiProperty({ type: [String] }) declare participantUserIds: string[];
-  @ApiProperty({ type: [String] }) declare participantContactIds: string[];
+  @ApiProperty({ type: [String], maxItems: 100 }) declare participantUserIds: string[];
+  @ApiProperty({ type: [String], maxItems: 100 }) declare participantContactIds: string[];
 }

@@ -129,7 +129,7 @@ export class MeDto {
   @ApiProperty({ example: 'admin@example.com' }) email: string;
   @ApiProperty({ format: 'uuid' }) roleId: string;
   @ApiProperty({ example: 'Admin' }) roleName: string;
-  @ApiProperty({ type: [String], format: 'uuid' }) teamIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: 100 }) teamIds: string[];
   @ApiProperty({
     description: 'The role permissions in force',
     example: { admin: false, entities: {}, fields: {} },

@@ -100,7 +100,7 @@ export class ExchangeRateDto {
 }
 
 export class ExchangeRateListDto {
-  @ApiProperty({ type: [ExchangeRateDto] }) data: ExchangeRateDto[];
+  @ApiProperty({ type: [ExchangeRateDto], maxItems: 500 }) data: ExchangeRateDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 

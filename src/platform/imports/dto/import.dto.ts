@@ -98,7 +98,7 @@ export class ImportDto {
 }
 
 export class ImportListDto {
-  @ApiProperty({ type: [ImportDto] }) data: ImportDto[];
+  @ApiProperty({ type: [ImportDto], maxItems: 500 }) data: ImportDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
@@ -122,6 +122,6 @@ export class ImportErrorDto {
 }
 
 export class ImportErrorListDto {
-  @ApiProperty({ type: [ImportErrorDto] }) data: ImportErrorDto[];
+  @ApiProperty({ type: [ImportErrorDto], maxItems: 500 }) data: ImportErrorDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

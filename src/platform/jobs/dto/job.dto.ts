@@ -62,6 +62,6 @@ export class JobDto {
 }
 
 export class JobListDto {
-  @ApiProperty({ type: [JobDto] }) data: JobDto[];
+  @ApiProperty({ type: [JobDto], maxItems: 500 }) data: JobDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -38,11 +38,11 @@ export class HistoryEntryDto {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
   @ApiProperty({ type: 'string', nullable: true }) requestId: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ type: [HistoryChangeDto] }) changes: HistoryChangeDto[];
+  @ApiProperty({ type: [HistoryChangeDto], maxItems: 1000 }) changes: HistoryChangeDto[];
 }
 
 export class HistoryPageDto {
-  @ApiProperty({ type: [HistoryEntryDto] }) data: HistoryEntryDto[];
+  @ApiProperty({ type: [HistoryEntryDto], maxItems: 500 }) data: HistoryEntryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
@@ -57,11 +57,13 @@ export class QueryBodyDto {
     },
   })
   filter?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'] }) sort?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'], maxItems: 5 })
+  sort?: string[];
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 }) limit?: number;
   @ApiPropertyOptional() cursor?: string;
-  @ApiPropertyOptional({ type: [String], example: ['id', 'email'] }) fields?: string[];
-  @ApiPropertyOptional({ type: [String], example: ['account'] }) include?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['id', 'email'], maxItems: 100 })
+  fields?: string[];
+  @ApiPropertyOptional({ type: [String], example: ['account'], maxItems: 100 }) include?: string[];
   @ApiPropertyOptional({ example: 'wija' }) q?: string;
   @ApiPropertyOptional({ enum: ['exact', 'estimated'] }) count?: string;
 }
@@ -77,7 +79,7 @@ export class BulkResultDto {
 }
 
 export class BulkResponseDto {
-  @ApiProperty({ type: [BulkResultDto] }) results: BulkResultDto[];
+  @ApiProperty({ type: [BulkResultDto], maxItems: 1000 }) results: BulkResultDto[];
 }
 
 export class BulkRequestDto {

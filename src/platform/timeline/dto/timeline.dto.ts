@@ -29,6 +29,6 @@ export class TimelineEntryDto {
 }
 
 export class TimelinePageDto {
-  @ApiProperty({ type: [TimelineEntryDto] }) data: TimelineEntryDto[];
+  @ApiProperty({ type: [TimelineEntryDto], maxItems: 500 }) data: TimelineEntryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -69,6 +69,6 @@ export class WebhookDeliveryDto {
 }
 
 export class WebhookDeliveryListDto {
-  @ApiProperty({ type: [WebhookDeliveryDto] }) data: WebhookDeliveryDto[];
+  @ApiProperty({ type: [WebhookDeliveryDto], maxItems: 500 }) data: WebhookDeliveryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

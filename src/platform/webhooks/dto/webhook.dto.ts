@@ -132,8 +132,9 @@ export class WebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/relasi' }) url: string;
   @ApiProperty({ type: String, nullable: true, example: 'Sync new contacts to the data warehouse' })
   description: string | null;
-  @ApiProperty({ type: [String], example: ['contact.created', 'account.*'] }) eventTypes: string[];
-  @ApiProperty({ type: [String], example: ['contacts'] }) entities: string[];
+  @ApiProperty({ type: [String], example: ['contact.created', 'account.*'], maxItems: 50 })
+  eventTypes: string[];
+  @ApiProperty({ type: [String], example: ['contacts'], maxItems: 50 }) entities: string[];
   @ApiProperty({ example: true, description: 'Whether deliveries are being sent (status active)' })
   active: boolean;
   @ApiProperty({
@@ -188,6 +189,6 @@ export class WebhookWithSecretDto extends WebhookDto {
 }
 
 export class WebhookListDto {
-  @ApiProperty({ type: [WebhookDto] }) data: WebhookDto[];
+  @ApiProperty({ type: [WebhookDto], maxItems: 500 }) data: WebhookDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -111,6 +111,6 @@ export class UpdateAccountDto extends PartialType(CreateAccountDto) {}
 
 export class AccountDto extends RecordResponse(CreateAccountDto) {
   @ApiProperty({ enum: ACCOUNT_TYPES }) declare type: string;
-  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
-  @ApiProperty({ type: [AddressDto] }) declare addresses: AddressDto[];
+  @ApiProperty({ type: [PhoneDto], maxItems: 10 }) declare phones: PhoneDto[];
+  @ApiProperty({ type: [AddressDto], maxItems: 10 }) declare addresses: AddressDto[];
 }

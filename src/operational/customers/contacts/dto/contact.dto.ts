@@ -154,7 +154,7 @@ export class CreateContactDto {
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
 export class ContactDto extends RecordResponse(CreateContactDto) {
-  @ApiProperty({ type: [String] }) declare otherEmails: string[];
-  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
+  @ApiProperty({ type: [String], maxItems: 10 }) declare otherEmails: string[];
+  @ApiProperty({ type: [PhoneDto], maxItems: 10 }) declare phones: PhoneDto[];
   @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
 }

@@ -31,7 +31,7 @@ export class ScoreHistoryEntryDto {
 }
 
 export class ScoreHistoryPageDto {
-  @ApiProperty({ type: [ScoreHistoryEntryDto] }) data: ScoreHistoryEntryDto[];
+  @ApiProperty({ type: [ScoreHistoryEntryDto], maxItems: 500 }) data: ScoreHistoryEntryDto[];
   @ApiProperty({
     type: ListMetaDto,
     example: { nextCursor: null, limit: 50 },

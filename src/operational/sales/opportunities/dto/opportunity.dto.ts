@@ -179,7 +179,7 @@ export class CreateOpportunityDto {
 export class UpdateOpportunityDto extends PartialType(CreateOpportunityDto) {}
 
 export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
-  @ApiProperty({ type: [ContactRoleDto] }) declare contactRoles: ContactRoleDto[];
+  @ApiProperty({ type: [ContactRoleDto], maxItems: 50 }) declare contactRoles: ContactRoleDto[];
   @ApiProperty({ example: 10 }) declare probability: number;
   @ApiProperty({
     enum: FORECAST_CATEGORIES,
@@ -206,7 +206,7 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
     description: 'Set in a won or lost stage',
   })
   closedAt: string | null;
-  @ApiProperty({ type: [String] }) declare competitors: string[];
+  @ApiProperty({ type: [String], maxItems: 20 }) declare competitors: string[];
 }
 
 export class StageHistoryEntryDto {
@@ -234,7 +234,7 @@ export class StageHistoryEntryDto {
 }
 
 export class StageHistoryPageDto {
-  @ApiProperty({ type: [StageHistoryEntryDto] }) data: StageHistoryEntryDto[];
+  @ApiProperty({ type: [StageHistoryEntryDto], maxItems: 500 }) data: StageHistoryEntryDto[];
   @ApiProperty({
     example: { nextCursor: null, limit: 100 },
     description: 'Oldest first; pass nextCursor as cursor for more',

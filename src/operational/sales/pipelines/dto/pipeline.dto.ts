@@ -28,7 +28,7 @@ export class PipelineDto {
 }
 
 export class PipelineListDto {
-  @ApiProperty({ type: [PipelineDto] }) data: PipelineDto[];
+  @ApiProperty({ type: [PipelineDto], maxItems: 500 }) data: PipelineDto[];
 }
 
 export class BoardAmountDto {

@@ -129,6 +129,6 @@ export class RoleDto {
 }
 
 export class RoleListDto {
-  @ApiProperty({ type: [RoleDto] }) data: RoleDto[];
+  @ApiProperty({ type: [RoleDto], maxItems: 500 }) data: RoleDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

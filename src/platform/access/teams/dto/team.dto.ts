@@ -92,6 +92,6 @@ export class TeamDto {
 }
 
 export class TeamListDto {
-  @ApiProperty({ type: [TeamDto] }) data: TeamDto[];
+  @ApiProperty({ type: [TeamDto], maxItems: 500 }) data: TeamDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

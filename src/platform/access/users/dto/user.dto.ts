@@ -198,10 +198,10 @@ export class UserDto {
 }
 
 export class UserListDto {
-  @ApiProperty({ type: [UserDto] }) data: UserDto[];
+  @ApiProperty({ type: [UserDto], maxItems: 500 }) data: UserDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
 export class LoginHistoryDto {
-  @ApiProperty({ type: [LoginEventDto] }) data: LoginEventDto[];
+  @ApiProperty({ type: [LoginEventDto], maxItems: 500 }) data: LoginEventDto[];
 }
