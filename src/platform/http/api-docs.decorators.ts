@@ -10,21 +10,26 @@ import {
 import { MAX_PARAM_LENGTH, MAX_Q } from '#platform/query/list-request.js';
 
 export class FieldErrorDto {
-  @ApiProperty({ example: 'email' }) field: string;
-  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule that failed' })
+  @ApiProperty({ maxLength: 200, example: 'email' }) field: string;
+  @ApiProperty({
+    maxLength: 100,
+    example: 'isEmail',
+    description: 'Stable code of the rule that failed',
+  })
   code: string;
-  @ApiProperty({ example: 'must be an email address' }) message: string;
+  @ApiProperty({ maxLength: 1000, example: 'must be an email address' }) message: string;
 }
 
 /** RFC 9457 problem details, as every error is answered. */
 export class ProblemDto {
-  @ApiProperty({ example: 'urn:relasi:problem:validation-failed' }) type: string;
-  @ApiProperty({ example: 'Validation failed' }) title: string;
+  @ApiProperty({ maxLength: 200, example: 'urn:relasi:problem:validation-failed' }) type: string;
+  @ApiProperty({ maxLength: 200, example: 'Validation failed' }) title: string;
   @ApiProperty({ example: 400 }) status: number;
-  @ApiProperty({ example: 'The request has invalid fields.' }) detail: string;
-  @ApiProperty({ example: 'validation_failed', description: 'Stable machine code' }) code: string;
-  @ApiProperty({ example: '/api/v1/contacts' }) instance: string;
-  @ApiProperty({ example: 'req-8f14e45f' }) requestId: string;
+  @ApiProperty({ maxLength: 10000, example: 'The request has invalid fields.' }) detail: string;
+  @ApiProperty({ maxLength: 100, example: 'validation_failed', description: 'Stable machine code' })
+  code: string;
+  @ApiProperty({ maxLength: 2000, example: '/api/v1/contacts' }) instance: string;
+  @ApiProperty({ maxLength: 200, example: 'req-8f14e45f' }) requestId: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], maxItems: 1000 }) errors?: FieldErrorDto[];
 }
 

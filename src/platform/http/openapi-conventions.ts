@@ -114,17 +114,30 @@ export function documentSharedResponses(document: OpenAPIObject): void {
  * a date-time with at most microseconds and a zone offset (`2026-05-01T09:30:00.123456+07:00`).
  */
 const FORMAT_MAX_LENGTH: Record<string, number> = { uuid: 36, date: 10, 'date-time': 32 };
+const INT32_MAX = 2_147_483_647;
 
-/** Gives formatted strings without an explicit limit the one their format implies. */
-export function boundFormattedStrings(value: unknown): void {
-  if (Array.isArray(value)) {
-    value.forEach(boundFormattedStrings);
-    return;
-  }
-  if (!value || typeof value !== 'object') return;
-  const node = value as Json;
+/** Rules every schema of the document follows, so no DTO has to repeat them. */
+function applyToSchema(node: Json): void {
   const implied = typeof node.format === 'string' ? FORMAT_MAX_LENGTH[node.format] : undefined;
   if (node.type === 'string' && implied !== undefined && node.maxLength === undefined)
     node.maxLength = implied;
-  Object.values(node).forEach(boundFormattedStrings);
+  // OpenAPI 3.0 checks enum before nullable: a nullable enum has to list null itself.
+  if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null))
+    node.enum = [...(node.enum as unknown[]), null];
+  if (node.type === 'integer' && node.format === undefined)
+    node.format = typeof node.maximum === 'number' && node.maximum <= INT32_MAX ? 'int32' : 'int64';
+}
+
+/**
+ * Gives formatted strings without an explicit limit the one their format implies, lists null in
+ * nullable enums and states the width of integers.
+ */
+export function applySchemaConventions(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach(applySchemaConventions);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  applyToSchema(value as Json);
+  Object.values(value).forEach(applySchemaConventions);
 }

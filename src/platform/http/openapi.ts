@@ -5,7 +5,7 @@ import { recordSchemas } from '#platform/records/record-controller.factory.js';
 import { querySchemaOf } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { documentRecordFilters } from './openapi-filters.js';
-import { boundFormattedStrings, documentSharedResponses } from './openapi-conventions.js';
+import { applySchemaConventions, documentSharedResponses } from './openapi-conventions.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -58,6 +58,6 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     }),
   );
   documentSharedResponses(document);
-  boundFormattedStrings(document);
+  applySchemaConventions(document);
   return sortKeys(document) as OpenAPIObject;
 }

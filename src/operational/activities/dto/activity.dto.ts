@@ -63,9 +63,14 @@ export class CreateActivityDto {
   @IsIn(ACTIVITY_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ example: 'normal', description: 'low, normal or high unless configured' })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    example: 'normal',
+    description: 'low, normal or high unless configured',
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @IsPicklistValue('activities', 'priority', ACTIVITY_PRIORITIES)
   priority?: string;
 
@@ -127,6 +132,7 @@ export class CreateActivityDto {
   location?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     type: 'string',
     example: 'connected',
     nullable: true,
@@ -134,6 +140,7 @@ export class CreateActivityDto {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @IsPicklistValue('activities', 'outcome', CALL_OUTCOMES)
   outcome?: string | null;
 
@@ -148,6 +155,7 @@ export class CreateActivityDto {
   reminderAt?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     type: 'string',
     example: 'contacts',
     nullable: true,
@@ -156,6 +164,7 @@ export class CreateActivityDto {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(ENTITY_KEY, { message: 'relatedEntity must be an entity key' })
   relatedEntity?: string | null;
 
@@ -204,7 +213,7 @@ export class UpdateActivityDto extends PartialType(
 
 export class ActivityDto extends RecordResponse(CreateActivityDto) {
   @ApiProperty({ enum: ACTIVITY_STATUSES }) declare status: string;
-  @ApiProperty({ example: 'normal' }) declare priority: string;
+  @ApiProperty({ maxLength: 100, example: 'normal' }) declare priority: string;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) completedAt: string | null;
   @ApiProperty({
     format: 'date-time',

@@ -26,7 +26,7 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
+  @ApiProperty({ maxLength: 200, example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -34,7 +34,7 @@ export class RefreshDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ example: 'old password here' })
+  @ApiProperty({ maxLength: 256, example: 'old password here' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
@@ -48,13 +48,13 @@ export class ChangePasswordDto {
 }
 
 export class TokenPairDto {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' })
+  @ApiProperty({ maxLength: 4000, example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' })
   accessToken: string;
 
-  @ApiProperty({ example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
+  @ApiProperty({ maxLength: 200, example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
   refreshToken: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ maxLength: 20, example: 'Bearer' })
   tokenType: string;
 
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
@@ -68,7 +68,12 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ type: 'string', example: '2027-12-31T00:00:00Z', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 32,
+    type: 'string',
+    example: '2027-12-31T00:00:00Z',
+    nullable: true,
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string | null;
@@ -89,8 +94,9 @@ export class CreateApiKeyDto {
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'ERP sync' }) name: string;
+  @ApiProperty({ maxLength: 200, example: 'ERP sync' }) name: string;
   @ApiProperty({
+    maxLength: 20,
     example: 'k3Xa9bQz',
     description: 'Public part of the key, to recognise it in lists',
   })
@@ -109,6 +115,7 @@ export class ApiKeyDto {
 
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({
+    maxLength: 200,
     example: 'rls_k3Xa9bQz_4bX…',
     description: 'The secret. Shown only in this response; store it now.',
   })
@@ -117,18 +124,20 @@ export class CreatedApiKeyDto extends ApiKeyDto {
 
 export class LoginEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '203.0.113.7' }) ip: string;
-  @ApiProperty({ type: 'string', nullable: true, example: 'curl/8.5.0' }) userAgent: string | null;
+  @ApiProperty({ maxLength: 45, example: '203.0.113.7' }) ip: string;
+  @ApiProperty({ maxLength: 1000, type: 'string', nullable: true, example: 'curl/8.5.0' })
+  userAgent: string | null;
   @ApiProperty() success: boolean;
-  @ApiProperty({ type: 'string', nullable: true, example: 'wrong_password' }) reason: string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', nullable: true, example: 'wrong_password' })
+  reason: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 
 export class MeDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ example: 'admin@example.com' }) email: string;
+  @ApiProperty({ maxLength: 254, example: 'admin@example.com' }) email: string;
   @ApiProperty({ format: 'uuid' }) roleId: string;
-  @ApiProperty({ example: 'Admin' }) roleName: string;
+  @ApiProperty({ maxLength: 200, example: 'Admin' }) roleName: string;
   @ApiProperty({ type: [String], format: 'uuid', maxItems: 100 }) teamIds: string[];
   @ApiProperty({
     description: 'The role permissions in force',

@@ -88,9 +88,9 @@ export class UpdateExchangeRateDto {
 
 export class ExchangeRateDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'USD' }) fromCurrency: string;
-  @ApiProperty({ example: 'IDR' }) toCurrency: string;
-  @ApiProperty({ example: '16250.5' }) rate: string;
+  @ApiProperty({ maxLength: 3, example: 'USD' }) fromCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'IDR' }) toCurrency: string;
+  @ApiProperty({ maxLength: 26, example: '16250.5' }) rate: string;
   @ApiProperty({ format: 'date', example: '2026-03-01' }) validFrom: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) createdById: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) updatedById: string | null;
@@ -105,10 +105,11 @@ export class ExchangeRateListDto {
 }
 
 export class EffectiveRateDto {
-  @ApiProperty({ example: 'USD' }) fromCurrency: string;
-  @ApiProperty({ example: 'IDR' }) toCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'USD' }) fromCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'IDR' }) toCurrency: string;
   @ApiProperty({ format: 'date', example: '2026-03-15' }) date: string;
   @ApiProperty({
+    maxLength: 26,
     example: '16250.5',
     description:
       'Units of toCurrency per unit of fromCurrency on that date (1 for the same currency)',

@@ -43,10 +43,10 @@ export class CreateImportFormDto {
 
 export class ImportDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'contacts' }) entity: string;
+  @ApiProperty({ maxLength: 100, example: 'contacts' }) entity: string;
   @ApiProperty({ enum: IMPORT_STATUSES, example: 'running' }) status: ImportStatus;
   @ApiProperty({ enum: DUPLICATE_MODES, example: 'skip' }) duplicates: DuplicateMode;
-  @ApiProperty({ type: String, nullable: true, example: 'customers-2026.csv' })
+  @ApiProperty({ maxLength: 255, type: String, nullable: true, example: 'customers-2026.csv' })
   fileName: string | null;
   @ApiProperty({ example: 1048576, description: 'Size of the uploaded file in bytes' })
   fileBytes: number;
@@ -78,6 +78,7 @@ export class ImportDto {
   @ApiProperty({ example: 50, description: 'Rows with errors; see /imports/{id}/errors' })
   failed: number;
   @ApiProperty({
+    maxLength: 10000,
     type: String,
     nullable: true,
     example: null,
@@ -111,14 +112,31 @@ export class ImportErrorDto {
   rowNumber: number;
   @ApiProperty({ example: 18, description: 'Line of the file the record starts on' })
   line: number;
-  @ApiProperty({ type: String, nullable: true, example: 'E-mail', description: 'CSV column' })
+  @ApiProperty({
+    maxLength: 1000,
+    type: String,
+    nullable: true,
+    example: 'E-mail',
+    description: 'CSV column',
+  })
   column: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'email', description: 'Field it maps to' })
+  @ApiProperty({
+    maxLength: 200,
+    type: String,
+    nullable: true,
+    example: 'email',
+    description: 'Field it maps to',
+  })
   field: string | null;
-  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule or problem' })
+  @ApiProperty({
+    maxLength: 100,
+    example: 'isEmail',
+    description: 'Stable code of the rule or problem',
+  })
   code: string;
-  @ApiProperty({ example: 'must be an email address' }) message: string;
-  @ApiProperty({ type: String, nullable: true, example: 'sari.wijaya@' }) value: string | null;
+  @ApiProperty({ maxLength: 1000, example: 'must be an email address' }) message: string;
+  @ApiProperty({ maxLength: 10000, type: String, nullable: true, example: 'sari.wijaya@' }) value:
+    string | null;
 }
 
 export class ImportErrorListDto {

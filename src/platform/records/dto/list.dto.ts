@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ListMetaDto {
   @ApiProperty({
+    maxLength: 2000,
     type: 'string',
     nullable: true,
     example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0',
@@ -27,7 +28,7 @@ const FIELD_VALUE = {
 };
 
 export class HistoryChangeDto {
-  @ApiProperty({ example: 'lastName' }) field: string;
+  @ApiProperty({ maxLength: 100, example: 'lastName' }) field: string;
   @ApiProperty({ ...FIELD_VALUE, example: 'Wijaya' }) old: unknown;
   @ApiProperty({ ...FIELD_VALUE, example: 'Wijayakusuma' }) new: unknown;
 }
@@ -36,7 +37,7 @@ export class HistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['create', 'update', 'delete', 'restore', 'merge'] }) action: string;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) requestId: string | null;
+  @ApiProperty({ maxLength: 200, type: 'string', nullable: true }) requestId: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: [HistoryChangeDto], maxItems: 1000 }) changes: HistoryChangeDto[];
 }
@@ -60,11 +61,11 @@ export class QueryBodyDto {
   @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'], maxItems: 5 })
   sort?: string[];
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 }) limit?: number;
-  @ApiPropertyOptional() cursor?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) cursor?: string;
   @ApiPropertyOptional({ type: [String], example: ['id', 'email'], maxItems: 100 })
   fields?: string[];
   @ApiPropertyOptional({ type: [String], example: ['account'], maxItems: 100 }) include?: string[];
-  @ApiPropertyOptional({ example: 'wija' }) q?: string;
+  @ApiPropertyOptional({ maxLength: 200, example: 'wija' }) q?: string;
   @ApiPropertyOptional({ enum: ['exact', 'estimated'] }) count?: string;
 }
 

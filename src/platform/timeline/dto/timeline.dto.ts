@@ -2,20 +2,21 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class RecordRefDto {
-  @ApiProperty({ example: 'activities' }) entity: string;
+  @ApiProperty({ maxLength: 100, example: 'activities' }) entity: string;
   @ApiProperty({ format: 'uuid' }) id: string;
 }
 
 export class TimelineEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
+    maxLength: 100,
     example: 'call',
     description:
       'task, call, meeting, email, note (activities), stage_change (opportunities), lead_converted, and what other modules add',
   })
   type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ example: 'Discovery call with Budi' }) title: string;
+  @ApiProperty({ maxLength: 500, example: 'Discovery call with Budi' }) title: string;
   @ApiProperty({ type: RecordRefDto, description: 'The record the entry describes' })
   source: RecordRefDto;
   @ApiProperty({

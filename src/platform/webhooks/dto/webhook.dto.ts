@@ -129,8 +129,13 @@ export class UpdateWebhookDto {
 
 export class WebhookDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'https://hooks.example.com/relasi' }) url: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Sync new contacts to the data warehouse' })
+  @ApiProperty({ maxLength: 2000, example: 'https://hooks.example.com/relasi' }) url: string;
+  @ApiProperty({
+    maxLength: 1000,
+    type: String,
+    nullable: true,
+    example: 'Sync new contacts to the data warehouse',
+  })
   description: string | null;
   @ApiProperty({ type: [String], example: ['contact.created', 'account.*'], maxItems: 50 })
   eventTypes: string[];
@@ -145,6 +150,7 @@ export class WebhookDto {
   })
   status: WebhookStatus;
   @ApiProperty({
+    maxLength: 1000,
     type: String,
     nullable: true,
     example: null,
@@ -181,6 +187,7 @@ export class WebhookDto {
 
 export class WebhookWithSecretDto extends WebhookDto {
   @ApiProperty({
+    maxLength: 200,
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6s9r+pJ5GIo=',
     description:
       'Signing secret (Standard Webhooks format). Shown only in this response; store it now.',

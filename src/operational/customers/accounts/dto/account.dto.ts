@@ -90,7 +90,13 @@ export class CreateAccountDto {
   @Type(() => MoneyDto)
   annualRevenue?: MoneyDto | null;
 
-  @ApiPropertyOptional({ type: 'integer', example: 250, minimum: 0, nullable: true })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 250,
+    minimum: 0,
+    maximum: 100_000_000,
+    nullable: true,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -113,6 +113,7 @@ export class CreateContactDto {
   department?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 35,
     type: 'string',
     example: 'id',
     description: 'BCP 47 language tag',
@@ -125,7 +126,7 @@ export class CreateContactDto {
   })
   preferredLanguage?: string | null;
 
-  @ApiPropertyOptional({ type: 'string', example: 'Asia/Jakarta', nullable: true })
+  @ApiPropertyOptional({ maxLength: 100, type: 'string', example: 'Asia/Jakarta', nullable: true })
   @IsOptional()
   @IsTimeZone()
   timeZone?: string | null;

@@ -2,9 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class ScoredRuleDto {
-  @ApiProperty({ example: 'inbound_email', description: 'Key of the rule in leadScoring.rules' })
+  @ApiProperty({
+    maxLength: 100,
+    example: 'inbound_email',
+    description: 'Key of the rule in leadScoring.rules',
+  })
   key: string;
   @ApiProperty({
+    maxLength: 200,
     type: 'string',
     example: 'Inbound email in the last 30 days',
     nullable: true,

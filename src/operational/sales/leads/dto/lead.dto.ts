@@ -188,6 +188,7 @@ export class LeadDto extends RecordResponse(CreateLeadDto) {
   })
   score: number;
   @ApiProperty({
+    maxLength: 100,
     type: 'string',
     example: 'jakarta_round_robin',
     nullable: true,

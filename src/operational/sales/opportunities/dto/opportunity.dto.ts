@@ -111,20 +111,24 @@ export class CreateOpportunityDto {
   expectedCloseDate?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     example: 'sales',
     description: 'Pipeline key (GET /api/v1/pipelines); defaults to the default pipeline',
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'pipeline must be a pipeline key' })
   pipeline?: string;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     example: 'qualification',
     description: "Stage key of the pipeline; defaults to the pipeline's first open stage",
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'stage must be a stage key' })
   stage?: string;
 
@@ -190,8 +194,8 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
   forecastCategory: string;
   @ApiProperty({ enum: FORECAST_CATEGORY_OVERRIDES, nullable: true, example: null })
   declare forecastCategoryOverride: string | null;
-  @ApiProperty({ example: 'sales' }) declare pipeline: string;
-  @ApiProperty({ example: 'qualification' }) declare stage: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) declare pipeline: string;
+  @ApiProperty({ maxLength: 100, example: 'qualification' }) declare stage: string;
   @ApiProperty({
     enum: OPPORTUNITY_STATUSES,
     description: 'The kind of the current stage: open, or closed as won or lost',
@@ -211,12 +215,13 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
 
 export class StageHistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'sales' }) pipeline: string;
-  @ApiProperty({ example: 'proposal' }) stage: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) pipeline: string;
+  @ApiProperty({ maxLength: 100, example: 'proposal' }) stage: string;
   @ApiProperty({ enum: OPPORTUNITY_STATUSES }) status: string;
-  @ApiProperty({ type: 'string', example: 'qualification', nullable: true }) fromStage:
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'qualification', nullable: true })
+  fromStage: string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'sales', nullable: true }) fromPipeline:
     string | null;
-  @ApiProperty({ type: 'string', example: 'sales', nullable: true }) fromPipeline: string | null;
   @ApiProperty({ example: 50 }) probability: number;
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'The amount when it entered' })
   amount: MoneyDto | null;

@@ -2,8 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { OPEN_FORECAST_CATEGORIES } from '#platform/config/crm-config.js';
 
 export class PipelineStageDto {
-  @ApiProperty({ example: 'proposal' }) key: string;
-  @ApiProperty({ example: 'Proposal', description: 'In the language of Accept-Language' })
+  @ApiProperty({ maxLength: 100, example: 'proposal' }) key: string;
+  @ApiProperty({
+    maxLength: 200,
+    example: 'Proposal',
+    description: 'In the language of Accept-Language',
+  })
   label: string;
   @ApiProperty({ example: 50, minimum: 0, maximum: 100 }) probability: number;
   @ApiProperty({ enum: ['open', 'won', 'lost'] }) kind: string;
@@ -20,8 +24,8 @@ export class PipelineStageDto {
 }
 
 export class PipelineDto {
-  @ApiProperty({ example: 'sales' }) key: string;
-  @ApiProperty({ example: 'New business' }) label: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) key: string;
+  @ApiProperty({ maxLength: 200, example: 'New business' }) label: string;
   @ApiProperty({ description: 'New opportunities that name no pipeline join this one' })
   default: boolean;
   @ApiProperty({ type: [PipelineStageDto] }) stages: PipelineStageDto[];
@@ -32,9 +36,14 @@ export class PipelineListDto {
 }
 
 export class BoardAmountDto {
-  @ApiProperty({ example: 'IDR' }) currency: string;
-  @ApiProperty({ example: '1250000000.00', description: 'Sum of the amounts' }) amount: string;
-  @ApiProperty({ example: '625000000.00', description: 'Sum of amount × probability / 100' })
+  @ApiProperty({ maxLength: 3, example: 'IDR' }) currency: string;
+  @ApiProperty({ maxLength: 26, example: '1250000000.00', description: 'Sum of the amounts' })
+  amount: string;
+  @ApiProperty({
+    maxLength: 26,
+    example: '625000000.00',
+    description: 'Sum of amount × probability / 100',
+  })
   weighted: string;
 }
 
@@ -49,8 +58,8 @@ export class BoardStageDto extends PipelineStageDto {
 }
 
 export class BoardDto {
-  @ApiProperty({ example: 'sales' }) pipeline: string;
-  @ApiProperty({ example: 'New business' }) label: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) pipeline: string;
+  @ApiProperty({ maxLength: 200, example: 'New business' }) label: string;
   @ApiProperty({ type: [BoardStageDto] }) stages: BoardStageDto[];
   @ApiProperty({ example: 40, description: 'Opportunities on the board' }) count: number;
   @ApiProperty({ type: [BoardAmountDto] }) amounts: BoardAmountDto[];

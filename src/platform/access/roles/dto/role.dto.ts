@@ -105,13 +105,14 @@ export class UpdateRoleDto {
 export class RoleDto {
   @ApiProperty({ format: 'uuid', example: '0192f000-0000-7000-8000-000000000003' }) id: string;
   @ApiProperty({
+    maxLength: 1000,
     type: 'string',
     nullable: true,
     example: 'sales_rep',
     description: 'Stable key of a built-in role; null for custom roles',
   })
   key: string | null;
-  @ApiProperty({ example: 'Sales rep' }) name: string;
+  @ApiProperty({ maxLength: 200, example: 'Sales rep' }) name: string;
   @ApiProperty({
     type: 'string',
     nullable: true,

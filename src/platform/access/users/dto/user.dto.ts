@@ -169,9 +169,11 @@ export class UpdateUserDto {
 
 export class UserDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20' }) id: string;
-  @ApiProperty({ example: 'sari.wijaya@example.co.id' }) email: string;
-  @ApiProperty({ type: 'string', example: 'Sari', nullable: true }) firstName: string | null;
-  @ApiProperty({ type: 'string', example: 'Wijaya', nullable: true }) lastName: string | null;
+  @ApiProperty({ maxLength: 254, example: 'sari.wijaya@example.co.id' }) email: string;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'Sari', nullable: true }) firstName:
+    string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'Wijaya', nullable: true }) lastName:
+    string | null;
   @ApiProperty({ format: 'uuid', example: '0192f000-0000-7000-8000-000000000003' })
   roleId: string;
   @ApiProperty({
@@ -181,7 +183,7 @@ export class UserDto {
   })
   teamIds: string[];
   @ApiProperty({ enum: USER_LOCALES, example: 'id' }) locale: string;
-  @ApiProperty({ example: 'Asia/Jakarta' }) timeZone: string;
+  @ApiProperty({ maxLength: 100, example: 'Asia/Jakarta' }) timeZone: string;
   @ApiProperty({ example: true }) active: boolean;
   @ApiProperty({
     type: 'string',
