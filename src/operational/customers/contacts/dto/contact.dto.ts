@@ -74,7 +74,12 @@ export class CreateContactDto {
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['sari@gmail.com'], maxItems: 10 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 254 },
+    example: ['sari@gmail.com'],
+    maxItems: 10,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -155,7 +160,8 @@ export class CreateContactDto {
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
 export class ContactDto extends RecordResponse(CreateContactDto) {
-  @ApiProperty({ type: [String], maxItems: 10 }) declare otherEmails: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 254 }, maxItems: 10 })
+  declare otherEmails: string[];
   @ApiProperty({ type: [PhoneDto], maxItems: 10 }) declare phones: PhoneDto[];
   @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
 }

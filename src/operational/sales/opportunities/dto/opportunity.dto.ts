@@ -143,7 +143,12 @@ export class CreateOpportunityDto {
   @MaxLength(500)
   nextStep?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['PT Pesaing'], maxItems: 20 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 200 },
+    example: ['PT Pesaing'],
+    maxItems: 20,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -210,7 +215,8 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
     description: 'Set in a won or lost stage',
   })
   closedAt: string | null;
-  @ApiProperty({ type: [String], maxItems: 20 }) declare competitors: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20 })
+  declare competitors: string[];
 }
 
 export class StageHistoryEntryDto {
