@@ -112,7 +112,7 @@ export class RoleDto {
     description: 'Stable key of a built-in role; null for custom roles',
   })
   key: string | null;
-  @ApiProperty({ maxLength: 200, example: 'Sales rep' }) name: string;
+  @ApiProperty({ maxLength: 100, example: 'Sales rep' }) name: string;
   @ApiProperty({
     type: 'string',
     nullable: true,

@@ -68,7 +68,7 @@ export class AddTeamMemberDto {
 
 export class TeamDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ maxLength: 200, example: 'Jakarta enterprise sales' }) name: string;
+  @ApiProperty({ maxLength: 100, example: 'Jakarta enterprise sales' }) name: string;
   @ApiProperty({
     maxLength: 1000,
     type: 'string',
