@@ -81,6 +81,7 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({
     type: [String],
     enum: API_KEY_SCOPES,
+    maxItems: API_KEY_SCOPES.length,
     example: ['lead-capture'],
     description:
       'Limits the key to these scopes: it may call only the endpoints that accept one of them (403 elsewhere). Absent: the full access of its owner.',
@@ -104,6 +105,7 @@ export class ApiKeyDto {
   @ApiPropertyOptional({
     type: [String],
     enum: API_KEY_SCOPES,
+    maxItems: API_KEY_SCOPES.length,
     description: 'Scopes the key is limited to; absent: not limited',
   })
   scopes?: string[];

@@ -115,6 +115,7 @@ export class RoleDto {
   @ApiProperty({ maxLength: 100, example: 'Sales rep' }) name: string;
   @ApiProperty({
     type: 'string',
+    maxLength: 1000,
     nullable: true,
     example: 'Works their own and their team’s customers.',
   })
