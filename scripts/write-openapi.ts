@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_CRM_CONFIG } from '#platform/config/crm-config.js';
+import { parseCrmConfig } from '#platform/config/crm-config.js';
 import { parseEnv } from '#platform/config/env.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
 import { createLogger } from '#platform/observability/logger.js';
+import { APP_CONFIG } from '../src/app-config-sections.js';
 import { createServer, VERSION } from '../src/server.js';
 
 /**
@@ -15,7 +16,7 @@ async function main() {
   const env = parseEnv({ CRM_LOG_LEVEL: 'silent' });
   const app = await createServer({
     env,
-    config: DEFAULT_CRM_CONFIG,
+    config: parseCrmConfig('version: 1\n', '(defaults)', APP_CONFIG),
     databaseUrl: 'postgres://unused@127.0.0.1/unused',
     logger: createLogger('silent'),
     connect: false,

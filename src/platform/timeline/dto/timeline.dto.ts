@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class RecordRefDto {
-  @ApiProperty({ maxLength: 100, example: 'activities' }) entity: string;
+  @ApiProperty({ maxLength: 100, example: 'contacts' }) entity: string;
   @ApiProperty({ format: 'uuid' }) id: string;
 }
 
@@ -10,13 +10,13 @@ export class TimelineEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
     maxLength: 100,
-    example: 'call',
+    example: 'note',
     description:
-      'task, call, meeting, email, note (activities), stage_change (opportunities), lead_converted, and what other modules add',
+      'The kind of entry, as the module that wrote it names it (e.g. note, call, email); every module adds its own',
   })
   type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ maxLength: 500, example: 'Discovery call with Budi' }) title: string;
+  @ApiProperty({ maxLength: 500, example: 'Notes from the call with Budi' }) title: string;
   @ApiProperty({ type: RecordRefDto, description: 'The record the entry describes' })
   source: RecordRefDto;
   @ApiProperty({
