@@ -129,6 +129,13 @@ export class CreatedApiKeyDto extends ApiKeyDto {
   key: string;
 }
 
+/** Most API keys a list shows: the newest, revoked ones included. */
+export const MAX_LISTED_API_KEYS = 500;
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto], maxItems: MAX_LISTED_API_KEYS }) data: ApiKeyDto[];
+}
+
 export class LoginEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ maxLength: 45, example: '203.0.113.7' }) ip: string;
@@ -151,4 +158,8 @@ export class MeDto {
     example: { admin: false, entities: {}, fields: {} },
   })
   permissions: Record<string, unknown>;
+}
+
+export class LoginHistoryDto {
+  @ApiProperty({ type: [LoginEventDto], maxItems: 500 }) data: LoginEventDto[];
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_FIELD_NAME, MAX_PARAM_LENGTH, MAX_Q } from '#platform/query/list-request.js';
 
 export class ListMetaDto {
   @ApiProperty({
@@ -47,6 +48,11 @@ export class HistoryPageDto {
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
+const FIELD_NAMES = {
+  type: 'array',
+  items: { type: 'string', maxLength: MAX_FIELD_NAME },
+} as const;
+
 export class QueryBodyDto {
   @ApiPropertyOptional({
     description: 'A tree of conditions: {and:[…]}, {or:[…]}, {not:{…}} or {field, op, value}',
@@ -58,14 +64,14 @@ export class QueryBodyDto {
     },
   })
   filter?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'], maxItems: 5 })
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['-createdAt', 'lastName'], maxItems: 5 })
   sort?: string[];
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 }) limit?: number;
-  @ApiPropertyOptional({ maxLength: 2000 }) cursor?: string;
-  @ApiPropertyOptional({ type: [String], example: ['id', 'email'], maxItems: 100 })
+  @ApiPropertyOptional({ maxLength: MAX_PARAM_LENGTH }) cursor?: string;
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['id', 'email'], maxItems: 100 })
   fields?: string[];
-  @ApiPropertyOptional({ type: [String], example: ['account'], maxItems: 100 }) include?: string[];
-  @ApiPropertyOptional({ maxLength: 200, example: 'wija' }) q?: string;
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['account'], maxItems: 100 }) include?: string[];
+  @ApiPropertyOptional({ maxLength: MAX_Q, example: 'wija' }) q?: string;
   @ApiPropertyOptional({ enum: ['exact', 'estimated'] }) count?: string;
 }
 

@@ -1,6 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { MAX_CURRENCIES } from '#platform/currency/currency-codes.js';
 import { PERIOD_KINDS } from '../forecast-periods.js';
-import { GROUP_BYS } from '../forecast-request.js';
+import {
+  GROUP_BYS,
+  HISTORY,
+  HORIZON,
+  MAX_GROUPS,
+  MAX_PERIODS,
+  MISSING_RATE_SAMPLE,
+} from '../forecast-request.js';
 
 export class CategoryFiguresDto {
   @ApiProperty({ example: 4, description: 'Opportunities counted (those without a rate are not)' })
@@ -88,6 +96,7 @@ export class ForecastGroupDto extends ForecastFiguresDto {
 export class ForecastSliceDto extends ForecastFiguresDto {
   @ApiProperty({
     type: [ForecastGroupDto],
+    maxItems: MAX_GROUPS,
     description: 'Per group when groupBy is given, in key order (every group in every slice)',
   })
   groups: ForecastGroupDto[];
@@ -120,7 +129,8 @@ export class MissingRateDto {
   @ApiProperty({
     type: [String],
     format: 'uuid',
-    description: 'Up to 10 of them, earliest first',
+    maxItems: MISSING_RATE_SAMPLE,
+    description: `Up to ${MISSING_RATE_SAMPLE} of them, earliest first`,
   })
   opportunityIds: string[];
 }
@@ -132,12 +142,17 @@ export class WeightedForecastDto {
   @ApiProperty({ format: 'date', example: '2026-01-01' }) from: string;
   @ApiProperty({ format: 'date', example: '2026-12-31' }) to: string;
   @ApiProperty({ enum: GROUP_BYS, nullable: true, example: 'owner' }) groupBy: string | null;
-  @ApiProperty({ type: [ForecastPeriodDto], description: 'Every period of the range, in order' })
+  @ApiProperty({
+    type: [ForecastPeriodDto],
+    maxItems: MAX_PERIODS,
+    description: 'Every period of the range, in order',
+  })
   periods: ForecastPeriodDto[];
   @ApiProperty({ type: ForecastSliceDto, description: 'The whole range' })
   total: ForecastSliceDto;
   @ApiProperty({
     type: [MissingRateDto],
+    maxItems: MAX_CURRENCIES,
     description: 'Amounts no exchange rate converts, per currency: left out, never guessed',
   })
   missingRates: MissingRateDto[];
@@ -213,12 +228,13 @@ export class StatisticalForecastDto {
   @ApiProperty({ maxLength: 40, example: '150000000.00', description: 'Residual standard error' })
   standardError: string;
   @ApiProperty({ example: 0.95 }) confidence: number;
-  @ApiProperty({ type: [FittedPointDto] }) points: FittedPointDto[];
+  @ApiProperty({ type: [FittedPointDto], maxItems: HISTORY.max }) points: FittedPointDto[];
   @ApiProperty({
     type: [PredictionDto],
+    maxItems: HORIZON.max,
     description:
       'The next `horizon` periods, the current one first; amounts below zero are shown as 0',
   })
   predictions: PredictionDto[];
-  @ApiProperty({ type: [MissingRateDto] }) missingRates: MissingRateDto[];
+  @ApiProperty({ type: [MissingRateDto], maxItems: MAX_CURRENCIES }) missingRates: MissingRateDto[];
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
+import { MAX_SCORING_RULES } from '../../lead-rules/lead-rules.config.js';
 
 export class ScoredRuleDto {
   @ApiProperty({
@@ -24,7 +25,11 @@ export class ScoreHistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 35 }) score: number;
   @ApiProperty({ example: 25 }) previousScore: number;
-  @ApiProperty({ type: [ScoredRuleDto], description: 'Every rule that counted for the new score' })
+  @ApiProperty({
+    type: [ScoredRuleDto],
+    maxItems: MAX_SCORING_RULES,
+    description: 'Every rule that counted for the new score',
+  })
   rules: ScoredRuleDto[];
   @ApiProperty({
     enum: ['change', 'activity', 'nightly'],

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { MAX_CURRENCIES } from '#platform/currency/currency-codes.js';
 import { OPEN_FORECAST_CATEGORIES } from '../../forecasts/forecasting.config.js';
+import { PIPELINE_LIMITS } from '../pipelines.config.js';
 
 export class PipelineStageDto {
   @ApiProperty({ maxLength: 100, example: 'proposal' }) key: string;
@@ -11,7 +13,13 @@ export class PipelineStageDto {
   label: string;
   @ApiProperty({ example: 50, minimum: 0, maximum: 100 }) probability: number;
   @ApiProperty({ enum: ['open', 'won', 'lost'] }) kind: string;
-  @ApiProperty({ type: [String], example: ['amount'] }) requiredFields: string[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: PIPELINE_LIMITS.fieldLength },
+    maxItems: PIPELINE_LIMITS.requiredFields,
+    example: ['amount'],
+  })
+  requiredFields: string[];
   @ApiProperty({
     enum: OPEN_FORECAST_CATEGORIES,
     nullable: true,
@@ -28,11 +36,12 @@ export class PipelineDto {
   @ApiProperty({ maxLength: 200, example: 'New business' }) label: string;
   @ApiProperty({ description: 'New opportunities that name no pipeline join this one' })
   default: boolean;
-  @ApiProperty({ type: [PipelineStageDto] }) stages: PipelineStageDto[];
+  @ApiProperty({ type: [PipelineStageDto], maxItems: PIPELINE_LIMITS.stages })
+  stages: PipelineStageDto[];
 }
 
 export class PipelineListDto {
-  @ApiProperty({ type: [PipelineDto], maxItems: 500 }) data: PipelineDto[];
+  @ApiProperty({ type: [PipelineDto], maxItems: PIPELINE_LIMITS.pipelines }) data: PipelineDto[];
 }
 
 export class BoardAmountDto {
@@ -51,6 +60,7 @@ export class BoardStageDto extends PipelineStageDto {
   @ApiProperty({ example: 12, description: 'Opportunities in the stage' }) count: number;
   @ApiProperty({
     type: [BoardAmountDto],
+    maxItems: MAX_CURRENCIES,
     description:
       'Totals per currency (amounts are never converted); empty when amounts are hidden from the caller',
   })
@@ -60,7 +70,7 @@ export class BoardStageDto extends PipelineStageDto {
 export class BoardDto {
   @ApiProperty({ maxLength: 100, example: 'sales' }) pipeline: string;
   @ApiProperty({ maxLength: 200, example: 'New business' }) label: string;
-  @ApiProperty({ type: [BoardStageDto] }) stages: BoardStageDto[];
+  @ApiProperty({ type: [BoardStageDto], maxItems: PIPELINE_LIMITS.stages }) stages: BoardStageDto[];
   @ApiProperty({ example: 40, description: 'Opportunities on the board' }) count: number;
-  @ApiProperty({ type: [BoardAmountDto] }) amounts: BoardAmountDto[];
+  @ApiProperty({ type: [BoardAmountDto], maxItems: MAX_CURRENCIES }) amounts: BoardAmountDto[];
 }

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
+/** Most members a team has and most teams a user is in; both are refused beyond. */
+export const TEAM_LIMITS = { members: 1000, teamsPerUser: 100 } as const;
+
 export class CreateTeamDto {
   @ApiProperty({
     example: 'Jakarta enterprise sales',
@@ -79,6 +82,7 @@ export class TeamDto {
   @ApiProperty({
     type: [String],
     format: 'uuid',
+    maxItems: TEAM_LIMITS.members,
     example: ['0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20'],
     description: 'Users in the team (deleted users are left out)',
   })

@@ -12,9 +12,9 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { LoginEventDto } from '#platform/auth/dto/auth.dto.js';
 import { IsTimeZone } from '#platform/http/is-time-zone.validator.js';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
+import { TEAM_LIMITS } from '../../teams/dto/team.dto.js';
 
 export const USER_LOCALES = ['en', 'id'] as const;
 export type UserLocale = (typeof USER_LOCALES)[number];
@@ -59,12 +59,12 @@ export class CreateUserDto {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    maxItems: 100,
+    maxItems: TEAM_LIMITS.teamsPerUser,
     example: ['0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21'],
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(TEAM_LIMITS.teamsPerUser)
   @IsUUID('all', { each: true })
   @MaxLength(36, { each: true })
   teamIds?: string[];
@@ -136,12 +136,12 @@ export class UpdateUserDto {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    maxItems: 100,
+    maxItems: TEAM_LIMITS.teamsPerUser,
     description: "Replaces the user's team memberships",
   })
   @present
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(TEAM_LIMITS.teamsPerUser)
   @IsUUID('all', { each: true })
   @MaxLength(36, { each: true })
   teamIds?: string[];
@@ -179,6 +179,7 @@ export class UserDto {
   @ApiProperty({
     type: [String],
     format: 'uuid',
+    maxItems: TEAM_LIMITS.teamsPerUser,
     example: ['0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21'],
   })
   teamIds: string[];
@@ -202,8 +203,4 @@ export class UserDto {
 export class UserListDto {
   @ApiProperty({ type: [UserDto], maxItems: 500 }) data: UserDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
-}
-
-export class LoginHistoryDto {
-  @ApiProperty({ type: [LoginEventDto], maxItems: 500 }) data: LoginEventDto[];
 }
