@@ -1,6 +1,11 @@
 import type { QueryAccess } from './list-query-builder.js';
 import { buildListQuery, cursorOf, encodeCursor } from './list-query-builder.js';
-import { MAX_PARAM_LENGTH, parseListQuery, parseQueryBody } from './list-request.js';
+import {
+  MAX_FIELD_NAME,
+  MAX_PARAM_LENGTH,
+  parseListQuery,
+  parseQueryBody,
+} from './list-request.js';
 import type { QuerySchema } from './query-schema.js';
 import { SqlParams } from './sql-params.js';
 
@@ -223,5 +228,16 @@ describe('parseListQuery / parseQueryBody', () => {
       op: 'eq',
       value: atLimit,
     });
+  });
+
+  it('refuses query-body field names and cursors longer than the documented limits', () => {
+    const longName = 'x'.repeat(MAX_FIELD_NAME + 1);
+    for (const key of ['sort', 'fields', 'include'])
+      expect(() => parseQueryBody({ [key]: [longName] }, limits)).toThrow('invalid_query');
+    expect(() => parseQueryBody({ cursor: 'x'.repeat(MAX_PARAM_LENGTH + 1) }, limits)).toThrow(
+      'invalid_query',
+    );
+    const atLimit = parseQueryBody({ fields: ['x'.repeat(MAX_FIELD_NAME)] }, limits);
+    expect(atLimit.fields).toEqual(['x'.repeat(MAX_FIELD_NAME)]);
   });
 });
