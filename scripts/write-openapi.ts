@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadCrmConfig } from '#platform/config/crm-config.js';
+import { parseCrmConfig } from '#platform/config/crm-config.js';
 import { parseEnv } from '#platform/config/env.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
 import { createLogger } from '#platform/observability/logger.js';
@@ -8,15 +8,15 @@ import { APP_CONFIG } from '../src/app-config-sections.js';
 import { createServer, VERSION } from '../src/server.js';
 
 /**
- * Writes openapi/openapi.json from the code (no database needed). With --check it writes
- * nothing and exits 1 when the checked-in document differs from what the code produces.
+ * Writes openapi/openapi.json from the code (no database needed) for a server started without a
+ * config file, so the checked-in document is what a plain `npm start` serves. With --check it
+ * writes nothing and exits 1 when the checked-in document differs from what the code produces.
  */
 async function main() {
   const env = parseEnv({ CRM_LOG_LEVEL: 'silent' });
-  const config = loadCrmConfig(process.env.CRM_CONFIG ?? 'crm.config.example.yaml', APP_CONFIG);
   const app = await createServer({
     env,
-    config,
+    config: parseCrmConfig('version: 1\n', '(defaults)', APP_CONFIG),
     databaseUrl: 'postgres://unused@127.0.0.1/unused',
     logger: createLogger('silent'),
     connect: false,

@@ -754,6 +754,24 @@ describe('access administration and record scopes', () => {
       expect(bad.body.code).toBe('invalid_id');
     });
 
+    it('refuses a member who is in 100 teams already', async () => {
+      const user = await make.user('sales_rep');
+      await server.db.query(
+        `WITH t AS (INSERT INTO teams (id, name) SELECT gen_random_uuid(), 'Full ' || i || ' ' || $1::text
+                      FROM generate_series(1, 100) i RETURNING id)
+         INSERT INTO team_members (team_id, user_id) SELECT t.id, $1::uuid FROM t`,
+        [user.id],
+      );
+      const team = await make.team();
+      const res = await server.http
+        .post(`/api/v1/teams/${team.id}/members`)
+        .set(admin)
+        .send({ userId: user.id });
+      expect(res.status).toBe(400);
+      expect(fieldErrors(res.body)).toEqual(['userId:max']);
+      await server.db.query(`DELETE FROM teams WHERE name LIKE 'Full % ' || $1`, [user.id]);
+    });
+
     it('adds and removes members', async () => {
       const team = await make.team();
       const user = await make.user('sales_rep');

@@ -139,6 +139,8 @@ describe('activities', () => {
         [{ type: 'task', subject: 'x', dueAt: '2026-12-01 10:00' }, 'dueAt'],
         [{ type: 'task', subject: 'x', dueAt: '2026-12-01T10:00:00' }, 'dueAt'],
         [{ type: 'task', subject: 'x', priority: 'urgent' }, 'priority'],
+        [{ type: 'task', subject: 'x', priority: 'x'.repeat(101) }, 'priority'],
+        [{ type: 'task', subject: 'x', relatedEntity: 'x'.repeat(101) }, 'relatedEntity'],
         [{ type: 'call', subject: 'x', durationMinutes: 10081 }, 'durationMinutes'],
         [{ type: 'call', subject: 'x', durationMinutes: 2.5 }, 'durationMinutes'],
         [{ type: 'call', subject: 'x', outcome: 'exploded' }, 'outcome'],

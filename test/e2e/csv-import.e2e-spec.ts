@@ -601,6 +601,22 @@ describe('CSV import', () => {
     expect(badMode.status).toBe(400);
     expect(badMode.body.errors[0]).toMatchObject({ field: 'duplicates', code: 'isIn' });
 
+    const longEntity = await upload(server, auth, file, { entity: 'c'.repeat(101) });
+    expect(longEntity.status).toBe(400);
+    expect(longEntity.body.errors[0]).toMatchObject({ field: 'entity', code: 'maxLength' });
+
+    const longColumn = await upload(
+      server,
+      auth,
+      Buffer.from(`email,${'n'.repeat(1001)}\r\nx@y.test,N\r\n`),
+      {
+        entity: 'contacts',
+      },
+    );
+    expect(longColumn.status).toBe(400);
+    expect(longColumn.body.errors[0]).toMatchObject({ field: 'file', code: 'isCsv' });
+    expect(longColumn.body.errors[0].message).toMatch(/1001 characters/);
+
     const garbage = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00, 0xff, 0xfe]);
     const binary = await upload(server, auth, garbage, { entity: 'contacts' });
     expect(binary.status).toBe(400);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,6 +64,11 @@ describe('the server as a process: health, docs, lifecycle, limits', () => {
   it('keeps the checked-in openapi/openapi.json identical to what the code produces', async () => {
     const { stdout } = await run(process.execPath, ['dist/scripts/write-openapi.js', '--check']);
     expect(stdout).toContain('up to date');
+  });
+
+  it('serves, without a config file, exactly the checked-in openapi/openapi.json', async () => {
+    const served = await server.http.get('/openapi.json');
+    expect(served.body).toEqual(JSON.parse(readFileSync('openapi/openapi.json', 'utf8')));
   });
 
   it('echoes a safe X-Request-Id and makes one otherwise', async () => {

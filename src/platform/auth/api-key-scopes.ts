@@ -12,9 +12,18 @@ const registered: string[] = [];
 export const API_KEY_SCOPES: readonly string[] = registered;
 export type ApiKeyScope = string;
 
+/**
+ * The most scopes the modules together may register. The API document states it as the limit
+ * of a key's scope list, because the document's schemas are fixed before the modules register.
+ */
+export const MAX_API_KEY_SCOPES = 64;
+
 /** Adds a module's scopes; the application root calls it once at boot, before serving. */
 export function registerApiKeyScopes(scopes: readonly ApiKeyScope[]): void {
   for (const scope of scopes) if (!registered.includes(scope)) registered.push(scope);
+  if (registered.length > MAX_API_KEY_SCOPES) {
+    throw new Error(`At most ${MAX_API_KEY_SCOPES} API key scopes may be registered`);
+  }
 }
 
 export const API_KEY_SCOPES_METADATA = 'relasi:api-key-scopes';

@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
   ApiSecurity,
   ApiTags,
@@ -17,12 +18,12 @@ import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
 import { Public } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import {
-  ApiKeyDto,
+  ApiKeyListDto,
   ChangePasswordDto,
   CreateApiKeyDto,
   CreatedApiKeyDto,
   LoginDto,
-  LoginEventDto,
+  LoginHistoryDto,
   MeDto,
   RefreshDto,
   TokenPairDto,
@@ -104,12 +105,12 @@ export class AuthController {
     operationId: 'myLoginHistory',
   })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiOkResponse({ type: [LoginEventDto] })
+  @ApiOkResponse({ type: LoginHistoryDto })
   @ApiProblems(400, 401)
   async loginHistory(
     @Ctx() ctx: RequestContext,
     @Query('limit') limit?: string,
-  ): Promise<{ data: LoginEventDto[] }> {
+  ): Promise<LoginHistoryDto> {
     return { data: await this.auth.loginHistory(ctx, ctx.user.userId, parseLimitParam(limit)) };
   }
 }
@@ -137,15 +138,16 @@ export class ApiKeysController {
     summary: "The caller's API keys (never their secrets)",
     operationId: 'listApiKeys',
   })
-  @ApiOkResponse({ type: [ApiKeyDto] })
+  @ApiOkResponse({ type: ApiKeyListDto })
   @ApiProblems(401)
-  async list(@Ctx() ctx: RequestContext): Promise<{ data: ApiKeyDto[] }> {
+  async list(@Ctx() ctx: RequestContext): Promise<ApiKeyListDto> {
     return { data: await this.auth.listApiKeys(ctx) };
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key', operationId: 'revokeApiKey' })
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse()
   @ApiProblems(400, 401, 404)
   revoke(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string): Promise<void> {

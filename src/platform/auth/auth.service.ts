@@ -13,6 +13,7 @@ import { PrincipalLoader } from './principal-loader.js';
 import { SessionRevocations } from './session-revocations.js';
 import { API_KEY_PREFIX, randomToken, sha256 } from './secrets.js';
 import { TokenService } from './token.service.js';
+import { MAX_LISTED_API_KEYS } from './dto/auth.dto.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -234,8 +235,8 @@ export class AuthService {
       revoked_at: Date | null;
     }>(
       ctx,
-      `SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC`,
-      [ctx.user.userId],
+      `SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [ctx.user.userId, MAX_LISTED_API_KEYS],
     );
     return rows.map((r) => ({
       id: r.id,

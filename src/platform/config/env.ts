@@ -142,6 +142,9 @@ function isOrigin(entry: string): boolean {
   }
 }
 
+/** The largest upload CRM_IMPORT_MAX_BYTES may allow (64 GiB). */
+export const IMPORT_MAX_BYTES_CEILING = 68_719_476_736;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function parseEnv(source: Source = process.env): Env {
@@ -239,7 +242,7 @@ export function parseEnv(source: Source = process.env): Env {
     webhookConcurrency: r.int('CRM_WEBHOOK_CONCURRENCY', 10, 1, 200),
     webhookLogRetentionDays: r.int('CRM_WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
     secretKey,
-    importMaxBytes: r.int('CRM_IMPORT_MAX_BYTES', 1_073_741_824, 1024, 68_719_476_736),
+    importMaxBytes: r.int('CRM_IMPORT_MAX_BYTES', 1_073_741_824, 1024, IMPORT_MAX_BYTES_CEILING),
     importBatchSize: r.int('CRM_IMPORT_BATCH_SIZE', 2000, 1, 10_000),
     importConcurrency: r.int('CRM_IMPORT_CONCURRENCY', 2, 1, 32),
     rateLimitRequests: r.int('CRM_RATE_LIMIT_REQUESTS', 6000, 0, 100_000_000),

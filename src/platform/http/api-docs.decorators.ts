@@ -7,24 +7,30 @@ import {
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { MAX_PARAM_LENGTH, MAX_Q } from '#platform/query/list-request.js';
 
 export class FieldErrorDto {
-  @ApiProperty({ example: 'email' }) field: string;
-  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule that failed' })
+  @ApiProperty({ maxLength: 200, example: 'email' }) field: string;
+  @ApiProperty({
+    maxLength: 100,
+    example: 'isEmail',
+    description: 'Stable code of the rule that failed',
+  })
   code: string;
-  @ApiProperty({ example: 'must be an email address' }) message: string;
+  @ApiProperty({ maxLength: 1000, example: 'must be an email address' }) message: string;
 }
 
 /** RFC 9457 problem details, as every error is answered. */
 export class ProblemDto {
-  @ApiProperty({ example: 'urn:relasi:problem:validation-failed' }) type: string;
-  @ApiProperty({ example: 'Validation failed' }) title: string;
+  @ApiProperty({ maxLength: 200, example: 'urn:relasi:problem:validation-failed' }) type: string;
+  @ApiProperty({ maxLength: 200, example: 'Validation failed' }) title: string;
   @ApiProperty({ example: 400 }) status: number;
-  @ApiProperty({ example: 'The request has invalid fields.' }) detail: string;
-  @ApiProperty({ example: 'validation_failed', description: 'Stable machine code' }) code: string;
-  @ApiProperty({ example: '/api/v1/contacts' }) instance: string;
-  @ApiProperty({ example: 'req-8f14e45f' }) requestId: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+  @ApiProperty({ maxLength: 10000, example: 'The request has invalid fields.' }) detail: string;
+  @ApiProperty({ maxLength: 100, example: 'validation_failed', description: 'Stable machine code' })
+  code: string;
+  @ApiProperty({ maxLength: 2000, example: '/api/v1/contacts' }) instance: string;
+  @ApiProperty({ maxLength: 200, example: 'req-8f14e45f' }) requestId: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto], maxItems: 1000 }) errors?: FieldErrorDto[];
 }
 
 const EXAMPLES: Record<number, { code: string; title: string; detail: string }> = {
@@ -131,19 +137,60 @@ export interface ListQueryDocs {
   count?: false;
 }
 
+function listParam(example: string) {
+  return { type: 'string' as const, maxLength: MAX_PARAM_LENGTH, example };
+}
+
 /** Documents the query parameters of a list endpoint. */
 export function ApiListQuery(docs: ListQueryDocs) {
   // Applied from count to filter: the order the document has always listed them in.
   const decorators = [
     docs.count !== false &&
-      ApiQuery({ name: 'count', required: false, enum: ['exact', 'estimated'] }),
-    docs.q !== false && ApiQuery({ name: 'q', required: false, ...docs.q }),
-    docs.include === true && ApiQuery({ name: 'include', required: false }),
+      ApiQuery({
+        name: 'count',
+        required: false,
+        description: 'Adds meta.total: exact counts every match, estimated asks the planner',
+        schema: { type: 'string', enum: ['exact', 'estimated'] },
+      }),
+    docs.q !== false &&
+      ApiQuery({
+        name: 'q',
+        required: false,
+        description: docs.q?.description ?? 'Free-text search',
+        schema: { type: 'string', maxLength: MAX_Q, example: docs.q?.example },
+      }),
+    docs.include === true &&
+      ApiQuery({
+        name: 'include',
+        required: false,
+        description: 'Comma-separated relations to embed',
+        schema: listParam('account'),
+      }),
     docs.fields !== undefined &&
-      ApiQuery({ name: 'fields', required: false, example: docs.fields }),
-    ApiQuery({ name: 'cursor', required: false }),
-    ApiQuery({ name: 'limit', required: false, example: 50 }),
-    ApiQuery({ name: 'sort', required: false, example: docs.sort ?? '-createdAt' }),
+      ApiQuery({
+        name: 'fields',
+        required: false,
+        description: 'Comma-separated fields to return; the others are left out of each record',
+        schema: listParam(docs.fields),
+      }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'meta.nextCursor of the previous page',
+      schema: { type: 'string', maxLength: MAX_PARAM_LENGTH },
+    }),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: 'Page size; the configured default and maximum apply',
+      schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 500, example: 50 },
+    }),
+    ApiQuery({
+      name: 'sort',
+      required: false,
+      description: 'Comma-separated fields, `-` for descending; at most 5',
+      schema: listParam(docs.sort ?? '-createdAt'),
+    }),
     ApiFilterQuery(docs.filter),
   ];
   return applyDecorators(...decorators.filter((d) => d !== false));

@@ -2,6 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { describeCustomFields } from '#platform/customization/custom-fields.openapi.js';
 import { recordSchemas } from '#platform/records/record-controller.factory.js';
+import { querySchemaOf } from '#platform/records/resource-definition.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
+import { documentRecordFilters } from './openapi-filters.js';
+import { applySchemaConventions, documentSharedResponses } from './openapi-conventions.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -45,5 +49,15 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       `${controllerKey}_${methodKey}`,
   });
   describeCustomFields(document, recordSchemas);
+  const registry = app.get(ResourceRegistry);
+  documentRecordFilters(
+    document,
+    registry.entities().map((entity) => {
+      const def = registry.get(entity);
+      return { label: def.label, schema: querySchemaOf(def) };
+    }),
+  );
+  documentSharedResponses(document);
+  applySchemaConventions(document);
   return sortKeys(document) as OpenAPIObject;
 }

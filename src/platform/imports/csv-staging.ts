@@ -17,6 +17,8 @@ export interface StagingLimits {
   /** Upload limit in bytes, for the 413 answer. */
   maxBytes: number;
   maxColumns: number;
+  /** Longest column name of the header row, in characters. */
+  maxColumnChars: number;
   /** Longest record, in characters. */
   maxRecordChars: number;
 }
@@ -246,6 +248,12 @@ function checkedHeader(record: string[], limits: StagingLimits): string[] {
       throw notCsv(
         'has a column without a name in its header row',
         'memiliki kolom tanpa nama di baris judul',
+      );
+    if (name.length > limits.maxColumnChars)
+      throw notCsv(
+        `has a column name of ${name.length} characters; at most ${limits.maxColumnChars} are allowed`,
+        `memiliki nama kolom sepanjang ${name.length} karakter; paling banyak ${limits.maxColumnChars}`,
+        { max: limits.maxColumnChars },
       );
     if (names.has(name))
       throw notCsv(

@@ -27,6 +27,7 @@ import {
   type DuplicateMode,
   type ImportDto,
   type ImportErrorDto,
+  IMPORT_LIMITS,
   type ImportStatus,
 } from './dto/import.dto.js';
 import { checkMapping, resolveMapping, type RawMapping } from './import-mapping.js';
@@ -40,7 +41,6 @@ export type UploadPart =
   | { type: 'file'; fieldname: string; filename: string; file: Readable };
 
 const FORM_FIELDS = new Set(['entity', 'mapping', 'duplicates']);
-const MAX_COLUMNS = 1000;
 const MAX_RECORD_CHARS = 1024 * 1024;
 const IMPORT_RETRIES = 5;
 
@@ -219,6 +219,11 @@ class UploadForm {
     if (this.given.has(name)) throw AppError.field(name, 'unique', 'is given twice');
     this.given.add(name);
     const text = typeof value === 'string' ? value.trim() : value;
+    const maxLength = name === 'mapping' ? IMPORT_LIMITS.mapping : IMPORT_LIMITS.entity;
+    if (typeof text === 'string' && text.length > maxLength)
+      throw AppError.field(name, 'maxLength', `must be at most ${maxLength} characters`, {
+        max: maxLength,
+      });
     if (name === 'entity') {
       if (typeof text !== 'string' || !this.resources.get(text)) {
         throw AppError.field(
@@ -445,7 +450,8 @@ export class ImportsService {
         );
         staged = await stageCsv(part.file, copy, id, {
           maxBytes: this.env.importMaxBytes,
-          maxColumns: MAX_COLUMNS,
+          maxColumns: IMPORT_LIMITS.columns,
+          maxColumnChars: IMPORT_LIMITS.columnName,
           maxRecordChars: MAX_RECORD_CHARS,
         });
         fileName = part.filename ? part.filename.slice(0, 255) : null;

@@ -1,4 +1,5 @@
 import { AppError } from '#platform/http/app-error.js';
+import { MAX_PARAM_LENGTH } from './list-request.js';
 
 /** PostgreSQL's text form of a timestamptz, e.g. `2026-03-01 09:30:00.123456+00`. */
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T][0-9:.]+([+-]\d{2}(:?\d{2})?|Z)?$/;
@@ -15,6 +16,7 @@ export function encodeHistoryCursor(atText: string, id: string): string {
 /** The (time, id) of a cursor; anything else is a 400, never a database error. */
 export function decodeHistoryCursor(cursor: string): [string, string] {
   try {
+    if (cursor.length > MAX_PARAM_LENGTH) throw new Error('cursor too long');
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(decoded) &&

@@ -1,6 +1,11 @@
 import type { QueryAccess } from './list-query-builder.js';
 import { buildListQuery, cursorOf, encodeCursor } from './list-query-builder.js';
-import { parseListQuery, parseQueryBody } from './list-request.js';
+import {
+  MAX_FIELD_NAME,
+  MAX_PARAM_LENGTH,
+  parseListQuery,
+  parseQueryBody,
+} from './list-request.js';
 import type { QuerySchema } from './query-schema.js';
 import { SqlParams } from './sql-params.js';
 
@@ -211,5 +216,28 @@ describe('parseListQuery / parseQueryBody', () => {
     let deep: Record<string, unknown> = { field: 'lastName', op: 'eq', value: 'x' };
     for (let i = 0; i < 12; i++) deep = { not: deep };
     expect(() => parseQueryBody({ filter: deep }, limits)).toThrow('invalid_query');
+  });
+
+  it('refuses a parameter or filter value longer than the documented limit', () => {
+    const long = 'x'.repeat(MAX_PARAM_LENGTH + 1);
+    expect(() => parseListQuery({ cursor: long }, limits)).toThrow('invalid_query');
+    expect(() => parseListQuery({ 'filter[lastName][eq]': long }, limits)).toThrow('invalid_query');
+    const atLimit = 'x'.repeat(MAX_PARAM_LENGTH);
+    expect(parseListQuery({ 'filter[lastName][eq]': atLimit }, limits).filter).toEqual({
+      field: 'lastName',
+      op: 'eq',
+      value: atLimit,
+    });
+  });
+
+  it('refuses query-body field names and cursors longer than the documented limits', () => {
+    const longName = 'x'.repeat(MAX_FIELD_NAME + 1);
+    for (const key of ['sort', 'fields', 'include'])
+      expect(() => parseQueryBody({ [key]: [longName] }, limits)).toThrow('invalid_query');
+    expect(() => parseQueryBody({ cursor: 'x'.repeat(MAX_PARAM_LENGTH + 1) }, limits)).toThrow(
+      'invalid_query',
+    );
+    const atLimit = parseQueryBody({ fields: ['x'.repeat(MAX_FIELD_NAME)] }, limits);
+    expect(atLimit.fields).toEqual(['x'.repeat(MAX_FIELD_NAME)]);
   });
 });

@@ -50,7 +50,11 @@ export function pageLimits(api: { defaultPageSize: number; maxPageSize: number }
 
 const LIST_PARAMS = new Set(['sort', 'limit', 'cursor', 'fields', 'include', 'q', 'count']);
 const MAX_FILTERS = 50;
-const MAX_Q = 200;
+export const MAX_Q = 200;
+/** The longest value of any list parameter or filter, as the API document states it. */
+export const MAX_PARAM_LENGTH = 2000;
+/** Longest field name sort, fields and include take (`customFields.<code>`, nested paths). */
+export const MAX_FIELD_NAME = 200;
 
 function bad(
   field: string,
@@ -76,7 +80,7 @@ export function parseSort(raw: unknown): SortKey[] {
   const parts = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
   if (parts.length > 5) throw bad('sort', 'arrayMaxSize', 'must have at most 5 items', { max: 5 });
   return parts.map((p) => {
-    const t = p.trim();
+    const t = fieldName(p, 'sort');
     if (!/^-?[A-Za-z][\w.]*$/.test(t)) throw bad('sort', 'matches', `"${t}" is not a field name`);
     return t.startsWith('-')
       ? { field: t.slice(1), direction: 'desc' }
@@ -89,7 +93,16 @@ function parseList(raw: unknown, name: string): string[] {
   const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
   if (items.length > 100)
     throw bad(name, 'arrayMaxSize', 'must have at most 100 items', { max: 100 });
-  return items.map((s) => s.trim()).filter(Boolean);
+  return items.map((s) => fieldName(s, name)).filter(Boolean);
+}
+
+function fieldName(raw: string, name: string): string {
+  const t = raw.trim();
+  if (t.length > MAX_FIELD_NAME)
+    throw bad(name, 'maxLength', `items must be at most ${MAX_FIELD_NAME} characters`, {
+      max: MAX_FIELD_NAME,
+    });
+  return t;
 }
 
 function parseCount(raw: unknown): ListRequest['count'] {
@@ -104,6 +117,10 @@ function parseQ(raw: unknown): string | null {
   if (raw.length > MAX_Q)
     throw bad('q', 'maxLength', `must be at most ${MAX_Q} characters`, { max: MAX_Q });
   return raw;
+}
+
+function isTooLong(value: unknown): boolean {
+  return typeof value === 'string' && value.length > MAX_PARAM_LENGTH;
 }
 
 function isOperator(op: string): op is FilterOperator {
@@ -123,6 +140,15 @@ export function parseListQuery(
   const filters: FilterNode[] = [];
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(query)) {
+    if ((Array.isArray(value) ? value : [value]).some(isTooLong)) {
+      errors.push({
+        field: key,
+        rule: 'maxLength',
+        message: `must be at most ${MAX_PARAM_LENGTH} characters`,
+        params: { max: MAX_PARAM_LENGTH },
+      });
+      continue;
+    }
     if (key.startsWith('filter[')) {
       const m = /^filter\[([A-Za-z][\w.]*)\](?:\[([A-Za-z]+)\])?$/.exec(key);
       if (!m) {
@@ -209,6 +235,15 @@ function parseNode(raw: unknown, path: string, depth: number): FilterNode {
   return { field: node.field, op, value: node.value };
 }
 
+function parseBodyCursor(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  if (isTooLong(raw))
+    throw bad('cursor', 'maxLength', `must be at most ${MAX_PARAM_LENGTH} characters`, {
+      max: MAX_PARAM_LENGTH,
+    });
+  return raw;
+}
+
 /** Parses the JSON body of POST …/query: the same request as a list, with an and/or/not tree. */
 export function parseQueryBody(body: unknown, limits: ListLimits): ListRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body))
@@ -231,7 +266,7 @@ export function parseQueryBody(body: unknown, limits: ListLimits): ListRequest {
     filter: b.filter === undefined || b.filter === null ? null : parseNode(b.filter, 'filter', 0),
     sort: parseSort(asList(b.sort, 'sort')),
     limit: parseLimit(b.limit, limits),
-    cursor: typeof b.cursor === 'string' ? b.cursor : null,
+    cursor: parseBodyCursor(b.cursor),
     fields: b.fields === undefined ? null : parseList(asList(b.fields, 'fields'), 'fields'),
     include: parseList(asList(b.include, 'include'), 'include'),
     q: parseQ(b.q),

@@ -102,8 +102,10 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
   const one = `a ${o.label}`;
   const pageOfRecords = {
     schema: {
+      type: 'object',
+      required: ['data', 'meta'],
       properties: {
-        data: { type: 'array', items: { $ref: getSchemaPath(o.responseDto) } },
+        data: { type: 'array', maxItems: 500, items: { $ref: getSchemaPath(o.responseDto) } },
         meta: { $ref: getSchemaPath(ListMetaDto) },
       },
     },

@@ -43,6 +43,7 @@ export class CreateActivityDto {
   subject: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     maxLength: 100000,
     nullable: true,
     description: 'Notes, the call summary or the body of a logged email',
@@ -62,9 +63,14 @@ export class CreateActivityDto {
   @IsIn(ACTIVITY_STATUSES)
   status?: string;
 
-  @ApiPropertyOptional({ example: 'normal', description: 'low, normal or high unless configured' })
+  @ApiPropertyOptional({
+    maxLength: 100,
+    example: 'normal',
+    description: 'low, normal or high unless configured',
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @IsPicklistValue('activities', 'priority', ACTIVITY_PRIORITIES)
   priority?: string;
 
@@ -78,6 +84,7 @@ export class CreateActivityDto {
   direction?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'date-time',
     example: '2026-12-01T10:00:00+07:00',
     nullable: true,
@@ -86,12 +93,18 @@ export class CreateActivityDto {
   @IsInstant()
   dueAt?: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Calls and meetings' })
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'Calls and meetings',
+  })
   @IsOptional()
   @IsInstant()
   startsAt?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'date-time',
     nullable: true,
     description: 'Not before startsAt',
@@ -100,30 +113,39 @@ export class CreateActivityDto {
   @IsInstant()
   endsAt?: string | null;
 
-  @ApiPropertyOptional({ example: 25, minimum: 0, maximum: 10080, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 25, minimum: 0, maximum: 10080, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(10_080)
   durationMinutes?: number | null;
 
-  @ApiPropertyOptional({ example: 'Jakarta office, room 3', maxLength: 500, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'Jakarta office, room 3',
+    maxLength: 500,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   location?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
+    type: 'string',
     example: 'connected',
     nullable: true,
     description: `Calls and meetings; ${CALL_OUTCOMES.join(', ')} unless configured`,
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @IsPicklistValue('activities', 'outcome', CALL_OUTCOMES)
   outcome?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'date-time',
     nullable: true,
     description: 'When to remind: the server emits `activity.due` then (once per reminder time)',
@@ -133,6 +155,8 @@ export class CreateActivityDto {
   reminderAt?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
+    type: 'string',
     example: 'contacts',
     nullable: true,
     description:
@@ -140,10 +164,11 @@ export class CreateActivityDto {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(ENTITY_KEY, { message: 'relatedEntity must be an entity key' })
   relatedEntity?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID('all')
   relatedId?: string | null;
@@ -188,15 +213,16 @@ export class UpdateActivityDto extends PartialType(
 
 export class ActivityDto extends RecordResponse(CreateActivityDto) {
   @ApiProperty({ enum: ACTIVITY_STATUSES }) declare status: string;
-  @ApiProperty({ example: 'normal' }) declare priority: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({ maxLength: 100, example: 'normal' }) declare priority: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) completedAt: string | null;
   @ApiProperty({
     format: 'date-time',
     description:
       'Where the activity sits in time: completion, else start, else due date, else creation',
   })
   occurredAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) reminderSentAt: string | null;
-  @ApiProperty({ type: [String] }) declare participantUserIds: string[];
-  @ApiProperty({ type: [String] }) declare participantContactIds: string[];
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) reminderSentAt:
+    string | null;
+  @ApiProperty({ type: [String], maxItems: 100 }) declare participantUserIds: string[];
+  @ApiProperty({ type: [String], maxItems: 100 }) declare participantContactIds: string[];
 }

@@ -48,7 +48,7 @@ export class AddressDto {
   @MaxLength(20)
   postalCode?: string;
 
-  @ApiPropertyOptional({ example: 'ID', description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ maxLength: 100, example: 'ID', description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })

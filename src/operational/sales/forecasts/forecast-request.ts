@@ -8,6 +8,10 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const MAX_PERIODS = 36;
 export const HISTORY = { min: 3, max: 60, default: 12 } as const;
 export const HORIZON = { min: 1, max: 24, default: 3 } as const;
+/** Most groups one forecast answers, so that groups × periods stays a readable response. */
+export const MAX_GROUPS = 500;
+/** Opportunities a missing rate names as examples. */
+export const MISSING_RATE_SAMPLE = 10;
 
 export interface ForecastFilters {
   pipeline?: string;

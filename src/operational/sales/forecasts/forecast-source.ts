@@ -12,7 +12,7 @@ import { querySchemaOf } from '#platform/records/resource-definition.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
 import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { MissingRateDto } from './dto/forecast.dto.js';
-import type { ForecastFilters, GroupBy } from './forecast-request.js';
+import { MISSING_RATE_SAMPLE, type ForecastFilters, type GroupBy } from './forecast-request.js';
 
 export interface SourceSpec {
   filters: ForecastFilters;
@@ -139,7 +139,7 @@ export class ForecastSource {
   missingRatesSql(rows: string): string {
     return `SELECT m.currency, min(m.day)::text AS "earliestDate", max(m.day)::text AS "latestDate",
                    count(*)::int AS count, sum(m.amount)::text AS amount,
-                   (array_agg(m.id ORDER BY m.day, m.id))[1:10] AS "opportunityIds"
+                   (array_agg(m.id ORDER BY m.day, m.id))[1:${MISSING_RATE_SAMPLE}] AS "opportunityIds"
               FROM ${rows} m WHERE m.value IS NULL AND NOT m.no_amount GROUP BY m.currency`;
   }
 

@@ -28,7 +28,7 @@ const ApiForecastFilters = () =>
     ApiQuery({
       name: 'pipeline',
       required: false,
-      type: String,
+      schema: { type: 'string', maxLength: 100 },
       example: 'sales',
       description: 'Pipeline key',
     }),

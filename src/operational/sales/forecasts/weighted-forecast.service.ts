@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
 import { SqlParams } from '#platform/query/sql-params.js';
 import type { ForecastGroupDto, WeightedForecastDto } from './dto/forecast.dto.js';
 import { ForecastFigures, type FigureRow } from './forecast-figures.js';
 import { periodOf, periodsBetween } from './forecast-periods.js';
-import { parseWeightedRequest } from './forecast-request.js';
+import { MAX_GROUPS, parseWeightedRequest } from './forecast-request.js';
 import { ForecastSource, presentMissing, type MissingRateRow } from './forecast-source.js';
 
 /** Fields a weighted forecast is computed from. */
@@ -65,6 +66,13 @@ export class WeightedForecastService {
     const groups = request.groupBy
       ? [...new Set(result.figures.map((r) => r.grp))].sort(byKey)
       : [];
+    if (groups.length > MAX_GROUPS)
+      throw AppError.field('groupBy', 'max', `may give at most ${MAX_GROUPS} groups`, {
+        messages: {
+          en: `grouping by ${request.groupBy} gives ${groups.length} groups; at most ${MAX_GROUPS} are allowed: filter by pipeline, team or owner`,
+          id: `pengelompokan menurut ${request.groupBy} menghasilkan ${groups.length} kelompok; paling banyak ${MAX_GROUPS}: saring menurut pipeline, tim, atau pemilik`,
+        },
+      });
     const slice = (rows: FigureRow[]) => ({
       ...sum(rows).toDto(currency),
       groups: groups.map((key): ForecastGroupDto => ({

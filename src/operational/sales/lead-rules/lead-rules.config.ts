@@ -79,6 +79,9 @@ const WORD = { type: 'string', pattern: '^[a-z]{1,30}$' };
 const words = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: WORD };
 const conditions = { type: 'array', minItems: 1, maxItems: 20, items: RECORD_CONDITION_SCHEMA };
 
+/** Most scoring rules a configuration declares, so most that count for one score. */
+export const MAX_SCORING_RULES = 100;
+
 const LEAD_SCORING_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -86,7 +89,7 @@ const LEAD_SCORING_SCHEMA = {
     schedule: { type: 'string', minLength: 9, maxLength: 100 },
     rules: {
       type: 'array',
-      maxItems: 100,
+      maxItems: MAX_SCORING_RULES,
       items: {
         type: 'object',
         additionalProperties: false,

@@ -32,6 +32,9 @@ export interface PipelineConfig {
 
 const CONFIG_KEY = '^[a-z][a-z0-9_]{0,49}$';
 
+/** How many pipelines, stages per pipeline and required fields per stage a configuration may declare. */
+export const PIPELINE_LIMITS = { pipelines: 50, stages: 50, requiredFields: 50, fieldLength: 100 };
+
 /**
  * The `pipelines` section: sales pipelines with their ordered stages; empty means the built-in
  * default pipeline. Whether `requiredFields` name real opportunity fields is checked by
@@ -42,7 +45,7 @@ export const PIPELINES_CONFIG = defineConfigSection<readonly PipelineConfig[]>({
   key: 'pipelines',
   schema: {
     type: 'array',
-    maxItems: 50,
+    maxItems: PIPELINE_LIMITS.pipelines,
     items: {
       type: 'object',
       additionalProperties: false,
@@ -54,7 +57,7 @@ export const PIPELINES_CONFIG = defineConfigSection<readonly PipelineConfig[]>({
         stages: {
           type: 'array',
           minItems: 2,
-          maxItems: 50,
+          maxItems: PIPELINE_LIMITS.stages,
           items: {
             type: 'object',
             additionalProperties: false,
@@ -66,8 +69,8 @@ export const PIPELINES_CONFIG = defineConfigSection<readonly PipelineConfig[]>({
               kind: { enum: ['open', 'won', 'lost'] },
               requiredFields: {
                 type: 'array',
-                maxItems: 50,
-                items: { type: 'string', minLength: 1, maxLength: 100 },
+                maxItems: PIPELINE_LIMITS.requiredFields,
+                items: { type: 'string', minLength: 1, maxLength: PIPELINE_LIMITS.fieldLength },
               },
               forecastCategory: { enum: OPEN_FORECAST_CATEGORIES },
             },

@@ -39,7 +39,7 @@ export class PipelinesController {
 
   @Get(':key')
   @ApiOperation({ summary: 'One pipeline with its stages', operationId: 'get_pipelines' })
-  @ApiParam({ name: 'key', example: 'sales' })
+  @ApiParam({ name: 'key', example: 'sales', schema: { type: 'string', maxLength: 100 } })
   @ApiOkResponse({ type: PipelineDto })
   @ApiProblems(401, 404)
   get(@Ctx() ctx: RequestContext, @Param('key') key: string): PipelineDto {
@@ -53,7 +53,7 @@ export class PipelinesController {
       "Covers the opportunities the caller may read (their role's read scope), optionally narrowed to one owner or team.",
     operationId: 'board_pipelines',
   })
-  @ApiParam({ name: 'key', example: 'sales' })
+  @ApiParam({ name: 'key', example: 'sales', schema: { type: 'string', maxLength: 100 } })
   @ApiQuery({ name: 'ownerId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'teamId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: BoardDto })

@@ -10,7 +10,7 @@ import type { QuerySchema } from '#platform/query/query-schema.js';
 import { AdminTableService } from '#platform/records/admin-table.service.js';
 import { adminField } from '../admin-list.js';
 import { PermissionEvaluator } from '../permission-evaluator.js';
-import type { TeamDto } from './dto/team.dto.js';
+import { TEAM_LIMITS, type TeamDto } from './dto/team.dto.js';
 
 interface TeamRow {
   id: string;
@@ -172,12 +172,24 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
       );
       if (!user) throw AppError.field('userId', 'notFound', 'refers to a user that does not exist');
       const existing = await this.load(tx, teamId, { forUpdate: true });
+      const [teamsOfUser] = await this.db.query<{ n: number }>(
+        tx,
+        `SELECT count(*)::int AS n FROM team_members WHERE user_id = $1 AND team_id <> $2`,
+        [userId, teamId],
+      );
+      if (teamsOfUser.n >= TEAM_LIMITS.teamsPerUser)
+        throw AppError.field(
+          'userId',
+          'max',
+          `is in ${TEAM_LIMITS.teamsPerUser} teams already, the most a user may join`,
+        );
       const added = await this.db.query(
         tx,
         `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING user_id`,
         [teamId, userId],
       );
       if (added.length === 0) return this.view(tx, existing);
+      await this.assertTeamsNotFull(tx, [teamId], 'userId');
       await this.membershipChanged(tx, [teamId], [userId]);
       await this.history.record(tx, 'teams', teamId, 'update', [
         { field: 'memberIds', old: null, new: userId },
@@ -240,6 +252,12 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
   ): Promise<{ before: string[]; after: string[]; changed: boolean }> {
     const wanted = [...new Set(teamIds.map((t) => t.toLowerCase()))];
     await this.assertTeamsExist(tx, teamIds, field);
+    // Locked in id order so that concurrent joins cannot both take a team's last place.
+    await this.db.query(
+      tx,
+      `SELECT 1 FROM teams WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [wanted],
+    );
     const before = (await this.teamIdsOfUsers(tx, [userId])).get(userId) ?? [];
     if (sameSet(before, wanted)) return { before, after: before, changed: false };
     const removed = await this.db.query<{ team_id: string }>(
@@ -252,6 +270,11 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
       tx,
       `INSERT INTO team_members (team_id, user_id) SELECT unnest($2::uuid[]), $1 ON CONFLICT DO NOTHING RETURNING team_id`,
       [userId, wanted],
+    );
+    await this.assertTeamsNotFull(
+      tx,
+      added.map((a) => a.team_id),
+      field,
     );
     const touched = [...removed, ...added].map((r) => r.team_id);
     await this.membershipChanged(tx, touched, []);
@@ -288,6 +311,23 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
   protected override async restoreRow(tx: RequestContext, team: TeamRow): Promise<TeamRow> {
     await this.assertNameFree(tx, team.name, team.id);
     return super.restoreRow(tx, team);
+  }
+
+  /** Refuses joins that took a team (locked by the caller) over its member limit. */
+  private async assertTeamsNotFull(tx: RequestContext, teamIds: string[], field: string) {
+    if (teamIds.length === 0) return;
+    const full = await this.db.query<{ team_id: string }>(
+      tx,
+      `SELECT team_id FROM team_members WHERE team_id = ANY($1::uuid[])
+        GROUP BY team_id HAVING count(*) > $2 ORDER BY team_id LIMIT 1`,
+      [teamIds, TEAM_LIMITS.members],
+    );
+    if (full.length > 0)
+      throw AppError.field(
+        field,
+        'max',
+        `team ${full[0].team_id} has ${TEAM_LIMITS.members} members already, the most a team may have`,
+      );
   }
 
   /** A deleted team stops counting for record scope; its memberships are kept for a restore. */

@@ -13,13 +13,8 @@ import type { RequestContext } from '#platform/context/request-context.js';
 import { ApiProblems } from '#platform/http/api-docs.decorators.js';
 import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
 import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
-import {
-  CreateUserDto,
-  LoginHistoryDto,
-  UpdateUserDto,
-  UserDto,
-  UserListDto,
-} from './dto/user.dto.js';
+import { LoginHistoryDto } from '#platform/auth/dto/auth.dto.js';
+import { CreateUserDto, UpdateUserDto, UserDto, UserListDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 export const UsersController = adminTableController({

@@ -9,7 +9,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { API_KEY_SCOPES, ArrayMaxSizeOfScopes } from '../api-key-scopes.js';
+import { API_KEY_SCOPES, ArrayMaxSizeOfScopes, MAX_API_KEY_SCOPES } from '../api-key-scopes.js';
 
 /**
  * Scopes as the API document shows them: the live list (read, never changed, here), so the
@@ -18,6 +18,7 @@ import { API_KEY_SCOPES, ArrayMaxSizeOfScopes } from '../api-key-scopes.js';
 const SCOPES_SCHEMA = {
   type: 'array',
   items: { type: 'string', enum: API_KEY_SCOPES as string[] },
+  maxItems: MAX_API_KEY_SCOPES,
 } as const;
 
 export class LoginDto {
@@ -34,7 +35,7 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
+  @ApiProperty({ maxLength: 200, example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -42,7 +43,7 @@ export class RefreshDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ example: 'old password here' })
+  @ApiProperty({ maxLength: 256, example: 'old password here' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
@@ -56,13 +57,13 @@ export class ChangePasswordDto {
 }
 
 export class TokenPairDto {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' })
+  @ApiProperty({ maxLength: 4000, example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' })
   accessToken: string;
 
-  @ApiProperty({ example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
+  @ApiProperty({ maxLength: 200, example: 'rt_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
   refreshToken: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ maxLength: 20, example: 'Bearer' })
   tokenType: string;
 
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
@@ -76,7 +77,12 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ example: '2027-12-31T00:00:00Z', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 32,
+    type: 'string',
+    example: '2027-12-31T00:00:00Z',
+    nullable: true,
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string | null;
@@ -96,8 +102,9 @@ export class CreateApiKeyDto {
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'ERP sync' }) name: string;
+  @ApiProperty({ maxLength: 200, example: 'ERP sync' }) name: string;
   @ApiProperty({
+    maxLength: 20,
     example: 'k3Xa9bQz',
     description: 'Public part of the key, to recognise it in lists',
   })
@@ -108,37 +115,51 @@ export class ApiKeyDto {
   })
   scopes?: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) expiresAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) expiresAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) revokedAt: string | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({
+    maxLength: 200,
     example: 'rls_k3Xa9bQz_4bX…',
     description: 'The secret. Shown only in this response; store it now.',
   })
   key: string;
 }
 
+/** Most API keys a list shows: the newest, revoked ones included. */
+export const MAX_LISTED_API_KEYS = 500;
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto], maxItems: MAX_LISTED_API_KEYS }) data: ApiKeyDto[];
+}
+
 export class LoginEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '203.0.113.7' }) ip: string;
-  @ApiProperty({ nullable: true, example: 'curl/8.5.0' }) userAgent: string | null;
+  @ApiProperty({ maxLength: 45, example: '203.0.113.7' }) ip: string;
+  @ApiProperty({ maxLength: 1000, type: 'string', nullable: true, example: 'curl/8.5.0' })
+  userAgent: string | null;
   @ApiProperty() success: boolean;
-  @ApiProperty({ nullable: true, example: 'wrong_password' }) reason: string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', nullable: true, example: 'wrong_password' })
+  reason: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 
 export class MeDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ example: 'admin@example.com' }) email: string;
+  @ApiProperty({ maxLength: 254, example: 'admin@example.com' }) email: string;
   @ApiProperty({ format: 'uuid' }) roleId: string;
-  @ApiProperty({ example: 'Admin' }) roleName: string;
-  @ApiProperty({ type: [String], format: 'uuid' }) teamIds: string[];
+  @ApiProperty({ maxLength: 200, example: 'Admin' }) roleName: string;
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: 100 }) teamIds: string[];
   @ApiProperty({
     description: 'The role permissions in force',
     example: { admin: false, entities: {}, fields: {} },
   })
   permissions: Record<string, unknown>;
+}
+
+export class LoginHistoryDto {
+  @ApiProperty({ type: [LoginEventDto], maxItems: 500 }) data: LoginEventDto[];
 }

@@ -21,9 +21,18 @@ export function IsPositiveRate() {
     });
 }
 
-const FROM_DOC = { example: 'USD', description: 'ISO 4217 code of the currency converted from' };
-const TO_DOC = { example: 'IDR', description: 'ISO 4217 code of the currency converted to' };
+const FROM_DOC = {
+  maxLength: 3,
+  example: 'USD',
+  description: 'ISO 4217 code of the currency converted from',
+};
+const TO_DOC = {
+  maxLength: 3,
+  example: 'IDR',
+  description: 'ISO 4217 code of the currency converted to',
+};
 const RATE_DOC = {
+  maxLength: 25,
   example: '16250.5',
   pattern: RATE_PATTERN.source,
   description: 'Units of toCurrency per unit of fromCurrency, as a decimal string above 0',
@@ -88,9 +97,9 @@ export class UpdateExchangeRateDto {
 
 export class ExchangeRateDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'USD' }) fromCurrency: string;
-  @ApiProperty({ example: 'IDR' }) toCurrency: string;
-  @ApiProperty({ example: '16250.5' }) rate: string;
+  @ApiProperty({ maxLength: 3, example: 'USD' }) fromCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'IDR' }) toCurrency: string;
+  @ApiProperty({ maxLength: 25, example: '16250.5' }) rate: string;
   @ApiProperty({ format: 'date', example: '2026-03-01' }) validFrom: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) createdById: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) updatedById: string | null;
@@ -100,15 +109,16 @@ export class ExchangeRateDto {
 }
 
 export class ExchangeRateListDto {
-  @ApiProperty({ type: [ExchangeRateDto] }) data: ExchangeRateDto[];
+  @ApiProperty({ type: [ExchangeRateDto], maxItems: 500 }) data: ExchangeRateDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
 export class EffectiveRateDto {
-  @ApiProperty({ example: 'USD' }) fromCurrency: string;
-  @ApiProperty({ example: 'IDR' }) toCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'USD' }) fromCurrency: string;
+  @ApiProperty({ maxLength: 3, example: 'IDR' }) toCurrency: string;
   @ApiProperty({ format: 'date', example: '2026-03-15' }) date: string;
   @ApiProperty({
+    maxLength: 26,
     example: '16250.5',
     description:
       'Units of toCurrency per unit of fromCurrency on that date (1 for the same currency)',

@@ -15,7 +15,7 @@ export class CreateCustomObjectDto {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)

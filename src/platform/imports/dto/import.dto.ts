@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IMPORT_MAX_BYTES_CEILING } from '#platform/config/env.js';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export const IMPORT_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -6,17 +7,31 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const DUPLICATE_MODES = ['skip', 'update', 'create'] as const;
 export type DuplicateMode = (typeof DUPLICATE_MODES)[number];
 
+/**
+ * What an import accepts: columns of the header row and the length of their names, the form
+ * fields (a mapping up to the multipart field limit) and the longest field path a column maps to.
+ */
+export const IMPORT_LIMITS = {
+  columns: 1000,
+  columnName: 1000,
+  entity: 100,
+  mapping: 1_048_576,
+  field: 200,
+} as const;
+
 /** The multipart form of POST /api/v1/imports, for the OpenAPI document. */
 export class CreateImportFormDto {
   @ApiProperty({
     type: 'string',
     format: 'binary',
+    maxLength: IMPORT_MAX_BYTES_CEILING,
     description:
-      'The CSV file: UTF-8 (a byte-order mark is fine), a header row naming the columns, `,` `;` tab or `|` between cells (found from the header row), RFC 4180 quoting. At most CRM_IMPORT_MAX_BYTES (1 GiB by default).',
+      'The CSV file: UTF-8 (a byte-order mark is fine), a header row naming the columns, `,` `;` tab or `|` between cells (found from the header row), RFC 4180 quoting. At most CRM_IMPORT_MAX_BYTES (1 GiB by default, 64 GiB at most).',
   })
   file: unknown;
 
   @ApiProperty({
+    maxLength: IMPORT_LIMITS.entity,
     example: 'contacts',
     description:
       'Entity key of the records to create: contacts, accounts, or any other record type (custom objects included)',
@@ -25,6 +40,7 @@ export class CreateImportFormDto {
 
   @ApiPropertyOptional({
     type: 'string',
+    maxLength: IMPORT_LIMITS.mapping,
     example:
       '{"E-mail":"email","First name":"firstName","Surname":"lastName","Mobile":"phones.number","Tier":"customFields.tier"}',
     description:
@@ -41,25 +57,36 @@ export class CreateImportFormDto {
   duplicates?: DuplicateMode;
 }
 
+/** Columns of the header row, as an import was given them. */
+const COLUMN_LIST = {
+  type: 'array',
+  items: { type: 'string', maxLength: IMPORT_LIMITS.columnName },
+  maxItems: IMPORT_LIMITS.columns,
+} as const;
+
 export class ImportDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'contacts' }) entity: string;
+  @ApiProperty({ maxLength: 100, example: 'contacts' }) entity: string;
   @ApiProperty({ enum: IMPORT_STATUSES, example: 'running' }) status: ImportStatus;
   @ApiProperty({ enum: DUPLICATE_MODES, example: 'skip' }) duplicates: DuplicateMode;
-  @ApiProperty({ type: String, nullable: true, example: 'customers-2026.csv' })
+  @ApiProperty({ maxLength: 255, type: String, nullable: true, example: 'customers-2026.csv' })
   fileName: string | null;
   @ApiProperty({ example: 1048576, description: 'Size of the uploaded file in bytes' })
   fileBytes: number;
-  @ApiProperty({ type: [String], example: ['E-mail', 'First name', 'Surname', 'Tier'] })
+  @ApiProperty({
+    ...COLUMN_LIST,
+    example: ['E-mail', 'First name', 'Surname', 'Tier'],
+  })
   columns: string[];
   @ApiProperty({
     type: 'object',
-    additionalProperties: { type: 'string' },
+    maxProperties: IMPORT_LIMITS.columns,
+    additionalProperties: { type: 'string', maxLength: IMPORT_LIMITS.field },
     example: { 'E-mail': 'email', Surname: 'lastName', Tier: 'customFields.tier' },
     description: 'The columns read and the field each goes to',
   })
   mapping: Record<string, string>;
-  @ApiProperty({ type: [String], example: ['Notes'], description: 'Columns left unread' })
+  @ApiProperty({ ...COLUMN_LIST, example: ['Notes'], description: 'Columns left unread' })
   ignoredColumns: string[];
   @ApiProperty({ example: 100000, description: 'Records in the file (the header not counted)' })
   total: number;
@@ -78,6 +105,7 @@ export class ImportDto {
   @ApiProperty({ example: 50, description: 'Rows with errors; see /imports/{id}/errors' })
   failed: number;
   @ApiProperty({
+    maxLength: 10000,
     type: String,
     nullable: true,
     example: null,
@@ -98,7 +126,7 @@ export class ImportDto {
 }
 
 export class ImportListDto {
-  @ApiProperty({ type: [ImportDto] }) data: ImportDto[];
+  @ApiProperty({ type: [ImportDto], maxItems: 500 }) data: ImportDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
 
@@ -111,17 +139,34 @@ export class ImportErrorDto {
   rowNumber: number;
   @ApiProperty({ example: 18, description: 'Line of the file the record starts on' })
   line: number;
-  @ApiProperty({ type: String, nullable: true, example: 'E-mail', description: 'CSV column' })
+  @ApiProperty({
+    maxLength: IMPORT_LIMITS.columnName,
+    type: String,
+    nullable: true,
+    example: 'E-mail',
+    description: 'CSV column',
+  })
   column: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'email', description: 'Field it maps to' })
+  @ApiProperty({
+    maxLength: 200,
+    type: String,
+    nullable: true,
+    example: 'email',
+    description: 'Field it maps to',
+  })
   field: string | null;
-  @ApiProperty({ example: 'isEmail', description: 'Stable code of the rule or problem' })
+  @ApiProperty({
+    maxLength: 100,
+    example: 'isEmail',
+    description: 'Stable code of the rule or problem',
+  })
   code: string;
-  @ApiProperty({ example: 'must be an email address' }) message: string;
-  @ApiProperty({ type: String, nullable: true, example: 'sari.wijaya@' }) value: string | null;
+  @ApiProperty({ maxLength: 1000, example: 'must be an email address' }) message: string;
+  @ApiProperty({ maxLength: 10000, type: String, nullable: true, example: 'sari.wijaya@' }) value:
+    string | null;
 }
 
 export class ImportErrorListDto {
-  @ApiProperty({ type: [ImportErrorDto] }) data: ImportErrorDto[];
+  @ApiProperty({ type: [ImportErrorDto], maxItems: 500 }) data: ImportErrorDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

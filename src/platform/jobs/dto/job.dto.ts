@@ -4,7 +4,7 @@ import { JOB_STATES, type JobState } from '../job.types.js';
 
 export class JobDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'webhooks.deliver' }) queue: string;
+  @ApiProperty({ maxLength: 100, example: 'webhooks.deliver' }) queue: string;
   @ApiProperty({
     enum: JOB_STATES,
     example: 'failed',
@@ -26,15 +26,22 @@ export class JobDto {
     description: 'When the job is (or was) due',
   })
   runAt: string;
-  @ApiProperty({ type: String, nullable: true, example: 'connect ECONNREFUSED 10.1.2.3:443' })
+  @ApiProperty({
+    maxLength: 10000,
+    type: String,
+    nullable: true,
+    example: 'connect ECONNREFUSED 10.1.2.3:443',
+  })
   lastError: string | null;
   @ApiProperty({
+    maxLength: 500,
     type: String,
     nullable: true,
     example: 'schedule:jobs.cleanup@2026-03-01T09:23:00.000Z',
   })
   singletonKey: string | null;
   @ApiProperty({
+    maxLength: 200,
     type: String,
     nullable: true,
     example: 'crm-worker-1:4123',
@@ -62,6 +69,6 @@ export class JobDto {
 }
 
 export class JobListDto {
-  @ApiProperty({ type: [JobDto] }) data: JobDto[];
+  @ApiProperty({ type: [JobDto], maxItems: 500 }) data: JobDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

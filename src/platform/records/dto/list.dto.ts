@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_FIELD_NAME, MAX_PARAM_LENGTH, MAX_Q } from '#platform/query/list-request.js';
 
 export class ListMetaDto {
   @ApiProperty({
+    maxLength: 2000,
+    type: 'string',
     nullable: true,
     example: 'WyIyMDI2LTAxLTAxIDAwOjAwOjAwKzAwIiwiMDE5MmYwMDAtLi4uIl0',
     description: 'Pass as `cursor` for the next page; null on the last page',
@@ -13,25 +16,42 @@ export class ListMetaDto {
   @ApiPropertyOptional({ example: true }) totalIsEstimate?: boolean;
 }
 
+/** A field's value as history stores it: any JSON value a record field can hold. */
+const FIELD_VALUE = {
+  nullable: true,
+  oneOf: [
+    { type: 'string', maxLength: 100_000 },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: {}, maxItems: 1000 },
+  ],
+};
+
 export class HistoryChangeDto {
-  @ApiProperty({ example: 'lastName' }) field: string;
-  @ApiProperty({ nullable: true, example: 'Wijaya' }) old: unknown;
-  @ApiProperty({ nullable: true, example: 'Wijayakusuma' }) new: unknown;
+  @ApiProperty({ maxLength: 100, example: 'lastName' }) field: string;
+  @ApiProperty({ ...FIELD_VALUE, example: 'Wijaya' }) old: unknown;
+  @ApiProperty({ ...FIELD_VALUE, example: 'Wijayakusuma' }) new: unknown;
 }
 
 export class HistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['create', 'update', 'delete', 'restore', 'merge'] }) action: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
-  @ApiProperty({ nullable: true }) requestId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ maxLength: 200, type: 'string', nullable: true }) requestId: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ type: [HistoryChangeDto] }) changes: HistoryChangeDto[];
+  @ApiProperty({ type: [HistoryChangeDto], maxItems: 1000 }) changes: HistoryChangeDto[];
 }
 
 export class HistoryPageDto {
-  @ApiProperty({ type: [HistoryEntryDto] }) data: HistoryEntryDto[];
+  @ApiProperty({ type: [HistoryEntryDto], maxItems: 500 }) data: HistoryEntryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }
+
+const FIELD_NAMES = {
+  type: 'array',
+  items: { type: 'string', maxLength: MAX_FIELD_NAME },
+} as const;
 
 export class QueryBodyDto {
   @ApiPropertyOptional({
@@ -44,12 +64,14 @@ export class QueryBodyDto {
     },
   })
   filter?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [String], example: ['-createdAt', 'lastName'] }) sort?: string[];
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['-createdAt', 'lastName'], maxItems: 5 })
+  sort?: string[];
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 }) limit?: number;
-  @ApiPropertyOptional() cursor?: string;
-  @ApiPropertyOptional({ type: [String], example: ['id', 'email'] }) fields?: string[];
-  @ApiPropertyOptional({ type: [String], example: ['account'] }) include?: string[];
-  @ApiPropertyOptional({ example: 'wija' }) q?: string;
+  @ApiPropertyOptional({ maxLength: MAX_PARAM_LENGTH }) cursor?: string;
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['id', 'email'], maxItems: 100 })
+  fields?: string[];
+  @ApiPropertyOptional({ ...FIELD_NAMES, example: ['account'], maxItems: 100 }) include?: string[];
+  @ApiPropertyOptional({ maxLength: MAX_Q, example: 'wija' }) q?: string;
   @ApiPropertyOptional({ enum: ['exact', 'estimated'] }) count?: string;
 }
 
@@ -64,7 +86,7 @@ export class BulkResultDto {
 }
 
 export class BulkResponseDto {
-  @ApiProperty({ type: [BulkResultDto] }) results: BulkResultDto[];
+  @ApiProperty({ type: [BulkResultDto], maxItems: 1000 }) results: BulkResultDto[];
 }
 
 export class BulkRequestDto {

@@ -36,12 +36,12 @@ export function IsDecimalString() {
  * scale), so nothing is rounded: more than 18 integer or 6 fraction digits is refused instead.
  */
 export class MoneyDto {
-  @ApiProperty({ example: '1250000.00', pattern: '^-?\\d{1,18}(\\.\\d{1,6})?$' })
+  @ApiProperty({ maxLength: 26, example: '1250000.00', pattern: '^-?\\d{1,18}(\\.\\d{1,6})?$' })
   @IsString()
   @IsDecimalString()
   amount: string;
 
-  @ApiProperty({ example: 'IDR', description: 'ISO 4217 code' })
+  @ApiProperty({ maxLength: 3, example: 'IDR', description: 'ISO 4217 code' })
   @IsString()
   @IsCurrencyCode()
   currency: string;

@@ -20,6 +20,7 @@ export function OwnerIdInput(
 export function TeamIdInput(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
+      type: 'string',
       format: 'uuid',
       nullable: true,
       description: "Defaults to the caller's first team",

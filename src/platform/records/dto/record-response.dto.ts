@@ -13,8 +13,8 @@ export function RecordResponse<Body extends Type<object>>(body: Body) {
       string,
       unknown
     >;
-    @ApiProperty({ format: 'uuid', nullable: true }) createdById: string | null;
-    @ApiProperty({ format: 'uuid', nullable: true }) updatedById: string | null;
+    @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) createdById: string | null;
+    @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) updatedById: string | null;
     @ApiProperty({ format: 'date-time' }) createdAt: string;
     @ApiProperty({ format: 'date-time' }) updatedAt: string;
     @ApiProperty({ example: 1 }) version: number;

@@ -2,20 +2,21 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class RecordRefDto {
-  @ApiProperty({ example: 'contacts' }) entity: string;
+  @ApiProperty({ maxLength: 100, example: 'contacts' }) entity: string;
   @ApiProperty({ format: 'uuid' }) id: string;
 }
 
 export class TimelineEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
+    maxLength: 100,
     example: 'note',
     description:
       'The kind of entry, as the module that wrote it names it (e.g. note, call, email); every module adds its own',
   })
   type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ example: 'Notes from the call with Budi' }) title: string;
+  @ApiProperty({ maxLength: 500, example: 'Notes from the call with Budi' }) title: string;
   @ApiProperty({ type: RecordRefDto, description: 'The record the entry describes' })
   source: RecordRefDto;
   @ApiProperty({
@@ -25,10 +26,10 @@ export class TimelineEntryDto {
     description: 'A summary that depends on the type',
   })
   data: Record<string, unknown>;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
 }
 
 export class TimelinePageDto {
-  @ApiProperty({ type: [TimelineEntryDto] }) data: TimelineEntryDto[];
+  @ApiProperty({ type: [TimelineEntryDto], maxItems: 500 }) data: TimelineEntryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -17,7 +17,7 @@ export class WebhookDeliveryDto {
     description: 'The event id, sent as `webhook-id` on every attempt for this event',
   })
   eventId: string;
-  @ApiProperty({ example: 'contact.created' }) eventType: string;
+  @ApiProperty({ maxLength: 100, example: 'contact.created' }) eventType: string;
   @ApiProperty({ example: 2, description: 'Attempt number for this event and webhook' })
   attempt: number;
   @ApiProperty({
@@ -50,6 +50,7 @@ export class WebhookDeliveryDto {
   })
   responseStatus: number | null;
   @ApiProperty({
+    maxLength: 10000,
     type: String,
     nullable: true,
     example: '{"error":"database unavailable"}',
@@ -57,6 +58,7 @@ export class WebhookDeliveryDto {
   })
   responseBody: string | null;
   @ApiProperty({
+    maxLength: 10000,
     type: String,
     nullable: true,
     example: null,
@@ -69,6 +71,6 @@ export class WebhookDeliveryDto {
 }
 
 export class WebhookDeliveryListDto {
-  @ApiProperty({ type: [WebhookDeliveryDto] }) data: WebhookDeliveryDto[];
+  @ApiProperty({ type: [WebhookDeliveryDto], maxItems: 500 }) data: WebhookDeliveryDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

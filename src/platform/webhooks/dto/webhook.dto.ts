@@ -28,14 +28,16 @@ const URL_DOC: ApiPropertyOptions = {
     'http or https, without user name or password. Hosts resolving to loopback, link-local, private, CGNAT, unspecified, multicast or reserved addresses are refused unless allowed in CRM_WEBHOOK_ALLOWED_HOSTS.',
 };
 const EVENT_TYPES_DOC: ApiPropertyOptions = {
-  type: [String],
+  type: 'array',
+  items: { type: 'string', maxLength: 100 },
   example: ['contact.created', 'account.*'],
   maxItems: 50,
   description:
     'Exact types (`contact.created`), every type of an entity (`contact.*`) or everything (`*`).',
 };
 const ENTITIES_DOC: ApiPropertyOptions = {
-  type: [String],
+  type: 'array',
+  items: { type: 'string', maxLength: 100 },
   example: ['contacts'],
   maxItems: 50,
   description: 'Only events of these entities (plural keys); empty or absent: any entity.',
@@ -64,6 +66,7 @@ export class CreateWebhookDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(EVENT_TYPE_PATTERN, { each: true })
   eventTypes: string[];
 
@@ -72,6 +75,7 @@ export class CreateWebhookDto {
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(ENTITY_PATTERN, { each: true })
   entities?: string[];
 
@@ -106,6 +110,7 @@ export class UpdateWebhookDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(EVENT_TYPE_PATTERN, { each: true })
   eventTypes?: string[];
 
@@ -114,6 +119,7 @@ export class UpdateWebhookDto {
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @MaxLength(100, { each: true })
   @Matches(ENTITY_PATTERN, { each: true })
   entities?: string[];
 
@@ -129,11 +135,16 @@ export class UpdateWebhookDto {
 
 export class WebhookDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'https://hooks.example.com/relasi' }) url: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Sync new contacts to the data warehouse' })
+  @ApiProperty({ maxLength: 2048, example: 'https://hooks.example.com/relasi' }) url: string;
+  @ApiProperty({
+    maxLength: 500,
+    type: String,
+    nullable: true,
+    example: 'Sync new contacts to the data warehouse',
+  })
   description: string | null;
-  @ApiProperty({ type: [String], example: ['contact.created', 'account.*'] }) eventTypes: string[];
-  @ApiProperty({ type: [String], example: ['contacts'] }) entities: string[];
+  @ApiProperty(EVENT_TYPES_DOC) eventTypes: string[];
+  @ApiProperty(ENTITIES_DOC) entities: string[];
   @ApiProperty({ example: true, description: 'Whether deliveries are being sent (status active)' })
   active: boolean;
   @ApiProperty({
@@ -144,6 +155,7 @@ export class WebhookDto {
   })
   status: WebhookStatus;
   @ApiProperty({
+    maxLength: 1000,
     type: String,
     nullable: true,
     example: null,
@@ -180,6 +192,7 @@ export class WebhookDto {
 
 export class WebhookWithSecretDto extends WebhookDto {
   @ApiProperty({
+    maxLength: 200,
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6s9r+pJ5GIo=',
     description:
       'Signing secret (Standard Webhooks format). Shown only in this response; store it now.',
@@ -188,6 +201,6 @@ export class WebhookWithSecretDto extends WebhookDto {
 }
 
 export class WebhookListDto {
-  @ApiProperty({ type: [WebhookDto] }) data: WebhookDto[];
+  @ApiProperty({ type: [WebhookDto], maxItems: 500 }) data: WebhookDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

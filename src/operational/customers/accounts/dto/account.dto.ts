@@ -38,20 +38,25 @@ export class CreateAccountDto {
   @IsPicklistValue('accounts', 'type', ACCOUNT_TYPES)
   type?: string;
 
-  @ApiPropertyOptional({ example: 'retail', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'retail', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @IsPicklistValue('accounts', 'industry')
   industry?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://sinarjaya.co.id', maxLength: 300, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'https://sinarjaya.co.id',
+    maxLength: 300,
+    nullable: true,
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(300)
   website?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -73,7 +78,7 @@ export class CreateAccountDto {
   @Type(() => AddressDto)
   addresses?: AddressDto[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID('all')
   parentAccountId?: string | null;
@@ -85,7 +90,13 @@ export class CreateAccountDto {
   @Type(() => MoneyDto)
   annualRevenue?: MoneyDto | null;
 
-  @ApiPropertyOptional({ example: 250, minimum: 0, nullable: true })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 250,
+    minimum: 0,
+    maximum: 100_000_000,
+    nullable: true,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -106,6 +117,6 @@ export class UpdateAccountDto extends PartialType(CreateAccountDto) {}
 
 export class AccountDto extends RecordResponse(CreateAccountDto) {
   @ApiProperty({ enum: ACCOUNT_TYPES }) declare type: string;
-  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
-  @ApiProperty({ type: [AddressDto] }) declare addresses: AddressDto[];
+  @ApiProperty({ type: [PhoneDto], maxItems: 10 }) declare phones: PhoneDto[];
+  @ApiProperty({ type: [AddressDto], maxItems: 10 }) declare addresses: AddressDto[];
 }

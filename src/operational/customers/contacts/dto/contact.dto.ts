@@ -39,19 +39,19 @@ function IsTimeZone() {
 }
 
 export class CreateContactDto {
-  @ApiPropertyOptional({ example: 'Ibu', maxLength: 20, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Ibu', maxLength: 20, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(20)
   salutation?: string | null;
 
-  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Sari', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   firstName?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -63,13 +63,23 @@ export class CreateContactDto {
   @MaxLength(100)
   lastName: string;
 
-  @ApiPropertyOptional({ example: 'sari.wijaya@sinarjaya.co.id', maxLength: 254, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'sari.wijaya@sinarjaya.co.id',
+    maxLength: 254,
+    nullable: true,
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['sari@gmail.com'], maxItems: 10 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 254 },
+    example: ['sari@gmail.com'],
+    maxItems: 10,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -85,24 +95,35 @@ export class CreateContactDto {
   @Type(() => PhoneDto)
   phones?: PhoneDto[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID('all')
   accountId?: string | null;
 
-  @ApiPropertyOptional({ example: 'Head of Procurement', maxLength: 128, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'Head of Procurement',
+    maxLength: 128,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   title?: string | null;
 
-  @ApiPropertyOptional({ example: 'Procurement', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Procurement', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   department?: string | null;
 
-  @ApiPropertyOptional({ example: 'id', description: 'BCP 47 language tag', nullable: true })
+  @ApiPropertyOptional({
+    maxLength: 35,
+    type: 'string',
+    example: 'id',
+    description: 'BCP 47 language tag',
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
@@ -110,7 +131,7 @@ export class CreateContactDto {
   })
   preferredLanguage?: string | null;
 
-  @ApiPropertyOptional({ example: 'Asia/Jakarta', nullable: true })
+  @ApiPropertyOptional({ maxLength: 100, type: 'string', example: 'Asia/Jakarta', nullable: true })
   @IsOptional()
   @IsTimeZone()
   timeZone?: string | null;
@@ -120,7 +141,7 @@ export class CreateContactDto {
   @IsPicklistValue('contacts', 'lifecycleStage', LIFECYCLE_STAGES)
   lifecycleStage?: string;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -139,7 +160,8 @@ export class CreateContactDto {
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
 
 export class ContactDto extends RecordResponse(CreateContactDto) {
-  @ApiProperty({ type: [String] }) declare otherEmails: string[];
-  @ApiProperty({ type: [PhoneDto] }) declare phones: PhoneDto[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 254 }, maxItems: 10 })
+  declare otherEmails: string[];
+  @ApiProperty({ type: [PhoneDto], maxItems: 10 }) declare phones: PhoneDto[];
   @ApiProperty({ enum: LIFECYCLE_STAGES }) declare lifecycleStage: string;
 }

@@ -40,15 +40,17 @@ export class ConvertOpportunityDto {
   @Type(() => MoneyDto)
   amount?: MoneyDto;
 
-  @ApiPropertyOptional({ example: 'sales' })
+  @ApiPropertyOptional({ maxLength: 100, example: 'sales' })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'pipeline must be a pipeline key' })
   pipeline?: string;
 
-  @ApiPropertyOptional({ example: 'qualification' })
+  @ApiPropertyOptional({ maxLength: 100, example: 'qualification' })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'stage must be a stage key' })
   stage?: string;
 

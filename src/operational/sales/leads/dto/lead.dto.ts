@@ -29,19 +29,20 @@ import {
 
 /** The person and organization a lead describes; shared by create and web capture. */
 export class LeadContactFieldsDto {
-  @ApiPropertyOptional({ example: 'Bapak', maxLength: 20, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Bapak', maxLength: 20, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(20)
   salutation?: string | null;
 
-  @ApiPropertyOptional({ example: 'Budi', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Budi', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   firstName?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'Santoso',
     maxLength: 100,
     nullable: true,
@@ -52,19 +53,30 @@ export class LeadContactFieldsDto {
   @MaxLength(100)
   lastName?: string | null;
 
-  @ApiPropertyOptional({ example: 'budi@majumundur.co.id', maxLength: 254, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'budi@majumundur.co.id',
+    maxLength: 254,
+    nullable: true,
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+62 812 555 0101', maxLength: 40, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: '+62 812 555 0101',
+    maxLength: 40,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @Matches(/^\+?[0-9 ()./-]{3,40}$/, { message: 'phone must be a phone number' })
   phone?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'PT Maju Mundur',
     maxLength: 200,
     nullable: true,
@@ -75,20 +87,30 @@ export class LeadContactFieldsDto {
   @MaxLength(200)
   company?: string | null;
 
-  @ApiPropertyOptional({ example: 'Purchasing manager', maxLength: 128, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'Purchasing manager',
+    maxLength: 128,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   title?: string | null;
 
-  @ApiPropertyOptional({ example: 'retail', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'retail', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   @IsPicklistValue('leads', 'industry')
   industry?: string | null;
 
-  @ApiPropertyOptional({ example: 'https://majumundur.co.id', maxLength: 300, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'https://majumundur.co.id',
+    maxLength: 300,
+    nullable: true,
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(300)
@@ -101,7 +123,7 @@ export class LeadContactFieldsDto {
   @Type(() => AddressDto)
   address?: AddressDto | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -166,6 +188,8 @@ export class LeadDto extends RecordResponse(CreateLeadDto) {
   })
   score: number;
   @ApiProperty({
+    maxLength: 100,
+    type: 'string',
     example: 'jakarta_round_robin',
     nullable: true,
     description: 'Key of the assignment rule whose conditions the lead met, if any',
@@ -179,8 +203,11 @@ export class LeadDto extends RecordResponse(CreateLeadDto) {
       'the lead, as its creator when there was no default owner either, or named by a request',
   })
   assignedVia: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) convertedAccountId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) convertedContactId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) convertedOpportunityId: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) convertedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) convertedAccountId:
+    string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) convertedContactId:
+    string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) convertedOpportunityId:
+    string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) convertedAt: string | null;
 }

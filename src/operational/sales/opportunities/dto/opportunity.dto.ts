@@ -55,7 +55,7 @@ export class CreateOpportunityDto {
   @IsUUID('all')
   accountId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID('all')
   primaryContactId?: string | null;
@@ -99,6 +99,7 @@ export class CreateOpportunityDto {
   forecastCategoryOverride?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: '2026-09-30',
     format: 'date',
     nullable: true,
@@ -110,30 +111,44 @@ export class CreateOpportunityDto {
   expectedCloseDate?: string | null;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     example: 'sales',
     description: 'Pipeline key (GET /api/v1/pipelines); defaults to the default pipeline',
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'pipeline must be a pipeline key' })
   pipeline?: string;
 
   @ApiPropertyOptional({
+    maxLength: 100,
     example: 'qualification',
     description: "Stage key of the pipeline; defaults to the pipeline's first open stage",
   })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   @Matches(KEY, { message: 'stage must be a stage key' })
   stage?: string;
 
-  @ApiPropertyOptional({ example: 'Demo for the IT team on Thursday', maxLength: 500 })
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    example: 'Demo for the IT team on Thursday',
+    maxLength: 500,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   nextStep?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['PT Pesaing'], maxItems: 20 })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 200 },
+    example: ['PT Pesaing'],
+    maxItems: 20,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -142,6 +157,7 @@ export class CreateOpportunityDto {
   competitors?: string[];
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'price',
     maxLength: 500,
     nullable: true,
@@ -153,7 +169,7 @@ export class CreateOpportunityDto {
   @IsPicklistValue('opportunities', 'lostReason')
   lostReason?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 10000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
@@ -172,7 +188,7 @@ export class CreateOpportunityDto {
 export class UpdateOpportunityDto extends PartialType(CreateOpportunityDto) {}
 
 export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
-  @ApiProperty({ type: [ContactRoleDto] }) declare contactRoles: ContactRoleDto[];
+  @ApiProperty({ type: [ContactRoleDto], maxItems: 50 }) declare contactRoles: ContactRoleDto[];
   @ApiProperty({ example: 10 }) declare probability: number;
   @ApiProperty({
     enum: FORECAST_CATEGORIES,
@@ -183,8 +199,8 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
   forecastCategory: string;
   @ApiProperty({ enum: FORECAST_CATEGORY_OVERRIDES, nullable: true, example: null })
   declare forecastCategoryOverride: string | null;
-  @ApiProperty({ example: 'sales' }) declare pipeline: string;
-  @ApiProperty({ example: 'qualification' }) declare stage: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) declare pipeline: string;
+  @ApiProperty({ maxLength: 100, example: 'qualification' }) declare stage: string;
   @ApiProperty({
     enum: OPPORTUNITY_STATUSES,
     description: 'The kind of the current stage: open, or closed as won or lost',
@@ -192,31 +208,44 @@ export class OpportunityDto extends RecordResponse(CreateOpportunityDto) {
   status: string;
   @ApiProperty({ format: 'date-time', description: 'When the opportunity entered its stage' })
   stageChangedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Set in a won or lost stage' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'Set in a won or lost stage',
+  })
   closedAt: string | null;
-  @ApiProperty({ type: [String] }) declare competitors: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20 })
+  declare competitors: string[];
 }
 
 export class StageHistoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'sales' }) pipeline: string;
-  @ApiProperty({ example: 'proposal' }) stage: string;
+  @ApiProperty({ maxLength: 100, example: 'sales' }) pipeline: string;
+  @ApiProperty({ maxLength: 100, example: 'proposal' }) stage: string;
   @ApiProperty({ enum: OPPORTUNITY_STATUSES }) status: string;
-  @ApiProperty({ example: 'qualification', nullable: true }) fromStage: string | null;
-  @ApiProperty({ example: 'sales', nullable: true }) fromPipeline: string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'qualification', nullable: true })
+  fromStage: string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'sales', nullable: true }) fromPipeline:
+    string | null;
   @ApiProperty({ example: 50 }) probability: number;
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'The amount when it entered' })
   amount: MoneyDto | null;
   @ApiProperty({ format: 'date-time' }) enteredAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'Null while still in it' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'Null while still in it',
+  })
   leftAt: string | null;
   @ApiProperty({ example: 86400, description: 'Time in the stage, up to now while still in it' })
   secondsInStage: number;
-  @ApiProperty({ format: 'uuid', nullable: true }) actorId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) actorId: string | null;
 }
 
 export class StageHistoryPageDto {
-  @ApiProperty({ type: [StageHistoryEntryDto] }) data: StageHistoryEntryDto[];
+  @ApiProperty({ type: [StageHistoryEntryDto], maxItems: 500 }) data: StageHistoryEntryDto[];
   @ApiProperty({
     example: { nextCursor: null, limit: 100 },
     description: 'Oldest first; pass nextCursor as cursor for more',

@@ -63,6 +63,7 @@ export class CreateRoleDto {
   name: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'Visits customers; sees their team’s accounts',
     maxLength: 1000,
     nullable: true,
@@ -85,7 +86,7 @@ export class UpdateRoleDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: 1000, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
@@ -104,13 +105,20 @@ export class UpdateRoleDto {
 export class RoleDto {
   @ApiProperty({ format: 'uuid', example: '0192f000-0000-7000-8000-000000000003' }) id: string;
   @ApiProperty({
+    maxLength: 1000,
+    type: 'string',
     nullable: true,
     example: 'sales_rep',
     description: 'Stable key of a built-in role; null for custom roles',
   })
   key: string | null;
-  @ApiProperty({ example: 'Sales rep' }) name: string;
-  @ApiProperty({ nullable: true, example: 'Works their own and their team’s customers.' })
+  @ApiProperty({ maxLength: 100, example: 'Sales rep' }) name: string;
+  @ApiProperty({
+    type: 'string',
+    maxLength: 1000,
+    nullable: true,
+    example: 'Works their own and their team’s customers.',
+  })
   description: string | null;
   @ApiProperty({ example: true, description: 'Built-in roles can be edited but not deleted' })
   builtIn: boolean;
@@ -123,6 +131,6 @@ export class RoleDto {
 }
 
 export class RoleListDto {
-  @ApiProperty({ type: [RoleDto] }) data: RoleDto[];
+  @ApiProperty({ type: [RoleDto], maxItems: 500 }) data: RoleDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
+/** Most members a team has and most teams a user is in; both are refused beyond. */
+export const TEAM_LIMITS = { members: 1000, teamsPerUser: 100 } as const;
+
 export class CreateTeamDto {
   @ApiProperty({
     example: 'Jakarta enterprise sales',
@@ -14,6 +17,7 @@ export class CreateTeamDto {
   name: string;
 
   @ApiPropertyOptional({
+    type: 'string',
     example: 'Key accounts in Greater Jakarta',
     maxLength: 1000,
     nullable: true,
@@ -32,13 +36,19 @@ export class UpdateTeamDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'Key accounts in Jabodetabek', maxLength: 1000, nullable: true })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'Key accounts in Jabodetabek',
+    maxLength: 1000,
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string | null;
 
   @ApiPropertyOptional({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
@@ -61,17 +71,24 @@ export class AddTeamMemberDto {
 
 export class TeamDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21' }) id: string;
-  @ApiProperty({ example: 'Jakarta enterprise sales' }) name: string;
-  @ApiProperty({ example: 'Key accounts in Greater Jakarta', nullable: true })
+  @ApiProperty({ maxLength: 100, example: 'Jakarta enterprise sales' }) name: string;
+  @ApiProperty({
+    maxLength: 1000,
+    type: 'string',
+    example: 'Key accounts in Greater Jakarta',
+    nullable: true,
+  })
   description: string | null;
   @ApiProperty({
     type: [String],
     format: 'uuid',
+    maxItems: TEAM_LIMITS.members,
     example: ['0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20'],
     description: 'Users in the team (deleted users are left out)',
   })
   memberIds: string[];
   @ApiProperty({
+    type: 'string',
     format: 'uuid',
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
@@ -84,6 +101,6 @@ export class TeamDto {
 }
 
 export class TeamListDto {
-  @ApiProperty({ type: [TeamDto] }) data: TeamDto[];
+  @ApiProperty({ type: [TeamDto], maxItems: 500 }) data: TeamDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
 }

@@ -12,9 +12,9 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { LoginEventDto } from '#platform/auth/dto/auth.dto.js';
 import { IsTimeZone } from '#platform/http/is-time-zone.validator.js';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
+import { TEAM_LIMITS } from '../../teams/dto/team.dto.js';
 
 export const USER_LOCALES = ['en', 'id'] as const;
 export type UserLocale = (typeof USER_LOCALES)[number];
@@ -39,7 +39,7 @@ export class CreateUserDto {
   @MaxLength(256)
   password: string;
 
-  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Sari', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -59,12 +59,12 @@ export class CreateUserDto {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    maxItems: 100,
+    maxItems: TEAM_LIMITS.teamsPerUser,
     example: ['0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21'],
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(TEAM_LIMITS.teamsPerUser)
   @IsUUID('all', { each: true })
   @MaxLength(36, { each: true })
   teamIds?: string[];
@@ -114,7 +114,7 @@ export class UpdateUserDto {
   @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional({ example: 'Sari', maxLength: 100, nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: 'Sari', maxLength: 100, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -136,12 +136,12 @@ export class UpdateUserDto {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    maxItems: 100,
+    maxItems: TEAM_LIMITS.teamsPerUser,
     description: "Replaces the user's team memberships",
   })
   @present
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(TEAM_LIMITS.teamsPerUser)
   @IsUUID('all', { each: true })
   @MaxLength(36, { each: true })
   teamIds?: string[];
@@ -169,21 +169,29 @@ export class UpdateUserDto {
 
 export class UserDto {
   @ApiProperty({ format: 'uuid', example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20' }) id: string;
-  @ApiProperty({ example: 'sari.wijaya@example.co.id' }) email: string;
-  @ApiProperty({ example: 'Sari', nullable: true }) firstName: string | null;
-  @ApiProperty({ example: 'Wijaya', nullable: true }) lastName: string | null;
+  @ApiProperty({ maxLength: 254, example: 'sari.wijaya@example.co.id' }) email: string;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'Sari', nullable: true }) firstName:
+    string | null;
+  @ApiProperty({ maxLength: 100, type: 'string', example: 'Wijaya', nullable: true }) lastName:
+    string | null;
   @ApiProperty({ format: 'uuid', example: '0192f000-0000-7000-8000-000000000003' })
   roleId: string;
   @ApiProperty({
     type: [String],
     format: 'uuid',
+    maxItems: TEAM_LIMITS.teamsPerUser,
     example: ['0192f3a1-7c2e-7d41-9a55-3f1f0c9b8e21'],
   })
   teamIds: string[];
   @ApiProperty({ enum: USER_LOCALES, example: 'id' }) locale: string;
-  @ApiProperty({ example: 'Asia/Jakarta' }) timeZone: string;
+  @ApiProperty({ maxLength: 100, example: 'Asia/Jakarta' }) timeZone: string;
   @ApiProperty({ example: true }) active: boolean;
-  @ApiProperty({ format: 'date-time', nullable: true, example: '2026-03-02T01:15:00.000Z' })
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    example: '2026-03-02T01:15:00.000Z',
+  })
   lastLoginAt: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-02-01T08:00:00.000Z' })
   passwordChangedAt: string;
@@ -193,10 +201,6 @@ export class UserDto {
 }
 
 export class UserListDto {
-  @ApiProperty({ type: [UserDto] }) data: UserDto[];
+  @ApiProperty({ type: [UserDto], maxItems: 500 }) data: UserDto[];
   @ApiProperty({ type: ListMetaDto }) meta: ListMetaDto;
-}
-
-export class LoginHistoryDto {
-  @ApiProperty({ type: [LoginEventDto] }) data: LoginEventDto[];
 }
