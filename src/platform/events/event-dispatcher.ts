@@ -5,6 +5,7 @@ import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import { RetryPolicy } from '#platform/retry/retry-policy.js';
 import { matchesType, type DomainEvent } from './domain-event.js';
 import { EventBus } from './event-bus.js';
 import { OUTBOX_CHANNEL } from './event-outbox.service.js';
@@ -22,14 +23,22 @@ interface EventRow {
 }
 
 const BATCH = 100;
-const MAX_ATTEMPTS = 10;
+
+/** 2 s, 4 s, 8 s, … up to an hour between attempts; after the tenth the event is kept as failed. */
+const EVENT_RETRIES = new RetryPolicy({
+  baseMs: 2000,
+  growth: 2,
+  capMs: 3_600_000,
+  jitter: 0,
+  maxAttempts: 10,
+});
 
 /**
  * Hands committed events to subscribers. Woken by NOTIFY and by a slow poll (for events
  * committed while it was down). Rows are claimed with SKIP LOCKED, so several processes share
  * the work without handing one event out twice at once; each subscriber's success is recorded,
  * so a retry only calls the subscribers that failed. Failing events back off exponentially and
- * stop after MAX_ATTEMPTS, kept with their last error for an operator to see.
+ * stop after the last attempt EVENT_RETRIES allows, kept with their last error for an operator to see.
  */
 @Injectable()
 export class EventDispatcher implements OnApplicationShutdown {
@@ -155,13 +164,14 @@ export class EventDispatcher implements OnApplicationShutdown {
     this.logger.warn(
       `event ${row.type} ${row.id} failed (attempt ${attempts}): ${errors.join('; ')}`,
     );
+    const delay = EVENT_RETRIES.delayAfter(attempts);
     await this.db.query(
       ctx,
       `UPDATE domain_events SET last_error = $2,
-         failed_at = CASE WHEN $3::int >= ${MAX_ATTEMPTS} THEN now() ELSE NULL END,
-         next_attempt_at = now() + make_interval(secs => least(3600, 2 ^ $3::int))
+         failed_at = CASE WHEN $3::float8 IS NULL THEN now() ELSE NULL END,
+         next_attempt_at = now() + make_interval(secs => coalesce($3::float8, 0) / 1000)
        WHERE id = $1`,
-      [row.id, errors.join('; ').slice(0, 2000), attempts],
+      [row.id, errors.join('; ').slice(0, 2000), delay],
     );
   }
 

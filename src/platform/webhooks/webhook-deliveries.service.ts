@@ -16,6 +16,7 @@ import { JobsService } from '#platform/jobs/jobs.service.js';
 import { metricsRegistry } from '#platform/observability/metrics.js';
 import { adminField, listAdminTable } from '#platform/access/admin-list.js';
 import type { ListRequest } from '#platform/query/list-request.js';
+import type { RetryPolicy } from '#platform/retry/retry-policy.js';
 import type { QuerySchema } from '#platform/query/query-schema.js';
 import {
   DELIVERY_STATUSES,
@@ -25,7 +26,7 @@ import {
   type WebhookDeliveryDto,
 } from './dto/webhook-delivery.dto.js';
 import type { WebhookStatus } from './dto/webhook.dto.js';
-import { nextRetryDelayMs } from './webhook-retry-schedule.js';
+import { webhookRetryPolicy } from './webhook-retry-policy.js';
 import { sendWebhook, type SendResult } from './webhook-sender.js';
 import { signatureHeader } from './webhook-signature.js';
 import { WebhookUrlError } from './webhook-url-policy.js';
@@ -153,6 +154,7 @@ const DELIVERY_FIELDS = [
 @Injectable()
 export class WebhookDeliveriesService implements OnModuleInit {
   private readonly logger = new Logger('Webhooks');
+  private readonly retries: RetryPolicy;
 
   constructor(
     private readonly db: DatabaseService,
@@ -163,7 +165,9 @@ export class WebhookDeliveriesService implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly outbox: EventOutbox,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    this.retries = webhookRetryPolicy(env.webhookRetryBaseMs);
+  }
 
   onModuleInit(): void {
     this.bus.subscribe({ name: 'webhooks', types: ['*'], handle: (e) => this.fanOut(e) });
@@ -422,13 +426,15 @@ export class WebhookDeliveriesService implements OnModuleInit {
         return this.stopWebhook(tx, work, 'paused', reason);
       }
       if (work.trigger === 'resend') return null;
-      const [{ n }] = await this.db.query<{ n: number }>(
+      const [{ n, elapsed_ms }] = await this.db.query<{ n: number; elapsed_ms: number }>(
         tx,
-        `SELECT count(*)::int AS n FROM webhook_deliveries
+        `SELECT count(*)::int AS n,
+                (extract(epoch FROM now() - min(scheduled_at)) * 1000)::float8 AS elapsed_ms
+           FROM webhook_deliveries
           WHERE subscription_id = $1 AND event_id = $2 AND trigger <> 'resend'`,
         [work.subscription_id, work.event_id],
       );
-      const delay = nextRetryDelayMs(n, this.env.webhookRetryBaseMs);
+      const delay = this.retries.delayAfter(n, elapsed_ms);
       if (delay !== null) await this.addAttempt(tx, work, 'retry', delay);
       return null;
     });
