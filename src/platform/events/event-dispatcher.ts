@@ -169,7 +169,7 @@ export class EventDispatcher implements OnApplicationShutdown {
       ctx,
       `UPDATE domain_events SET last_error = $2,
          failed_at = CASE WHEN $3::float8 IS NULL THEN now() ELSE NULL END,
-         next_attempt_at = now() + make_interval(secs => coalesce($3::float8, 0) / 1000)
+         next_attempt_at = coalesce(now() + make_interval(secs => $3::float8 / 1000), next_attempt_at)
        WHERE id = $1`,
       [row.id, errors.join('; ').slice(0, 2000), delay],
     );

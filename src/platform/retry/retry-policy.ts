@@ -12,7 +12,7 @@ export interface RetryPolicyOptions {
    * people to read.
    */
   readonly growth: number | readonly number[];
-  /** Longest wait before jitter; none when absent. */
+  /** Longest wait before jitter, even when `baseMs` is longer; none when absent. */
   readonly capMs?: number;
   /**
    * Up to this fraction of the wait is added at random (0.1: up to 10 % longer), so that work
@@ -30,12 +30,12 @@ export class RetryPolicy {
   constructor(readonly options: RetryPolicyOptions) {
     const { baseMs, growth, capMs, jitter, maxAttempts, maxAgeMs } = options;
     const problems = [
-      !(baseMs > 0) && 'baseMs must be positive',
+      !(baseMs >= 0) && 'baseMs must not be negative',
       typeof growth === 'number' && !(growth >= 1) && 'a growth factor must be at least 1',
       typeof growth !== 'number' &&
         (growth.length === 0 || growth.some((m) => !(m > 0))) &&
         'growth multiples must be positive and at least one',
-      capMs !== undefined && !(capMs >= baseMs) && 'capMs must be at least baseMs',
+      capMs !== undefined && !(capMs >= 0) && 'capMs must not be negative',
       !(jitter >= 0 && jitter <= 1) && 'jitter must be between 0 and 1',
       !(Number.isInteger(maxAttempts) && maxAttempts >= 1) && 'maxAttempts must be 1 or more',
       maxAgeMs !== undefined && !(maxAgeMs > 0) && 'maxAgeMs must be positive',
@@ -59,8 +59,9 @@ export class RetryPolicy {
   /**
    * Wait before trying again after attempt number `attempt` (1 = the first) failed, or null
    * when it was the last one: out of attempts, or the retry would fall more than `maxAgeMs`
-   * after the first attempt, `elapsedMs` ago. The caller adds the wait to its database's clock,
-   * so that processes whose clocks disagree still agree on when work is due.
+   * after the first attempt, which was `elapsedMs` before this one. The caller adds the wait
+   * to its database's clock, so that processes whose clocks disagree still agree on when work
+   * is due.
    */
   delayAfter(attempt: number, elapsedMs = 0, random: () => number = Math.random): number | null {
     if (attempt >= this.options.maxAttempts) return null;

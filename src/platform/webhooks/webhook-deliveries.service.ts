@@ -426,10 +426,11 @@ export class WebhookDeliveriesService implements OnModuleInit {
         return this.stopWebhook(tx, work, 'paused', reason);
       }
       if (work.trigger === 'resend') return null;
+      // Measured on the schedule, not the clock: a worker that was down does not cut retries short.
       const [{ n, elapsed_ms }] = await this.db.query<{ n: number; elapsed_ms: number }>(
         tx,
         `SELECT count(*)::int AS n,
-                (extract(epoch FROM now() - min(scheduled_at)) * 1000)::float8 AS elapsed_ms
+                (extract(epoch FROM max(scheduled_at) - min(scheduled_at)) * 1000)::float8 AS elapsed_ms
            FROM webhook_deliveries
           WHERE subscription_id = $1 AND event_id = $2 AND trigger <> 'resend'`,
         [work.subscription_id, work.event_id],
