@@ -5,10 +5,10 @@ import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
-import { RetryPolicy } from '#platform/retry/retry-policy.js';
 import { matchesType, type DomainEvent } from './domain-event.js';
 import { EventBus } from './event-bus.js';
 import { OUTBOX_CHANNEL } from './event-outbox.service.js';
+import { EVENT_RETRIES } from './event-retry-policy.js';
 
 interface EventRow {
   id: string;
@@ -23,15 +23,6 @@ interface EventRow {
 }
 
 const BATCH = 100;
-
-/** 2 s, 4 s, 8 s, … up to an hour between attempts; after the tenth the event is kept as failed. */
-const EVENT_RETRIES = new RetryPolicy({
-  baseMs: 2000,
-  growth: 2,
-  capMs: 3_600_000,
-  jitter: 0,
-  maxAttempts: 10,
-});
 
 /**
  * Hands committed events to subscribers. Woken by NOTIFY and by a slow poll (for events

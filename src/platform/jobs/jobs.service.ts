@@ -19,7 +19,6 @@ import type {
 import { JOBS_CHANNEL, JobsRepository } from './jobs.repository.js';
 
 export { cronProblem } from './job-scheduler.js';
-export { JOBS_CHANNEL } from './jobs.repository.js';
 
 const DEFAULT_RETRY_LIMIT = 5;
 const DEFAULT_RETRY_DELAY_MS = 10_000;
