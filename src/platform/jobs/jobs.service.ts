@@ -29,11 +29,12 @@ const QUEUE_NAME = /^[a-z][a-z0-9_.-]{0,99}$/;
  * transaction exists exactly when that transaction commits. Workers claim due jobs with
  * FOR UPDATE SKIP LOCKED, so any number of processes share a queue without handing a job
  * out twice at once, and keep a heartbeat on the jobs they run; a job whose process died is
- * handed out again once its lock times out. A failed run is retried with exponential backoff
- * and, after its retry limit, kept in the `failed` (dead-letter) state for an admin to see
- * and retry. Cron schedules fire once per slot across all processes: the slot is claimed by
- * locking the schedule row and the job it enqueues carries the slot as its singleton key.
- * Delivery is at least once: a handler must tolerate running again after a crash.
+ * handed out again once its lock times out. A failed run is retried on the job's retry
+ * policy (exponential backoff with jitter) and, after its retry limit, kept in the `failed`
+ * (dead-letter) state for an admin to see and retry. Cron schedules fire once per slot across
+ * all processes. Delivery is at least once: a handler must tolerate running again after a
+ * crash. JobWorkers runs the handlers of this process, JobScheduler its schedules; this
+ * service holds them together with the poll, the reaper and the notifications.
  */
 @Injectable()
 export class JobsService implements BeforeApplicationShutdown {
