@@ -34,7 +34,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/*.repository', '**/*.repository.js'],
+              // From its own folder (./) a repository is fine; from anywhere else, go through its service.
+              regex: String.raw`^(#|\.\./).*\.repository(\.js)?$`,
               message: "Use the owning module's service, not its repository.",
             },
           ],

@@ -8,6 +8,7 @@ import { DatabaseService } from '#platform/database/database.service.js';
 import { matchesType, type DomainEvent } from './domain-event.js';
 import { EventBus } from './event-bus.js';
 import { OUTBOX_CHANNEL } from './event-outbox.service.js';
+import { EVENT_RETRIES } from './event-retry-policy.js';
 
 interface EventRow {
   id: string;
@@ -22,14 +23,13 @@ interface EventRow {
 }
 
 const BATCH = 100;
-const MAX_ATTEMPTS = 10;
 
 /**
  * Hands committed events to subscribers. Woken by NOTIFY and by a slow poll (for events
  * committed while it was down). Rows are claimed with SKIP LOCKED, so several processes share
  * the work without handing one event out twice at once; each subscriber's success is recorded,
  * so a retry only calls the subscribers that failed. Failing events back off exponentially and
- * stop after MAX_ATTEMPTS, kept with their last error for an operator to see.
+ * stop after the last attempt EVENT_RETRIES allows, kept with their last error for an operator to see.
  */
 @Injectable()
 export class EventDispatcher implements OnApplicationShutdown {
@@ -155,13 +155,14 @@ export class EventDispatcher implements OnApplicationShutdown {
     this.logger.warn(
       `event ${row.type} ${row.id} failed (attempt ${attempts}): ${errors.join('; ')}`,
     );
+    const delay = EVENT_RETRIES.delayAfter(attempts);
     await this.db.query(
       ctx,
       `UPDATE domain_events SET last_error = $2,
-         failed_at = CASE WHEN $3::int >= ${MAX_ATTEMPTS} THEN now() ELSE NULL END,
-         next_attempt_at = now() + make_interval(secs => least(3600, 2 ^ $3::int))
+         failed_at = CASE WHEN $3::float8 IS NULL THEN now() ELSE NULL END,
+         next_attempt_at = coalesce(now() + make_interval(secs => $3::float8 / 1000), next_attempt_at)
        WHERE id = $1`,
-      [row.id, errors.join('; ').slice(0, 2000), attempts],
+      [row.id, errors.join('; ').slice(0, 2000), delay],
     );
   }
 

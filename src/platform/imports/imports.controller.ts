@@ -40,6 +40,7 @@ import {
   ImportErrorListDto,
   ImportListDto,
 } from './dto/import.dto.js';
+import { ImportErrorsService } from './import-errors.service.js';
 import { ImportsService, type UploadPart } from './imports.service.js';
 
 /** Route config read by the server's content-type guard: this route takes multipart bodies. */
@@ -52,6 +53,7 @@ export const MULTIPART_ROUTE = { multipart: true };
 export class ImportsController {
   constructor(
     private readonly imports: ImportsService,
+    private readonly importErrors: ImportErrorsService,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {}
 
@@ -148,7 +150,7 @@ export class ImportsController {
     @Param('id', UuidParamPipe) id: string,
     @Query() query: Record<string, unknown>,
   ) {
-    return this.imports.errors(ctx, id, parseListQuery(query, this.limits));
+    return this.importErrors.list(ctx, id, parseListQuery(query, this.limits));
   }
 
   @Get(':id/errors/export')
@@ -172,7 +174,7 @@ export class ImportsController {
   })
   @ApiProblems(400, 401, 404)
   async errorsCsv(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
-    return new StreamableFile(await this.imports.errorsCsv(ctx, id), {
+    return new StreamableFile(await this.importErrors.csv(ctx, id), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="import-${id}-errors.csv"`,
     });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '#platform/auth/auth.module.js';
+import { ImportErrorsService } from './import-errors.service.js';
 import { ImportRetention } from './import-retention.js';
 import { ImportRunner } from './import-runner.js';
 import { ImportableResources } from './importable-resources.js';
@@ -14,6 +15,12 @@ import { ImportsService } from './imports.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [ImportsController],
-  providers: [ImportsService, ImportRunner, ImportRetention, ImportableResources],
+  providers: [
+    ImportsService,
+    ImportErrorsService,
+    ImportRunner,
+    ImportRetention,
+    ImportableResources,
+  ],
 })
 export class ImportsModule {}

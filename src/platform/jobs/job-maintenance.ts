@@ -3,6 +3,7 @@ import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
 
 export const CLEANUP_QUEUE = 'jobs.cleanup';
@@ -14,11 +15,15 @@ const BATCH = 5000;
  */
 @Injectable()
 export class JobMaintenance implements OnModuleInit {
+  private readonly repo: JobsRepository;
+
   constructor(
     private readonly jobs: JobsService,
     private readonly db: DatabaseService,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    this.repo = new JobsRepository(db);
+  }
 
   onModuleInit(): void {
     this.jobs.work(CLEANUP_QUEUE, async () => {
@@ -32,19 +37,15 @@ export class JobMaintenance implements OnModuleInit {
     let total = 0;
     for (;;) {
       const deleted = await this.db.transaction(RequestContext.system(), (tx) =>
-        this.db.query(
+        this.repo.deleteExpired(
           tx,
-          `DELETE FROM jobs WHERE id IN (
-             SELECT id FROM jobs
-              WHERE (state = 'completed' AND completed_at < now() - make_interval(days => $1))
-                 OR (state = 'failed' AND failed_at < now() - make_interval(days => $2))
-              LIMIT ${BATCH})
-           RETURNING id`,
-          [this.env.jobRetentionDays, this.env.jobFailedRetentionDays],
+          this.env.jobRetentionDays,
+          this.env.jobFailedRetentionDays,
+          BATCH,
         ),
       );
-      total += deleted.length;
-      if (deleted.length < BATCH) return total;
+      total += deleted;
+      if (deleted < BATCH) return total;
     }
   }
 }

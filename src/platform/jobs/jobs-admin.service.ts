@@ -7,26 +7,8 @@ import { AppError } from '#platform/http/app-error.js';
 import type { ListRequest } from '#platform/query/list-request.js';
 import type { QuerySchema } from '#platform/query/query-schema.js';
 import type { JobDto } from './dto/job.dto.js';
-import { JOB_STATES, type JobState } from './job.types.js';
-import { JOBS_CHANNEL } from './jobs.service.js';
-
-interface JobRow {
-  id: string;
-  queue: string;
-  state: JobState;
-  payload: Record<string, unknown>;
-  attempts: number;
-  retry_limit: number;
-  run_at: Date;
-  last_error: string | null;
-  singleton_key: string | null;
-  locked_by: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-  failed_at: Date | null;
-  updated_at: Date;
-}
+import { JOB_STATES } from './job.types.js';
+import { JobsRepository, type JobRow } from './jobs.repository.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -97,10 +79,14 @@ function present(r: JobRow): JobDto {
 /** What an admin sees of the queue: jobs by state and queue, and a way to retry dead letters. */
 @Injectable()
 export class JobsAdminService {
+  private readonly repo: JobsRepository;
+
   constructor(
     private readonly db: DatabaseService,
     private readonly permissions: PermissionEvaluator,
-  ) {}
+  ) {
+    this.repo = new JobsRepository(db);
+  }
 
   async list(ctx: RequestContext, request: ListRequest) {
     this.permissions.requireAdmin(ctx.user);
@@ -116,7 +102,7 @@ export class JobsAdminService {
 
   async get(ctx: RequestContext, id: string): Promise<JobDto> {
     this.permissions.requireAdmin(ctx.user);
-    const row = await this.db.one<JobRow>(ctx, `SELECT * FROM jobs WHERE id = $1`, [id]);
+    const row = await this.repo.find(ctx, id);
     if (!row) throw AppError.notFound('job', id);
     return present(row);
   }
@@ -125,19 +111,11 @@ export class JobsAdminService {
   async retry(ctx: RequestContext, id: string): Promise<JobDto> {
     this.permissions.requireAdmin(ctx.user);
     return this.db.transaction(ctx, async (tx) => {
-      const row = await this.db.one<JobRow>(tx, `SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [
-        id,
-      ]);
+      const row = await this.repo.find(tx, id, true);
       if (!row) throw AppError.notFound('job', id);
       if (row.state !== 'failed') throw new AppError('job_not_retryable', { state: row.state });
-      const [updated] = await this.db.query<JobRow>(
-        tx,
-        `UPDATE jobs SET state = 'pending', attempts = 0, run_at = now(), failed_at = NULL,
-                updated_at = now()
-          WHERE id = $1 RETURNING *`,
-        [id],
-      );
-      await this.db.query(tx, `SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, row.queue]);
+      const updated = await this.repo.requeue(tx, id);
+      await this.repo.notify(tx, row.queue);
       return present(updated);
     });
   }
