@@ -15,12 +15,13 @@ import { EventDispatcher } from '#platform/events/event-dispatcher.js';
 import { Readiness } from '#platform/health/readiness.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
 import { createLogger } from '#platform/observability/logger.js';
+import { APP_CONFIG } from './app-config-sections.js';
 import { createServer } from './server.js';
 
 function loadSettings(): { env: Env; config: CrmConfig } {
   try {
     const env = parseEnv();
-    return { env, config: loadCrmConfig(env.configPath) };
+    return { env, config: loadCrmConfig(env.configPath, APP_CONFIG) };
   } catch (e) {
     process.stderr.write(`relasi: cannot start.\n${(e as Error).message}\n`);
     process.exit(2);

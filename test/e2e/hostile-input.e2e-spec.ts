@@ -130,6 +130,23 @@ describe('hostile input', () => {
       expect(res.body.errors[0].code).toBe('nulCharacter');
     });
 
+    it('a constructor key anywhere in a body is a 400 naming it, not a failure of the transformer', async () => {
+      const res = await server.http
+        .post(`/api/v1/contacts/${contactId}/merge`)
+        .set(auth)
+        .send({ duplicateIds: [null], id: { constructor: ['#'] } });
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'id.constructor', code: 'reservedKey' }),
+      ]);
+      const plain = await server.http
+        .post('/api/v1/contacts')
+        .set(auth)
+        .send({ lastName: 'Proto', customFields: { prototype: 'x' } });
+      expectProblem(plain, 400, 'validation_failed');
+      expect(plain.body.errors[0].field).toBe('customFields.prototype');
+    });
+
     it('a pair of surrogates (an emoji) is ordinary text', async () => {
       const res = await server.http
         .post('/api/v1/contacts')

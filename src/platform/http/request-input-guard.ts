@@ -18,6 +18,12 @@ const isUnstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE
 /** Whether PostgreSQL can store the text: for strings decoded from a cursor or a file. */
 export const isStorableText = (text: string) => !isUnstorable(text);
 
+/**
+ * Keys that name JavaScript's object machinery rather than data. No field is called so, and
+ * class-transformer follows `constructor` of a plain object into its metadata lookup and throws.
+ */
+const OBJECT_MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+
 function fieldPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   return parent ? `${parent}.${key}` : key;
@@ -59,6 +65,8 @@ export function assertSafeJsonBody(body: unknown): void {
     for (const [key, child] of Object.entries(value)) {
       const childPath = fieldPath(path, key);
       if (isUnstorable(key)) errors.push(unstorable(childPath, key));
+      else if (OBJECT_MACHINERY.has(key))
+        errors.push({ field: childPath, rule: 'reservedKey', message: 'is not a field name' });
       else stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }
