@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -40,12 +41,20 @@ export async function tablesOf(client: pg.ClientBase): Promise<TableShape[]> {
   return rows;
 }
 
-function write(out: NodeJS.WritableStream, text: string | Buffer): Promise<void> | void {
-  if (!out.write(text)) return once(out, 'drain').then(() => undefined);
+/** Writes into the gzip stream, waiting when it is full, and keeps the digest the trailer names. */
+function digestingWriter(out: NodeJS.WritableStream) {
+  const digest = createHash('sha256');
+  return {
+    async write(text: string | Buffer): Promise<void> {
+      digest.update(text);
+      if (!out.write(text)) await once(out, 'drain');
+    },
+    sha256: () => digest.digest('hex'),
+  };
 }
 
 /**
- * `relasi backup <file>`: every table of the database, read in one snapshot (a REPEATABLE READ
+ * `relasi backup --out <file>`: every table of the database, read in one snapshot (a REPEATABLE READ
  * transaction), so the file is consistent while the server goes on writing. Written beside the
  * target and renamed at the end, so a file with the name given is always whole; readable by its
  * owner only, since it holds customer data and password hashes.
@@ -60,6 +69,7 @@ export async function backupCommand(
   const partial = `${file}.partial`;
   const gzip = createGzip();
   const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
+  const out = digestingWriter(gzip);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const migrations = await client.query<{ name: string }>(
@@ -70,27 +80,28 @@ export async function backupCommand(
       createdAt: new Date().toISOString(),
       migrations: migrations.rows.map((r) => r.name),
     };
-    await write(gzip, `${HEADER_PREFIX}${JSON.stringify(header)}\n`);
-    const trailer: BackupTrailer = { rows: {} };
+    await out.write(`${HEADER_PREFIX}${JSON.stringify(header)}\n`);
+    const rowCounts: BackupTrailer['rows'] = {};
     for (const table of await tablesOf(client)) {
-      await write(gzip, `${copyLine(table.name, table.columns)}\n`);
+      await out.write(`${copyLine(table.name, table.columns)}\n`);
       const columns = table.columns.map(quoteIdent).join(', ');
       const rows = client.query(copyTo(`COPY ${quoteIdent(table.name)} (${columns}) TO STDOUT`));
       let count = 0;
       for await (const chunk of rows as AsyncIterable<Buffer>) {
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
-        await write(gzip, chunk);
+        await out.write(chunk);
       }
-      await write(gzip, `${END_OF_DATA}\n`);
-      trailer.rows[table.name] = count;
+      await out.write(`${END_OF_DATA}\n`);
+      rowCounts[table.name] = count;
     }
     const sequences = await client.query<{ name: string; value: string }>(
       `SELECT sequencename AS name, last_value::text AS value
          FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL`,
     );
     for (const s of sequences.rows)
-      await write(gzip, `${SEQUENCE_PREFIX}${JSON.stringify([s.name, s.value])}\n`);
-    await write(gzip, `${END_PREFIX}${JSON.stringify(trailer)}\n`);
+      await out.write(`${SEQUENCE_PREFIX}${JSON.stringify([s.name, s.value])}\n`);
+    const trailer: BackupTrailer = { rows: rowCounts, sha256: out.sha256() };
+    gzip.write(`${END_PREFIX}${JSON.stringify(trailer)}\n`);
     await client.query('COMMIT');
     gzip.end();
     await written;

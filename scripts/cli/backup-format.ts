@@ -6,11 +6,12 @@
  *   <rows in COPY text format>
  *   \.
  *   -- sequence "…" 42
- *   -- end {"rows":{"accounts":1200,…}}
+ *   -- end {"rows":{"accounts":1200,…},"sha256":"…"}
  *
  * COPY's text format escapes newlines and backslashes inside values, so a row is one line and
- * a line that is exactly `\.` can only be the end of a table. The trailer's row counts let a
- * restore prove it read every row the backup wrote, and a file cut short is refused.
+ * a line that is exactly `\.` can only be the end of a table. The trailer's row counts and its
+ * SHA-256 of every line before it let a restore prove it read exactly what the backup wrote:
+ * a file cut short or edited is refused before anything is committed.
  */
 export const BACKUP_FORMAT = 1;
 export const HEADER_PREFIX = '-- relasi backup ';
@@ -27,6 +28,8 @@ export interface BackupHeader {
 
 export interface BackupTrailer {
   rows: Record<string, number>;
+  /** Hex SHA-256 of the text before the trailer line. */
+  sha256: string;
 }
 
 const COPY_LINE = /^COPY ("(?:[^"]|"")+") \(((?:"(?:[^"]|"")+"(?:, )?)+)\) FROM stdin;$/;

@@ -5,34 +5,56 @@ import type { Env } from '#platform/config/env.js';
 import { dataSourceOptions } from '#platform/database/data-source-options.js';
 import { DataDirLockedError } from '#platform/database/data-dir-lock.js';
 import { startEmbeddedDatabase } from '#platform/database/embedded-database.js';
-import { CliError, EXIT } from './cli-errors.js';
+import { CliError, EXIT, isUnreachable } from './cli-errors.js';
+import { migrationPlan } from './migrate-command.js';
 
 export interface CliDatabase {
   readonly dataSource: DataSource;
   readonly url: string;
   /** Where the database is, for messages: the external URL's host or the embedded data dir. */
   readonly description: string;
-  /** True when a running server owns the embedded database and the command shares it. */
-  readonly sharedWithServer: boolean;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Restore: refuse while a server uses the embedded database, instead of sharing it. */
+  exclusive?: boolean;
+  /** Every command but migrate and restore works on a schema at this release's version. */
+  requireCurrentSchema?: boolean;
+  /** Where notes about the database go (stderr), so stdout stays the command's output. */
+  note: (line: string) => void;
 }
 
 /**
  * The database a command works on, found the way the server finds it: DATABASE_URL when set,
- * else the embedded PostgreSQL in CRM_DATA_DIR. When a server is running on that directory
- * its PostgreSQL is reached through the credentials kept beside the cluster, so online
- * commands (backup, create-admin) work without stopping it; `exclusive` commands (restore)
- * refuse instead.
+ * else the embedded PostgreSQL in CRM_DATA_DIR, started for the command and stopped after it.
+ * While a server runs on that directory it holds the directory's lock and its PostgreSQL;
+ * the command then connects to that PostgreSQL with the credentials kept beside the cluster,
+ * so online commands (backup, create-admin) work without stopping the server; exclusive ones
+ * (restore) refuse.
  */
-export async function openCliDatabase(
-  env: Env,
-  options: { exclusive?: boolean } = {},
-): Promise<CliDatabase> {
+export async function openCliDatabase(env: Env, options: OpenOptions): Promise<CliDatabase> {
+  const db = await locate(env, options);
+  try {
+    if (options.requireCurrentSchema) {
+      const { pending } = await migrationPlan(db.dataSource);
+      if (pending.length)
+        throw new CliError(
+          EXIT.failure,
+          `the database schema is behind this release (${pending.length} migration(s) pending): run \`relasi migrate\` first`,
+        );
+    }
+    return db;
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}
+
+async function locate(env: Env, options: OpenOptions): Promise<CliDatabase> {
   if (env.databaseUrl) {
     const url = new URL(env.databaseUrl);
-    return connect(env, env.databaseUrl, `${url.hostname}:${url.port || 5432}${url.pathname}`, {
-      shared: false,
-    });
+    return connect(env, env.databaseUrl, `${url.hostname}:${url.port || 5432}${url.pathname}`);
   }
   const dataDir = resolve(env.dataDir);
   try {
@@ -42,10 +64,9 @@ export async function openCliDatabase(
       database: 'relasi',
       log: () => undefined,
     });
-    return connect(env, embedded.url, `embedded database in ${dataDir}`, {
-      shared: false,
-      stop: () => embedded.stop(),
-    }).catch(async (e: unknown) => {
+    return await connect(env, embedded.url, `the embedded database in ${dataDir}`, () =>
+      embedded.stop(),
+    ).catch(async (e: unknown) => {
       await embedded.stop();
       throw e;
     });
@@ -53,13 +74,17 @@ export async function openCliDatabase(
     if (!(e instanceof DataDirLockedError)) throw e;
     if (options.exclusive)
       throw new CliError(
-        EXIT.wrongState,
+        EXIT.failure,
         `${e.message}\nThis command needs the database to itself: stop the server first.`,
       );
-    const url = runningEmbeddedUrl(dataDir, env.embeddedPgPort);
-    return connect(env, url, `embedded database of the server running in ${dataDir}`, {
-      shared: true,
-    });
+    options.note(
+      `a Relasi server (pid ${e.holder.pid}) is running on ${dataDir}: using its PostgreSQL`,
+    );
+    return connect(
+      env,
+      runningEmbeddedUrl(dataDir, env.embeddedPgPort),
+      `the embedded database of the server running on ${dataDir}`,
+    );
   }
 }
 
@@ -78,18 +103,25 @@ async function connect(
   env: Env,
   url: string,
   description: string,
-  how: { shared: boolean; stop?: () => Promise<void> },
+  stop?: () => Promise<void>,
 ): Promise<CliDatabase> {
   const dataSource = new DataSource(cliDataSourceOptions(env, url));
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (e) {
+    if (!isUnreachable(e)) throw e;
+    throw new CliError(
+      EXIT.unreachable,
+      `cannot reach ${description}: ${(e as Error).message || (e as { code?: string }).code}`,
+    );
+  }
   return {
     dataSource,
     url,
     description,
-    sharedWithServer: how.shared,
     close: async () => {
       await dataSource.destroy();
-      await how.stop?.();
+      await stop?.();
     },
   };
 }

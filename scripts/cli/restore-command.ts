@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
@@ -28,22 +29,32 @@ function isPrefix(short: string[], long: string[]): boolean {
   return short.length <= long.length && short.every((name, i) => long[i] === name);
 }
 
+function backupLines(file: string) {
+  return createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: 0 });
+}
+
+/** A file that is not whole: cut short, edited, or not a backup at all. */
+function refused(file: string, why: string): CliError {
+  return new CliError(EXIT.failure, `${file} cannot be restored: ${why}; nothing was restored`);
+}
+
 async function readHeader(file: string): Promise<BackupHeader> {
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()) });
+  const lines = backupLines(file);
   try {
     for await (const line of lines) {
       if (!line.startsWith(HEADER_PREFIX)) break;
       const header = JSON.parse(line.slice(HEADER_PREFIX.length)) as BackupHeader;
       if (header.format !== BACKUP_FORMAT)
-        throw new CliError(EXIT.usage, `${file}: backup format ${header.format} is not supported`);
+        throw refused(file, `backup format ${header.format} is not supported`);
       return header;
     }
   } catch (e) {
     if (e instanceof CliError) throw e;
+    throw refused(file, (e as Error).message);
   } finally {
     lines.close();
   }
-  throw new CliError(EXIT.usage, `${file} is not a Relasi backup`);
+  throw refused(file, 'it is not a Relasi backup');
 }
 
 /** Brings the schema to exactly the backup's migrations, so its columns match the file's. */
@@ -58,42 +69,46 @@ async function migrateTo(env: Env, url: string, migrations: string[]): Promise<v
   }
 }
 
-/**
- * `relasi restore <file>`: replaces every row of the database with the backup's. The schema is
- * first migrated to the backup's version, the rows are loaded in one transaction (foreign keys
- * and triggers held off while the tables fill, as pg_restore does), the row counts are checked
- * against the file's trailer before commit, and newer migrations then bring the data up to this
- * release. A database that already holds users is only replaced with `--replace`.
- */
-export async function restoreCommand(
-  db: CliDatabase,
-  env: Env,
-  input: { file: string; replace: boolean },
-  print: (line: string) => void,
-): Promise<void> {
-  const header = await readHeader(input.file);
+/** Refuses a backup of a newer release, a newer schema, or (without --force) a database in use. */
+async function checkTarget(db: CliDatabase, header: BackupHeader, force: boolean): Promise<void> {
   const known = db.dataSource.migrations.map(nameOf);
   if (!isPrefix(header.migrations, known))
     throw new CliError(
-      EXIT.wrongState,
+      EXIT.failure,
       `the backup was made by a newer release (schema at ${header.migrations.at(-1)}): upgrade Relasi first`,
     );
   const { applied } = await migrationPlan(db.dataSource);
   if (!isPrefix(applied, header.migrations))
     throw new CliError(
-      EXIT.wrongState,
-      `the database's schema (${applied.at(-1)}) is newer than the backup's (${header.migrations.at(-1)}): restore into an empty database`,
+      EXIT.failure,
+      `the database's schema (${applied.at(-1)}) is newer than the backup's (${header.migrations.at(-1) ?? 'empty'}): restore into an empty database`,
     );
-  if (applied.length && !input.replace) {
-    const [{ users }] = await db.dataSource.query<[{ users: number }]>(
-      `SELECT count(*)::int AS users FROM users`,
+  if (!applied.length || force) return;
+  const [{ users }] = await db.dataSource.query<[{ users: number }]>(
+    `SELECT count(*)::int AS users FROM users`,
+  );
+  if (users > 0)
+    throw new CliError(
+      EXIT.failure,
+      `${db.description} already holds data (${users} users): add --force to replace it`,
     );
-    if (users > 0)
-      throw new CliError(
-        EXIT.wrongState,
-        `${db.description} already holds data (${users} users): add --replace to overwrite it`,
-      );
-  }
+}
+
+/**
+ * `relasi restore --in <file>`: replaces every row of the database with the backup's. The
+ * schema is first migrated to the backup's version; the rows are loaded in one transaction
+ * with foreign keys and triggers held off while the tables fill (session_replication_role,
+ * as pg_restore does), the row counts and the digest are checked against the file's trailer
+ * before commit, and this release's newer migrations then bring the data up to date.
+ */
+export async function restoreCommand(
+  db: CliDatabase,
+  env: Env,
+  input: { file: string; force: boolean },
+  print: (line: string) => void,
+): Promise<void> {
+  const header = await readHeader(input.file);
+  await checkTarget(db, header, input.force);
   await migrateTo(env, db.url, header.migrations);
 
   const client = new pg.Client({ connectionString: db.url, application_name: 'relasi-cli' });
@@ -104,11 +119,12 @@ export async function restoreCommand(
     const tables = await tablesOf(client);
     if (tables.length)
       await client.query(`TRUNCATE ${tables.map((t) => quoteIdent(t.name)).join(', ')}`);
-    const counts = await loadRows(client, input.file);
-    checkCounts(counts.loaded, counts.trailer, input.file);
+    const loaded = await loadRows(client, input.file).catch((e: unknown) => {
+      throw e instanceof CliError ? e : refused(input.file, (e as Error).message);
+    });
     await client.query('COMMIT');
-    const total = Object.values(counts.loaded).reduce((a, b) => a + b, 0);
-    print(`restored ${total} rows into ${Object.keys(counts.loaded).length} tables`);
+    const total = Object.values(loaded).reduce((a, b) => a + b, 0);
+    print(`restored ${total} rows into ${Object.keys(loaded).length} tables`);
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
@@ -119,15 +135,19 @@ export async function restoreCommand(
   if (later.length) print(`then applied: ${later.join(', ')}`);
 }
 
-async function loadRows(
-  client: pg.Client,
-  file: string,
-): Promise<{ loaded: Record<string, number>; trailer: BackupTrailer | null }> {
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()) });
+/** Streams the file's rows into their tables; returns the rows per table once all is proven. */
+async function loadRows(client: pg.Client, file: string): Promise<Record<string, number>> {
+  const digest = createHash('sha256');
   const loaded: Record<string, number> = {};
   let trailer: BackupTrailer | null = null;
   let copy: { table: string; stream: NodeJS.WritableStream; done: Promise<unknown> } | null = null;
-  for await (const line of lines) {
+  for await (const line of backupLines(file)) {
+    if (trailer) throw refused(file, 'it goes on after its end marker');
+    if (line.startsWith(END_PREFIX) && !copy) {
+      trailer = JSON.parse(line.slice(END_PREFIX.length)) as BackupTrailer;
+      continue;
+    }
+    digest.update(`${line}\n`);
     if (copy) {
       if (line === END_OF_DATA) {
         copy.stream.end();
@@ -141,35 +161,32 @@ async function loadRows(
     }
     const target = parseCopyLine(line);
     if (target) {
+      const columns = target.columns.map(quoteIdent).join(', ');
       const stream = client.query(
-        copyFrom(
-          `COPY ${quoteIdent(target.table)} (${target.columns.map(quoteIdent).join(', ')}) FROM STDIN`,
-        ),
+        copyFrom(`COPY ${quoteIdent(target.table)} (${columns}) FROM STDIN`),
       );
       loaded[target.table] = 0;
-      copy = { table: target.table, stream, done: once(stream, 'finish') };
+      const done = once(stream, 'finish');
+      // Awaited at the table's end; a COPY error before then must not go unhandled meanwhile.
+      done.catch(() => undefined);
+      copy = { table: target.table, stream, done };
     } else if (line.startsWith(SEQUENCE_PREFIX)) {
       const [name, value] = JSON.parse(line.slice(SEQUENCE_PREFIX.length)) as [string, string];
       await client.query(`SELECT setval($1::regclass, $2::bigint, true)`, [quoteIdent(name), value]);
-    } else if (line.startsWith(END_PREFIX)) {
-      trailer = JSON.parse(line.slice(END_PREFIX.length)) as BackupTrailer;
+    } else if (!line.startsWith(HEADER_PREFIX)) {
+      throw refused(file, `unexpected line "${line.slice(0, 80)}"`);
     }
   }
-  if (copy) throw new CliError(EXIT.usage, `${file} ends inside the rows of ${copy.table}`);
-  return { loaded, trailer };
-}
-
-function checkCounts(
-  loaded: Record<string, number>,
-  trailer: BackupTrailer | null,
-  file: string,
-): void {
-  if (!trailer) throw new CliError(EXIT.usage, `${file} is incomplete: it has no end marker`);
-  for (const [table, rows] of Object.entries(trailer.rows)) {
-    if (loaded[table] !== rows)
-      throw new CliError(
-        EXIT.usage,
-        `${file}: table ${table} has ${loaded[table] ?? 0} rows, the backup recorded ${rows}; nothing was restored`,
+  if (copy) throw refused(file, `it ends inside the rows of ${copy.table}`);
+  if (!trailer) throw refused(file, 'it has no end marker (cut short?)');
+  if (digest.digest('hex') !== trailer.sha256)
+    throw refused(file, 'its content does not match its checksum (edited or damaged)');
+  for (const table of new Set([...Object.keys(trailer.rows), ...Object.keys(loaded)])) {
+    if (loaded[table] !== trailer.rows[table])
+      throw refused(
+        file,
+        `table ${table} has ${loaded[table] ?? 0} rows, the backup recorded ${trailer.rows[table] ?? 0}`,
       );
   }
+  return loaded;
 }

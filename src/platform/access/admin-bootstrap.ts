@@ -40,7 +40,12 @@ export async function ensureFirstAdmin(
 /** Adds a user with the admin role; the caller checks that the email is free. */
 export async function insertAdmin(
   m: EntityManager,
-  admin: { email: string; passwordHash: string; firstName?: string; lastName?: string },
+  admin: {
+    email: string;
+    passwordHash: string;
+    firstName?: string | null;
+    lastName?: string | null;
+  },
 ): Promise<string> {
   const id = uuidv7();
   await m.query(
@@ -49,8 +54,8 @@ export async function insertAdmin(
       id,
       admin.email,
       normalizeEmail(admin.email),
-      admin.firstName ?? 'Admin',
-      admin.lastName ?? 'Relasi',
+      admin.firstName === undefined ? 'Admin' : admin.firstName,
+      admin.lastName === undefined ? 'Relasi' : admin.lastName,
       admin.passwordHash,
       ADMIN_ROLE_ID,
     ],
