@@ -60,12 +60,15 @@ export async function resetPasswordCommand(
   const passwordHash = await new PasswordHasher().hash(password.password);
   await dataSource.transaction(async (m) => {
     const users = await m.query<{ id: string }[]>(
-      `UPDATE users SET password_hash = $2, password_changed_at = now(), version = version + 1, updated_at = now()
-        WHERE email_normalized = $1 AND deleted_at IS NULL RETURNING id`,
-      [normalized, passwordHash],
+      `SELECT id FROM users WHERE email_normalized = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [normalized],
     );
     const user = users[0];
     if (!user) throw new CliError(EXIT.failure, `no user with the email ${email}`);
+    await m.query(
+      `UPDATE users SET password_hash = $2, password_changed_at = now(), version = version + 1, updated_at = now() WHERE id = $1`,
+      [user.id, passwordHash],
+    );
     await m.query(
       `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
       [user.id],

@@ -58,8 +58,7 @@ async function withDatabase(
 
 function required(values: Values, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || !value)
-    throw new CliError(EXIT.usage, `--${name} is required`);
+  if (typeof value !== 'string' || !value) throw new CliError(EXIT.usage, `--${name} is required`);
   return value;
 }
 
@@ -177,7 +176,10 @@ export const COMMANDS: Command[] = [
       const raw = text(values, 'scale') ?? '5';
       const scale = Number(raw);
       if (!/^\d+$/.test(raw) || scale < 1 || scale > 1000)
-        throw new CliError(EXIT.usage, `--scale must be a whole number from 1 to 1000 (got ${raw})`);
+        throw new CliError(
+          EXIT.usage,
+          `--scale must be a whole number from 1 to 1000 (got ${raw})`,
+        );
       const { env, config } = settings();
       await withDatabase(env, io, { requireCurrentSchema: true }, (db) =>
         seedDemoCommand(
@@ -209,10 +211,10 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'restore',
-    summary: 'replace the database\'s data with a backup',
+    summary: "replace the database's data with a backup",
     usage: 'relasi restore --in <file> [--force]',
     details: [
-      'An empty database is first migrated to the backup\'s schema version; the rows are',
+      "An empty database is first migrated to the backup's schema version; the rows are",
       'loaded in one transaction, checked against the row counts and checksum, and newer',
       'migrations then bring them up to this release. A damaged file changes nothing.',
       '--force  replace a database that already has users. Needs the database to itself:',

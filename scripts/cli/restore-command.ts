@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -29,8 +29,26 @@ function isPrefix(short: string[], long: string[]): boolean {
   return short.length <= long.length && short.every((name, i) => long[i] === name);
 }
 
-function backupLines(file: string) {
-  return createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: 0 });
+/**
+ * The file's lines, decompressed. Iterating the gunzip stream itself (not readline over it)
+ * makes a cut-short or corrupt file an error of the loop instead of an input that never ends.
+ */
+async function* backupLines(file: string): AsyncGenerator<string> {
+  const gunzip = createGunzip();
+  createReadStream(file)
+    .on('error', (e) => gunzip.destroy(e))
+    .pipe(gunzip);
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
+      yield data.toString('utf8', start, end);
+      start = end + 1;
+    }
+    rest = data.subarray(start);
+  }
+  if (rest.length) yield rest.toString('utf8');
 }
 
 /** A file that is not whole: cut short, edited, or not a backup at all. */
@@ -52,7 +70,7 @@ async function readHeader(file: string): Promise<BackupHeader> {
     if (e instanceof CliError) throw e;
     throw refused(file, (e as Error).message);
   } finally {
-    lines.close();
+    await lines.return(undefined);
   }
   throw refused(file, 'it is not a Relasi backup');
 }
@@ -140,44 +158,56 @@ async function loadRows(client: pg.Client, file: string): Promise<Record<string,
   const digest = createHash('sha256');
   const loaded: Record<string, number> = {};
   let trailer: BackupTrailer | null = null;
-  let copy: { table: string; stream: NodeJS.WritableStream; done: Promise<unknown> } | null = null;
-  for await (const line of backupLines(file)) {
-    if (trailer) throw refused(file, 'it goes on after its end marker');
-    if (line.startsWith(END_PREFIX) && !copy) {
-      trailer = JSON.parse(line.slice(END_PREFIX.length)) as BackupTrailer;
-      continue;
-    }
-    digest.update(`${line}\n`);
-    if (copy) {
-      if (line === END_OF_DATA) {
-        copy.stream.end();
-        await copy.done;
-        copy = null;
-      } else {
-        loaded[copy.table] = (loaded[copy.table] ?? 0) + 1;
-        if (!copy.stream.write(`${line}\n`)) await once(copy.stream, 'drain');
+  let copy: { table: string; stream: Writable; done: Promise<unknown> } | null = null;
+  try {
+    for await (const line of backupLines(file)) {
+      if (trailer) throw refused(file, 'it goes on after its end marker');
+      if (line.startsWith(END_PREFIX) && !copy) {
+        trailer = JSON.parse(line.slice(END_PREFIX.length)) as BackupTrailer;
+        continue;
       }
-      continue;
+      digest.update(`${line}\n`);
+      if (copy) {
+        if (line === END_OF_DATA) {
+          copy.stream.end();
+          await copy.done;
+          copy = null;
+        } else {
+          loaded[copy.table] = (loaded[copy.table] ?? 0) + 1;
+          if (!copy.stream.write(`${line}\n`)) await once(copy.stream, 'drain');
+        }
+        continue;
+      }
+      const target = parseCopyLine(line);
+      if (target) {
+        const columns = target.columns.map(quoteIdent).join(', ');
+        const stream = client.query(
+          copyFrom(`COPY ${quoteIdent(target.table)} (${columns}) FROM STDIN`),
+        );
+        loaded[target.table] = 0;
+        const done = once(stream, 'finish');
+        // Awaited at the table's end; a COPY error before then must not go unhandled meanwhile.
+        done.catch(() => undefined);
+        copy = { table: target.table, stream, done };
+      } else if (line.startsWith(SEQUENCE_PREFIX)) {
+        const [name, value] = JSON.parse(line.slice(SEQUENCE_PREFIX.length)) as [string, string];
+        await client.query(`SELECT setval($1::regclass, $2::bigint, true)`, [
+          quoteIdent(name),
+          value,
+        ]);
+      } else if (!line.startsWith(HEADER_PREFIX)) {
+        throw refused(file, `unexpected line "${line.slice(0, 80)}"`);
+      }
     }
-    const target = parseCopyLine(line);
-    if (target) {
-      const columns = target.columns.map(quoteIdent).join(', ');
-      const stream = client.query(
-        copyFrom(`COPY ${quoteIdent(target.table)} (${columns}) FROM STDIN`),
-      );
-      loaded[target.table] = 0;
-      const done = once(stream, 'finish');
-      // Awaited at the table's end; a COPY error before then must not go unhandled meanwhile.
-      done.catch(() => undefined);
-      copy = { table: target.table, stream, done };
-    } else if (line.startsWith(SEQUENCE_PREFIX)) {
-      const [name, value] = JSON.parse(line.slice(SEQUENCE_PREFIX.length)) as [string, string];
-      await client.query(`SELECT setval($1::regclass, $2::bigint, true)`, [quoteIdent(name), value]);
-    } else if (!line.startsWith(HEADER_PREFIX)) {
-      throw refused(file, `unexpected line "${line.slice(0, 80)}"`);
+    if (copy) throw refused(file, `it ends inside the rows of ${copy.table}`);
+  } catch (e) {
+    // A COPY left open would hold the connection: the ROLLBACK after it would never run.
+    if (copy) {
+      copy.stream.destroy(e as Error);
+      await once(copy.stream, 'close').catch(() => undefined);
     }
+    throw e;
   }
-  if (copy) throw refused(file, `it ends inside the rows of ${copy.table}`);
   if (!trailer) throw refused(file, 'it has no end marker (cut short?)');
   if (digest.digest('hex') !== trailer.sha256)
     throw refused(file, 'its content does not match its checksum (edited or damaged)');

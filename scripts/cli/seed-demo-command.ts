@@ -28,7 +28,8 @@ async function firstAdminId(dataSource: DataSource): Promise<string> {
 async function refuseUnlessEmpty(dataSource: DataSource): Promise<void> {
   const counts = await dataSource.query<{ name: string; n: number }[]>(
     BUSINESS_TABLES.map(
-      (t) => `SELECT '${t}' AS name, (SELECT count(*)::int FROM ${t} WHERE deleted_at IS NULL) AS n`,
+      (t) =>
+        `SELECT '${t}' AS name, (SELECT count(*)::int FROM ${t} WHERE deleted_at IS NULL) AS n`,
     ).join(' UNION ALL '),
   );
   const used = counts.filter((c) => c.n > 0);
