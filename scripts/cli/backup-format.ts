@@ -47,6 +47,6 @@ export function parseCopyLine(line: string): { table: string; columns: string[] 
   const m = COPY_LINE.exec(line);
   if (!m) return null;
   const unquote = (q: string) => q.slice(1, -1).replaceAll('""', '"');
-  const columns = [...m[2]!.matchAll(/"((?:[^"]|"")+)"/g)].map((c) => unquote(`"${c[1]!}"`));
-  return { table: unquote(m[1]!), columns };
+  const columns = [...m[2].matchAll(/"((?:[^"]|"")+)"/g)].map((c) => unquote(`"${c[1]}"`));
+  return { table: unquote(m[1]), columns };
 }

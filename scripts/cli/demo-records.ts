@@ -45,7 +45,7 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 /** Per unit of scale: 10 accounts, 20 contacts, 10 opportunities, 20 calls and 10 leads. */
 export function* demoRecords(scale: number, maxBatch = 200): Generator<DemoBatch> {
   const random = seededRandom(20_260_101 + scale);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const today = new Date();
   const dayOffset = (days: number) =>
     new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
@@ -64,7 +64,7 @@ export function* demoRecords(scale: number, maxBatch = 200): Generator<DemoBatch
     const lastName = pick(LAST_NAMES);
     return { firstName, lastName, email: `${slug(firstName)}.${slug(lastName)}.${n}@${domain}` };
   };
-  const domainOf = (i: number) => `${slug(accounts[i]!.name)}.co.id`;
+  const domainOf = (i: number) => `${slug(accounts[i].name)}.co.id`;
   const contacts = accountIds.flatMap((accountId, i) =>
     [0, 1].map((k) => ({ ...person(2 * i + k + 1, domainOf(i)), accountId })),
   );
@@ -72,7 +72,7 @@ export function* demoRecords(scale: number, maxBatch = 200): Generator<DemoBatch
     yield { resource: 'contacts', items, created: () => undefined };
 
   const opportunities = accountIds.map((accountId, i) => ({
-    name: `${accounts[i]!.name}: ${pick(['Annual supply', 'Fleet renewal', 'Pilot project', 'Expansion'])}`,
+    name: `${accounts[i].name}: ${pick(['Annual supply', 'Fleet renewal', 'Pilot project', 'Expansion'])}`,
     accountId,
     // Whole thousands of rupiah with cents, as quotes are written.
     amount: { amount: `${(5 + Math.floor(random() * 995)) * 1_000_000}.00`, currency: 'IDR' },

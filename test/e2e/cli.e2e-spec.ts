@@ -88,7 +88,7 @@ describe('relasi admin CLI', () => {
       url,
       `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`,
     );
-    expect(tables[0]!.n).toBe(0);
+    expect(tables[0].n).toBe(0);
 
     const real = await relasi(['migrate'], db);
     expect(real.code).toBe(0);
@@ -109,7 +109,7 @@ describe('relasi admin CLI', () => {
       `SELECT password_hash, first_name, last_name FROM users WHERE email_normalized = 'ops@example.com'`,
     );
     expect(user).toMatchObject({ first_name: 'Sari', last_name: 'Wijaya' });
-    expect(user!.password_hash.startsWith('$argon2id$')).toBe(true);
+    expect(user.password_hash.startsWith('$argon2id$')).toBe(true);
     const again = await relasi(
       ['create-admin', '--email', 'ops@example.com', '--name', 'X', '--password', 'x'.repeat(12)],
       db,
@@ -170,8 +170,8 @@ describe('relasi admin CLI', () => {
               (SELECT count(*)::int FROM api_keys WHERE revoked_at IS NULL) AS open_keys`,
     );
     expect(counts).toMatchObject({ accounts: 10, contacts: 20, opportunities: 10, leads: 10 });
-    expect(counts!.history).toBeGreaterThan(0);
-    expect(counts!.open_keys).toBe(0);
+    expect(counts.history).toBeGreaterThan(0);
+    expect(counts.open_keys).toBe(0);
     const twice = await relasi(['seed-demo', '--scale', '1'], db);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('--force');
@@ -193,9 +193,9 @@ describe('relasi admin CLI', () => {
     );
     for (const { name } of tables) {
       const count = `SELECT count(*)::int AS n FROM "${name}"`;
-      expect([name, (await sql<{ n: number }>(target, count))[0]!.n]).toEqual([
+      expect([name, (await sql<{ n: number }>(target, count))[0].n]).toEqual([
         name,
-        (await sql<{ n: number }>(url, count))[0]!.n,
+        (await sql<{ n: number }>(url, count))[0].n,
       ]);
     }
     const sample = `SELECT id, name, amount_amount::text AS amount, amount_currency, created_at::text AS created_at,
@@ -224,6 +224,6 @@ describe('relasi admin CLI', () => {
       expect(run.stderr).toContain('nothing was restored');
     }
     const left = await sql<{ n: number }>(fresh, `SELECT count(*)::int AS n FROM users`);
-    expect(left[0]!.n).toBe(0);
+    expect(left[0].n).toBe(0);
   });
 });
