@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { normalizeEmail } from '#platform/auth/auth.service.js';
 import type { PasswordHasher } from '#platform/auth/password-hasher.js';
 import type { Env } from '#platform/config/env.js';
@@ -26,10 +26,7 @@ export async function ensureFirstAdmin(
     const email = env.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const generated = env.adminPassword === null;
     const password = env.adminPassword ?? randomBytes(18).toString('base64url');
-    await m.query(
-      `INSERT INTO users (id, email, email_normalized, first_name, last_name, password_hash, role_id) VALUES ($1, $2, $3, 'Admin', 'Relasi', $4, $5)`,
-      [uuidv7(), email, normalizeEmail(email), await hasher.hash(password), ADMIN_ROLE_ID],
-    );
+    await insertAdmin(m, { email, passwordHash: await hasher.hash(password) });
     if (generated) {
       announce(
         `First admin created: ${email} with password ${password} — shown once; change it after logging in.`,
@@ -38,4 +35,30 @@ export async function ensureFirstAdmin(
       announce(`First admin created: ${email}`);
     }
   });
+}
+
+/** Adds a user with the admin role; the caller checks that the email is free. */
+export async function insertAdmin(
+  m: EntityManager,
+  admin: {
+    email: string;
+    passwordHash: string;
+    firstName?: string | null;
+    lastName?: string | null;
+  },
+): Promise<string> {
+  const id = uuidv7();
+  await m.query(
+    `INSERT INTO users (id, email, email_normalized, first_name, last_name, password_hash, role_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      id,
+      admin.email,
+      normalizeEmail(admin.email),
+      admin.firstName === undefined ? 'Admin' : admin.firstName,
+      admin.lastName === undefined ? 'Relasi' : admin.lastName,
+      admin.passwordHash,
+      ADMIN_ROLE_ID,
+    ],
+  );
+  return id;
 }
