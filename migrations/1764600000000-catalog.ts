@@ -76,7 +76,7 @@ export class Catalog1764600000000 implements MigrationInterface {
         name jsonb NOT NULL ${localized('name')},
         description jsonb,
         family_id uuid REFERENCES product_families (id),
-        unit text NOT NULL CHECK (length(unit) > 0),
+        unit text NOT NULL DEFAULT 'unit' CHECK (length(unit) > 0),
         active boolean NOT NULL DEFAULT true,
         tax_category text NOT NULL CHECK (length(tax_category) > 0),
         cost_price_amount numeric CHECK (cost_price_amount >= 0),
@@ -145,9 +145,7 @@ export class Catalog1764600000000 implements MigrationInterface {
       await q.query(`CREATE INDEX ${table}_owner_idx ON ${table} (owner_id)`);
       await q.query(`CREATE INDEX ${table}_team_idx ON ${table} (team_id)`);
     }
-    await q.query(
-      `CREATE INDEX products_sku_idx ON products (sku, id) WHERE deleted_at IS NULL`,
-    );
+    await q.query(`CREATE INDEX products_sku_idx ON products (sku, id) WHERE deleted_at IS NULL`);
     await q.query(`CREATE INDEX products_family_idx ON products (family_id)`);
     await q.query(
       `CREATE INDEX products_search_idx ON products USING gin ((search_name || ' ' || lower(sku)) gin_trgm_ops)`,

@@ -20,7 +20,11 @@ export function checkLanguages(
     const value = record[field];
     if (!changed.has(field) || (value === null && field !== 'name')) continue;
     if (!hasLanguage(value))
-      throw AppError.field(field, 'required', 'must give the text in at least one language (en, id)');
+      throw AppError.field(
+        field,
+        'required',
+        'must give the text in at least one language (en, id)',
+      );
   }
 }
 

@@ -61,7 +61,8 @@ export const CATALOG_SECTION = defineConfigSection<CatalogConfig>({
     const problems: string[] = [];
     const seen = new Set<string>();
     value.taxCategories.forEach((c, i) => {
-      if (seen.has(c.key)) problems.push(`/catalog/taxCategories/${i}/key: "${c.key}" is listed twice`);
+      if (seen.has(c.key))
+        problems.push(`/catalog/taxCategories/${i}/key: "${c.key}" is listed twice`);
       seen.add(c.key);
       if (Number(c.rate) > 100)
         problems.push(`/catalog/taxCategories/${i}/rate: must be at most 100 (percent)`);

@@ -36,7 +36,8 @@ export const ProductsController = recordController({
   createDto: CreateProductDto,
   updateDto: UpdateProductDto,
   responseDto: ProductDto,
-  filterExample: 'filter[active][eq]=true&filter[family.active][eq]=true&filter[sku][startsWith]=LPT',
+  filterExample:
+    'filter[active][eq]=true&filter[family.active][eq]=true&filter[sku][startsWith]=LPT',
 });
 
 export const PriceBooksController = recordController({
@@ -58,5 +59,6 @@ export const PriceBookEntriesController = recordController({
   createDto: CreatePriceBookEntryDto,
   updateDto: UpdatePriceBookEntryDto,
   responseDto: PriceBookEntryDto,
-  filterExample: 'filter[priceBookId][eq]=0192f000-0000-7000-8000-000000000001&filter[product.sku][eq]=LPT-14-BIZ',
+  filterExample:
+    'filter[priceBookId][eq]=0192f000-0000-7000-8000-000000000001&filter[product.sku][eq]=LPT-14-BIZ',
 });

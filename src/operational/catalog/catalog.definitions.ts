@@ -7,7 +7,17 @@ import {
 } from '#platform/records/resource-definition.js';
 
 /** Units a product is sold in; an admin may replace them (`customization.products.picklists.unit`). */
-export const PRODUCT_UNITS = ['unit', 'pcs', 'box', 'kg', 'hour', 'day', 'month', 'year', 'license'] as const;
+export const PRODUCT_UNITS = [
+  'unit',
+  'pcs',
+  'box',
+  'kg',
+  'hour',
+  'day',
+  'month',
+  'year',
+  'license',
+] as const;
 
 const scalar = (
   name: string,

@@ -5,7 +5,10 @@ export const CATALOG_PROBLEMS_CATALOG = {
   product_inactive: {
     status: 422,
     en: ['Product inactive', 'The product {sku} is inactive; it cannot be priced or sold.'],
-    id: ['Produk tidak aktif', 'Produk {sku} tidak aktif; produk ini tidak dapat diberi harga atau dijual.'],
+    id: [
+      'Produk tidak aktif',
+      'Produk {sku} tidak aktif; produk ini tidak dapat diberi harga atau dijual.',
+    ],
   },
   product_not_available: {
     status: 422,

@@ -57,7 +57,8 @@ export class PriceQueryDto {
     type: 'string',
     format: 'uuid',
     maxLength: 36,
-    description: 'The account whose segment picks the book; without it only books for every account',
+    description:
+      'The account whose segment picks the book; without it only books for every account',
   })
   @IsOptional()
   @IsString()
@@ -120,7 +121,8 @@ export class PriceDto {
   rule: PriceRule;
   @ApiProperty({
     type: 'string',
-    example: 'Price book "Harga distributor Jawa 2026" for accounts of type partner, from a quantity of 10',
+    example:
+      'Price book "Harga distributor Jawa 2026" for accounts of type partner, from a quantity of 10',
   })
   reason: string;
 }

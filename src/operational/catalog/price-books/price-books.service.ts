@@ -44,7 +44,9 @@ export class PriceBooksService extends RecordResourceService implements OnModule
   ): Promise<void> {
     checkWindow(record, 'validFrom', 'validTo');
     if (!record.isStandard) return;
-    const criterion = PRICE_BOOK_CRITERIA.find((c) => record[c] !== null && record[c] !== undefined);
+    const criterion = PRICE_BOOK_CRITERIA.find(
+      (c) => record[c] !== null && record[c] !== undefined,
+    );
     if (criterion)
       throw AppError.field(
         criterion,

@@ -18,12 +18,7 @@ import {
 } from '../catalog.definitions.js';
 import { withinWindow } from '../catalog-rules.js';
 import type { PriceDto, PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
-import {
-  choosePrice,
-  explain,
-  type AccountSegment,
-  type PriceCandidate,
-} from './price-choice.js';
+import { choosePrice, explain, type AccountSegment, type PriceCandidate } from './price-choice.js';
 
 /**
  * Answers what a product costs an account on a day: each product must be readable, active
@@ -163,11 +158,7 @@ export class PriceLookupService {
     return byProduct;
   }
 
-  private scope(
-    ctx: RequestContext,
-    def: typeof PRICE_BOOK_DEFINITION,
-    params: SqlParams,
-  ): string {
+  private scope(ctx: RequestContext, def: typeof PRICE_BOOK_DEFINITION, params: SqlParams): string {
     const scope = this.permissions.grant(ctx.user, def.entity).read;
     return this.permissions.scopeSql(ctx.user, scope, querySchemaOf(def), def.alias, params);
   }
