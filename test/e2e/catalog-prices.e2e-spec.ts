@@ -218,7 +218,7 @@ describe('price lookup', () => {
       'priceBook',
     ],
   ])('answers 400 for %s', async (_what, query, field) => {
-    const res = await lookup(query as Record<string, string>);
+    const res = await lookup(query);
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
