@@ -168,6 +168,27 @@ describe('catalog records', () => {
     });
   });
 
+  describe('bulk and CSV', () => {
+    it('creates products in bulk, each item standing alone, and exports them as CSV', async () => {
+      const res = await server.http
+        .post('/api/v1/products/bulk')
+        .set(admin)
+        .send({
+          items: [
+            { sku: 'BULK-1', name: { en: 'Kabel LAN' }, unit: 'box' },
+            { sku: 'bulk-1', name: { en: 'Twin' } },
+          ],
+        });
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([201, 409]);
+      const csv = await server.http
+        .get('/api/v1/products/export?filter[sku][startsWith]=BULK&fields=sku,unit,taxCategory')
+        .set(admin);
+      expect(csv.status).toBe(200);
+      expect(csv.text.split('\r\n')[1]).toMatch(/^[0-9a-f-]{36},BULK-1,box,ppn$/);
+    });
+  });
+
   describe('price books', () => {
     it('allows one standard book per currency', async () => {
       const first = await make.priceBook({ currency: 'SGD', isStandard: true });
