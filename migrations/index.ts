@@ -14,6 +14,7 @@ import { WebhookPing1764500000001 } from './1764500000001-webhook-ping.js';
 import { OpportunityBoardDeltas1764500000002 } from './1764500000002-opportunity-board-deltas.js';
 import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
+import { Catalog1764600000000 } from './1764600000000-catalog.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   OpportunityBoardDeltas1764500000002,
   Forecasting1764500000010,
   LeadScoringAssignment1764500000030,
+  Catalog1764600000000,
 ];

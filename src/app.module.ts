@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
+import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         CustomersModule,
         SalesModule,
         ActivitiesModule,
+        CatalogModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { CrmConfigError, parseCrmConfig } from '#platform/config/crm-config.js';
 import { LeadRuleCatalog } from './lead-rule-catalog.js';
 import { SALES_CONFIG } from '../sales.config.js';
+// The example file holds every module's sections, so it parses with the whole app's.
+import { APP_CONFIG } from '../../../app-config-sections.js';
 
 const problemsOf = (yaml: string): string[] => {
-  const catalog = new LeadRuleCatalog(parseCrmConfig(`version: 1\n${yaml}`, 'f', SALES_CONFIG));
+  const catalog = new LeadRuleCatalog(parseCrmConfig(`version: 1\n${yaml}`, 'f', APP_CONFIG));
   try {
     catalog.onModuleInit();
   } catch (e) {
@@ -18,7 +20,7 @@ describe('LeadRuleCatalog', () => {
     const example = readFileSync('crm.config.example.yaml', 'utf8').replace(/^version: 1\n/m, '');
     expect(problemsOf(example)).toEqual([]);
     expect(
-      new LeadRuleCatalog(parseCrmConfig(`version: 1\n${example}`, 'f', SALES_CONFIG)).scoringRules,
+      new LeadRuleCatalog(parseCrmConfig(`version: 1\n${example}`, 'f', APP_CONFIG)).scoringRules,
     ).toHaveLength(6);
   });
 

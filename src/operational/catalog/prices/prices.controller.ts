@@ -1,0 +1,45 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Ctx } from '#platform/context/ctx.decorator.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { validateDto } from '#platform/http/dto-validation.js';
+import { PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
+import { PriceLookupService } from './price-lookup.service.js';
+
+@ApiTags('Prices')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('api/v1/prices')
+export class PricesController {
+  constructor(private readonly prices: PriceLookupService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Look up the price of products for an account on a day',
+    operationId: 'lookup_prices',
+    description:
+      'For each product: the entry of the most specific active price book of the currency valid that day whose criteria the account matches ' +
+      "(a book setting more of account type, industry and tier wins; then the latest validFrom), falling back to the currency's standard book; " +
+      'within a book, the highest volume tier the quantity reaches. Answers the unit price, the book and entry used and the rule that matched. ' +
+      'Prices are never converted between currencies. 404 for a product or account the caller may not read or with no price in the currency; 422 for an inactive product or one outside its availability.',
+  })
+  @ApiQuery({ name: 'productId', required: false, type: String })
+  @ApiQuery({ name: 'productIds', required: false, type: String })
+  @ApiQuery({ name: 'currency', required: false, type: String, example: 'IDR' })
+  @ApiQuery({ name: 'date', required: false, type: String, example: '2026-05-04' })
+  @ApiQuery({ name: 'accountId', required: false, type: String })
+  @ApiQuery({ name: 'quantity', required: false, type: String, example: '10' })
+  @ApiOkResponse({ type: PriceListDto })
+  @ApiProblems(400, 401, 403, 404, 422)
+  async lookup(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
+    return this.prices.lookup(ctx, await validateDto(PriceQueryDto, { ...query }));
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import { ResourceRegistry } from '#platform/records/resource-registry.js';
+import { PRODUCT_FAMILY_DEFINITION } from '../catalog.definitions.js';
+import { checkLanguages } from '../catalog-rules.js';
+import { searchText } from '../dto/localized-text.dto.js';
+
+/** Product families: a name in at least one language. */
+@Injectable()
+export class ProductFamiliesService extends RecordResourceService implements OnModuleInit {
+  readonly def = PRODUCT_FAMILY_DEFINITION;
+
+  protected override readonly hooks: RecordHooks = {
+    derive: (r) => ({ search_name: searchText(r.name, r.description) }),
+    validate: (_ctx, r, changed) => {
+      checkLanguages(r, changed, ['name', 'description']);
+      return Promise.resolve();
+    },
+  };
+
+  constructor(
+    records: RecordService,
+    private readonly registry: ResourceRegistry,
+  ) {
+    super(records);
+  }
+
+  onModuleInit(): void {
+    this.registry.register(PRODUCT_FAMILY_DEFINITION);
+  }
+}
