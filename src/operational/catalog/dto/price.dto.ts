@@ -85,31 +85,36 @@ export type PriceRule = (typeof PRICE_RULES)[number];
 
 export class PricedBookDto {
   @ApiProperty({ type: 'string', format: 'uuid' }) id: string;
-  @ApiProperty({ type: 'string', example: 'Harga distributor Jawa 2026' }) name: string;
+  @ApiProperty({ type: 'string', maxLength: 200, example: 'Harga distributor Jawa 2026' })
+  name: string;
   @ApiProperty({ type: 'boolean' }) isStandard: boolean;
-  @ApiProperty({ type: 'string', nullable: true, example: 'partner' }) accountType: string | null;
-  @ApiProperty({ type: 'string', nullable: true, example: 'retail' }) industry: string | null;
-  @ApiProperty({ type: 'string', nullable: true, example: 'gold' }) tier: string | null;
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 100, example: 'partner' })
+  accountType: string | null;
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 100, example: 'retail' })
+  industry: string | null;
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 100, example: 'gold' })
+  tier: string | null;
 }
 
 export class PricedEntryDto {
   @ApiProperty({ type: 'string', format: 'uuid' }) id: string;
-  @ApiProperty({ type: 'string', example: '10' }) minQuantity: string;
+  @ApiProperty({ type: 'string', maxLength: 26, example: '10' }) minQuantity: string;
   @ApiProperty({ type: 'string', format: 'date', nullable: true }) validFrom: string | null;
   @ApiProperty({ type: 'string', format: 'date', nullable: true }) validTo: string | null;
 }
 
 export class PriceDto {
   @ApiProperty({ type: 'string', format: 'uuid' }) productId: string;
-  @ApiProperty({ type: 'string', example: 'LPT-14-BIZ' }) sku: string;
+  @ApiProperty({ type: 'string', maxLength: 64, example: 'LPT-14-BIZ' }) sku: string;
   @ApiProperty({
     type: 'string',
+    maxLength: 200,
     example: 'Laptop bisnis 14 inci',
     description: 'In the language of Accept-Language when the product has it',
   })
   productName: string;
   @ApiProperty({ type: MoneyDto }) unitPrice: MoneyDto;
-  @ApiProperty({ type: 'string', example: '10' }) quantity: string;
+  @ApiProperty({ type: 'string', maxLength: 26, example: '10' }) quantity: string;
   @ApiProperty({ type: PricedBookDto }) priceBook: PricedBookDto;
   @ApiProperty({ type: PricedEntryDto }) entry: PricedEntryDto;
   @ApiProperty({
@@ -121,6 +126,7 @@ export class PriceDto {
   rule: PriceRule;
   @ApiProperty({
     type: 'string',
+    maxLength: 1000,
     example:
       'Price book "Harga distributor Jawa 2026" for accounts of type partner, from a quantity of 10',
   })
@@ -128,8 +134,8 @@ export class PriceDto {
 }
 
 export class PriceListDto {
-  @ApiProperty({ type: [PriceDto] }) data: PriceDto[];
-  @ApiProperty({ type: 'string', example: 'IDR' }) currency: string;
+  @ApiProperty({ type: [PriceDto], maxItems: MAX_PRODUCTS_PER_LOOKUP }) data: PriceDto[];
+  @ApiProperty({ type: 'string', maxLength: 3, example: 'IDR' }) currency: string;
   @ApiProperty({ type: 'string', format: 'date' }) date: string;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) accountId: string | null;
 }

@@ -14,6 +14,8 @@ import { validateDto } from '#platform/http/dto-validation.js';
 import { PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
 import { PriceLookupService } from './price-lookup.service.js';
 
+const UUID_PARAM = { type: 'string', format: 'uuid', maxLength: 36 } as const;
+
 @ApiTags('Prices')
 @ApiBearerAuth()
 @ApiSecurity('apiKey')
@@ -31,12 +33,29 @@ export class PricesController {
       'within a book, the highest volume tier the quantity reaches. Answers the unit price, the book and entry used and the rule that matched. ' +
       'Prices are never converted between currencies. 404 for a product or account the caller may not read or with no price in the currency; 422 for an inactive product or one outside its availability.',
   })
-  @ApiQuery({ name: 'productId', required: false, type: String })
-  @ApiQuery({ name: 'productIds', required: false, type: String })
-  @ApiQuery({ name: 'currency', required: false, type: String, example: 'IDR' })
-  @ApiQuery({ name: 'date', required: false, type: String, example: '2026-05-04' })
-  @ApiQuery({ name: 'accountId', required: false, type: String })
-  @ApiQuery({ name: 'quantity', required: false, type: String, example: '10' })
+  @ApiQuery({ name: 'productId', required: false, schema: UUID_PARAM })
+  @ApiQuery({
+    name: 'productIds',
+    required: false,
+    description: 'Several products at once, comma-separated',
+    schema: { type: 'string', maxLength: 3800 },
+  })
+  @ApiQuery({
+    name: 'currency',
+    required: false,
+    schema: { type: 'string', maxLength: 3, example: 'IDR' },
+  })
+  @ApiQuery({
+    name: 'date',
+    required: false,
+    schema: { type: 'string', format: 'date', maxLength: 10, example: '2026-05-04' },
+  })
+  @ApiQuery({ name: 'accountId', required: false, schema: UUID_PARAM })
+  @ApiQuery({
+    name: 'quantity',
+    required: false,
+    schema: { type: 'string', maxLength: 26, example: '10' },
+  })
   @ApiOkResponse({ type: PriceListDto })
   @ApiProblems(400, 401, 403, 404, 422)
   async lookup(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
