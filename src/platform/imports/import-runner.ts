@@ -14,7 +14,8 @@ import { toAppError } from '#platform/http/problem-renderer.js';
 import type { Job } from '#platform/jobs/job.types.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
 import { HistoryService } from '#platform/audit/history.service.js';
-import { createdChanges, historyColumns, RecordService } from '#platform/records/record.service.js';
+import { createdChanges, historyColumns } from '#platform/records/record-history.js';
+import { RecordService } from '#platform/records/record.service.js';
 import { rowToRecord } from '#platform/records/resource-definition.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
 import {
