@@ -16,7 +16,8 @@ import { JobsService } from '#platform/jobs/jobs.service.js';
 import { HistoryService } from '#platform/audit/history.service.js';
 import { createdChanges, historyColumns } from '#platform/records/record-history.js';
 import { RecordService } from '#platform/records/record.service.js';
-import { rowToRecord } from '#platform/records/resource-definition.js';
+import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
+import { recordSelect, rowToRecord } from '#platform/records/resource-definition.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
 import {
   columnOf,
@@ -122,6 +123,7 @@ export class ImportRunner implements OnModuleInit {
     private readonly db: DatabaseService,
     private readonly jobs: JobsService,
     private readonly records: RecordService,
+    private readonly lifecycle: RecordLifecycle,
     private readonly history: HistoryService,
     private readonly outbox: EventOutbox,
     private readonly principals: PrincipalLoader,
@@ -489,6 +491,11 @@ export class ImportRunner implements OnModuleInit {
         records.map((r) => ({ recordId: r.id, changes: createdChanges(def, r) })),
       );
       ids.push(...chunk.map((r) => r.columns.id as string));
+      await this.written(
+        tx,
+        run,
+        chunk.map((r) => r.columns.id as string),
+      );
     };
     for (const [key, group] of groups) {
       const names = key.split(',');
@@ -506,6 +513,34 @@ export class ImportRunner implements OnModuleInit {
       );
     }
     return ids;
+  }
+
+  /**
+   * The resource's after-write hooks for records the batch created, in its transaction, as
+   * POST runs them for one (a lead scored); only resources that react read them back.
+   */
+  private async written(tx: RequestContext, run: ImportRun, ids: string[]): Promise<void> {
+    const def = run.resource.def;
+    const hooks = run.resource.service.recordHooks;
+    if (!this.lifecycle.reactsToWrites(hooks)) return;
+    const rows = await this.db.query(
+      tx,
+      `SELECT ${recordSelect(def)} FROM ${def.table} ${def.alias} WHERE ${def.alias}.id = ANY($1::uuid[]) ORDER BY ${def.alias}.id`,
+      [ids],
+    );
+    await this.lifecycle.writtenMany(
+      tx,
+      hooks,
+      rows.map((row) => {
+        const after = rowToRecord(def, row);
+        return {
+          action: 'create' as const,
+          before: null,
+          after,
+          changes: createdChanges(def, after),
+        };
+      }),
+    );
   }
 
   /** Runs `work` so that its failure undoes only its own statements, then calls `failed`. */
