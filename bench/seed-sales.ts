@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { forecastCategoryOf } from '#operational/sales/forecasts/forecast-category.js';
 import { COMPACT_BOARD_SQL } from '#operational/sales/opportunities/opportunity-board-compaction.js';
 import { DEFAULT_PIPELINE } from '#operational/sales/pipelines/default-pipeline.js';
-import { DEFAULT_CRM_CONFIG } from '#platform/config/crm-config.js';
+import { FORECASTING_CONFIG } from '#operational/sales/forecasts/forecasting.config.js';
+import { DEFAULT_PLATFORM_SETTINGS } from '#platform/config/crm-config.js';
 
 /**
  * Sales data for the benchmark, written with SQL (generate_series) on top of the seeded
@@ -30,7 +31,7 @@ const STAGES = DEFAULT_PIPELINE.stages;
 const CATEGORIES = STAGES.map((s) =>
   forecastCategoryOf(
     { kind: s.kind, stageCategory: null, probability: s.probability, override: null },
-    DEFAULT_CRM_CONFIG.forecasting,
+    FORECASTING_CONFIG.resolve(undefined, DEFAULT_PLATFORM_SETTINGS),
   ),
 );
 const array = (values: readonly (string | number)[]) =>

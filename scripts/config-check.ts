@@ -3,6 +3,7 @@ import { CrmConfigError, loadCrmConfig } from '#platform/config/crm-config.js';
 import { parseEnv } from '#platform/config/env.js';
 import { CustomizationService } from '#platform/customization/customization.service.js';
 import { createLogger } from '#platform/observability/logger.js';
+import { APP_CONFIG } from '../src/app-config-sections.js';
 import { createServer } from '../src/server.js';
 
 /**
@@ -13,7 +14,7 @@ import { createServer } from '../src/server.js';
 async function main() {
   const file = process.argv[2] ?? process.env.CRM_CONFIG ?? 'crm.config.yaml';
   const env = parseEnv({ ...process.env, CRM_LOG_LEVEL: 'silent' });
-  const config = loadCrmConfig(file);
+  const config = loadCrmConfig(file, APP_CONFIG);
   const connect = env.databaseUrl !== null;
   const app = await createServer({
     env,

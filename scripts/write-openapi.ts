@@ -4,6 +4,7 @@ import { loadCrmConfig } from '#platform/config/crm-config.js';
 import { parseEnv } from '#platform/config/env.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
 import { createLogger } from '#platform/observability/logger.js';
+import { APP_CONFIG } from '../src/app-config-sections.js';
 import { createServer, VERSION } from '../src/server.js';
 
 /**
@@ -12,7 +13,7 @@ import { createServer, VERSION } from '../src/server.js';
  */
 async function main() {
   const env = parseEnv({ CRM_LOG_LEVEL: 'silent' });
-  const config = loadCrmConfig(process.env.CRM_CONFIG ?? 'crm.config.example.yaml');
+  const config = loadCrmConfig(process.env.CRM_CONFIG ?? 'crm.config.example.yaml', APP_CONFIG);
   const app = await createServer({
     env,
     config,

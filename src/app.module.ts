@@ -4,6 +4,7 @@ import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
+import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
 import { CurrencyModule } from '#platform/currency/currency.module.js';
 import { CustomObjectsModule } from '#platform/customization/custom-objects/custom-objects.module.js';
@@ -13,13 +14,19 @@ import { HealthController } from '#platform/health/health.controller.js';
 import { JobsModule } from '#platform/jobs/jobs.module.js';
 import { DtoValidationPipe } from '#platform/http/dto-validation.js';
 import { IdempotencyInterceptor } from '#platform/http/idempotency.interceptor.js';
+import { registerProblems } from '#platform/http/problem-catalog.js';
 import { ProblemFilter } from '#platform/http/problem.filter.js';
 import { PlatformModule, type PlatformOptions } from '#platform/platform.module.js';
 import { WebhooksModule } from '#platform/webhooks/webhooks.module.js';
+import { APP_API_KEY_SCOPES, APP_PROBLEMS } from './app-config-sections.js';
 
 @Module({})
 export class AppModule {
   static forRoot(options: PlatformOptions): DynamicModule {
+    // Before any route answers or the API document is built; a problem code two modules
+    // declare stops the start here.
+    registerProblems(APP_PROBLEMS);
+    registerApiKeyScopes(APP_API_KEY_SCOPES);
     return {
       module: AppModule,
       imports: [

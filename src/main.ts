@@ -5,6 +5,7 @@ import { PasswordHasher } from '#platform/auth/password-hasher.js';
 import { CrmConfigError, loadCrmConfig, type CrmConfig } from '#platform/config/crm-config.js';
 import { CustomizationService } from '#platform/customization/customization.service.js';
 import { parseEnv, type Env } from '#platform/config/env.js';
+import { DataDirLockedError } from '#platform/database/data-dir-lock.js';
 import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
@@ -14,12 +15,13 @@ import { EventDispatcher } from '#platform/events/event-dispatcher.js';
 import { Readiness } from '#platform/health/readiness.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
 import { createLogger } from '#platform/observability/logger.js';
+import { APP_CONFIG } from './app-config-sections.js';
 import { createServer } from './server.js';
 
 function loadSettings(): { env: Env; config: CrmConfig } {
   try {
     const env = parseEnv();
-    return { env, config: loadCrmConfig(env.configPath) };
+    return { env, config: loadCrmConfig(env.configPath, APP_CONFIG) };
   } catch (e) {
     process.stderr.write(`relasi: cannot start.\n${(e as Error).message}\n`);
     process.exit(2);
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
       port: env.embeddedPgPort,
       database: 'relasi',
       log: (line) => logger.debug({ component: 'postgres' }, line),
+    }).catch((e: unknown) => {
+      if (!(e instanceof DataDirLockedError)) throw e;
+      process.stderr.write(`relasi: cannot start.\n${e.message}\n`);
+      process.exit(2);
     });
     databaseUrl = embedded.url;
   }

@@ -12,8 +12,18 @@ import type { Env } from '#platform/config/env.js';
 import { setDefaultLocale } from '#platform/context/ctx.decorator.js';
 import { Readiness } from '#platform/health/readiness.js';
 import { AppError } from '#platform/http/app-error.js';
+import { registerApiCors } from '#platform/http/cors/api-cors.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
+import { registerApiRateLimit } from '#platform/http/rate-limit/api-rate-limit.js';
 import { requestIdOf } from '#platform/http/request-id.js';
+import { assertSafeJsonBody, assertSafeRequestText } from '#platform/http/request-input-guard.js';
+import {
+  assertUrlLength,
+  MAX_HEADER_BYTES,
+  MAX_PARAM_LENGTH,
+  problemClientErrorHandler,
+  problemFrameworkErrors,
+} from '#platform/http/transport-errors.js';
 import { NestPinoLogger } from '#platform/observability/logger.js';
 import { httpDuration, httpErrors } from '#platform/observability/metrics.js';
 
@@ -44,7 +54,11 @@ export interface ServerOptions {
 export async function createServer(options: ServerOptions): Promise<NestFastifyApplication> {
   const { env, config, logger } = options;
   setDefaultLocale(config.organization.defaultLocale);
+  const locale = config.organization.defaultLocale;
   const adapter = new FastifyAdapter({
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: problemClientErrorHandler(locale, env.bodyLimitBytes),
+    frameworkErrors: problemFrameworkErrors(locale, env.bodyLimitBytes),
     loggerInstance: logger,
     bodyLimit: env.bodyLimitBytes,
     trustProxy: env.trustProxy,
@@ -56,7 +70,7 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
@@ -81,11 +95,13 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       fieldSize: 1_048_576,
     },
   });
+  await registerApiCors(app, env);
   const fastify = app.getHttpAdapter().getInstance();
   const readiness = app.get(Readiness);
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', req.id);
+    assertUrlLength(req.url);
     if (!readiness.isReady && req.url.startsWith('/api/'))
       throw new AppError('service_unavailable');
     const type = req.headers['content-type'] ?? '';
@@ -98,6 +114,16 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     ) {
       throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
     }
+  });
+  // Before any DTO transformation or SQL: class-transformer recurses per nesting level, and
+  // PostgreSQL rejects NUL and unpaired surrogates only after the work is done.
+  fastify.addHook('preValidation', async (req: FastifyRequest) => {
+    assertSafeRequestText(
+      req.query as Record<string, unknown> | undefined,
+      req.params as Record<string, unknown> | undefined,
+    );
+    if (req.body !== undefined && JSON_TYPE.test(req.headers['content-type'] ?? ''))
+      assertSafeJsonBody(req.body);
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -114,6 +140,7 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       'request',
     );
   });
+  registerApiRateLimit(app, env);
   // Initialised first: the document describes the custom fields the config declares, which
   // are known once every module has registered its records.
   await app.init();

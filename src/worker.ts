@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from './app-config-sections.js';
 import { AppModule } from './app.module.js';
 import { loadCrmConfig } from '#platform/config/crm-config.js';
 import { parseEnv } from '#platform/config/env.js';
@@ -15,7 +16,7 @@ import { createLogger, NestPinoLogger } from '#platform/observability/logger.js'
  */
 async function main(): Promise<void> {
   const env = parseEnv();
-  const config = loadCrmConfig(env.configPath);
+  const config = loadCrmConfig(env.configPath, APP_CONFIG);
   const logger = createLogger(env.logLevel);
   if (!env.databaseUrl)
     throw new Error('the worker needs DATABASE_URL (the embedded database belongs to `npm start`)');

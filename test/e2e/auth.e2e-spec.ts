@@ -183,8 +183,13 @@ describe('auth', () => {
       expect(res.body.code).toBe('unauthorized');
     });
 
+    /** The session of a fresh admin login, for tokens signed here. */
+    const liveSession = async () =>
+      (jwt.decode((await pairFor(ADMIN_EMAIL, ADMIN_PASSWORD)).accessToken) as jwt.JwtPayload)
+        .sid as string;
+
     it('accepts a token signed with the server secret (control for the cases below)', async () => {
-      const token = sign({ typ: 'access' }, JWT_SECRET, {
+      const token = sign({ typ: 'access', sid: await liveSession() }, JWT_SECRET, {
         subject: adminId,
         issuer: 'relasi',
         expiresIn: 60,
@@ -194,12 +199,46 @@ describe('auth', () => {
       expect(res.body.userId).toBe(adminId);
     });
 
-    it('refuses a token signed with another secret', async () => {
-      const token = sign({ typ: 'access' }, 'another-secret-another-secret-another-secret', {
+    it('refuses a token without an expiry or without a session', async () => {
+      const sid = await liveSession();
+      const forever = sign({ typ: 'access', sid }, JWT_SECRET, {
         subject: adminId,
         issuer: 'relasi',
-        expiresIn: 600,
       });
+      expect(jwt.decode(forever)).not.toHaveProperty('exp');
+      const sessionless = sign({ typ: 'access' }, JWT_SECRET, {
+        subject: adminId,
+        issuer: 'relasi',
+        expiresIn: 60,
+      });
+      const unknownSession = sign(
+        { typ: 'access', sid: '0192f3a1-0000-7000-8000-000000000000' },
+        JWT_SECRET,
+        { subject: adminId, issuer: 'relasi', expiresIn: 60 },
+      );
+      const garbageSession = sign({ typ: 'access', sid: 'not-a-session' }, JWT_SECRET, {
+        subject: adminId,
+        issuer: 'relasi',
+        expiresIn: 60,
+      });
+      for (const token of [forever, sessionless, unknownSession, garbageSession]) {
+        const res = await me(bearer(token));
+        expect(res.status).toBe(401);
+        expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(res.body.code).toBe('unauthorized');
+      }
+    });
+
+    it('refuses a token signed with another secret', async () => {
+      const token = sign(
+        { typ: 'access', sid: await liveSession() },
+        'another-secret-another-secret-another-secret',
+        {
+          subject: adminId,
+          issuer: 'relasi',
+          expiresIn: 600,
+        },
+      );
       const res = await me(bearer(token));
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('unauthorized');
@@ -210,6 +249,7 @@ describe('auth', () => {
       const token = sign({
         typ: 'access',
         sub: adminId,
+        sid: await liveSession(),
         iss: 'relasi',
         iat: now - 3600,
         exp: now - 60,
@@ -220,17 +260,18 @@ describe('auth', () => {
     });
 
     it('refuses a token of another type, issuer or algorithm', async () => {
-      const wrongType = sign({ typ: 'refresh' }, JWT_SECRET, {
+      const sid = await liveSession();
+      const wrongType = sign({ typ: 'refresh', sid }, JWT_SECRET, {
         subject: adminId,
         issuer: 'relasi',
         expiresIn: 60,
       });
-      const wrongIssuer = sign({ typ: 'access' }, JWT_SECRET, {
+      const wrongIssuer = sign({ typ: 'access', sid }, JWT_SECRET, {
         subject: adminId,
         issuer: 'someone-else',
         expiresIn: 60,
       });
-      const unsigned = jwt.sign({ typ: 'access', sub: adminId, iss: 'relasi' }, '', {
+      const unsigned = jwt.sign({ typ: 'access', sid, sub: adminId, iss: 'relasi' }, '', {
         algorithm: 'none',
       });
       for (const token of [wrongType, wrongIssuer, unsigned]) {
@@ -314,6 +355,38 @@ describe('auth', () => {
       const res = await refresh(pair.refreshToken);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('invalid_refresh_token');
+    });
+
+    it("logout ends the session's access tokens at once, and only that session's", async () => {
+      const user = await make.user('analyst');
+      const ended = await pairFor(user.email, user.password);
+      const other = await pairFor(user.email, user.password);
+      const rotated = (await refresh(ended.refreshToken)).body as TokenPair;
+      const claims = jwt.decode(ended.accessToken) as jwt.JwtPayload;
+      expect(claims.sid).toEqual(expect.any(String));
+      expect((jwt.decode(rotated.accessToken) as jwt.JwtPayload).sid).toBe(claims.sid);
+      expect((await me(bearer(ended.accessToken))).status).toBe(200);
+
+      const out = await server.http
+        .post('/api/v1/auth/logout')
+        .set(bearer(rotated.accessToken))
+        .send({ refreshToken: rotated.refreshToken });
+      expect(out.status).toBe(204);
+      // Both access tokens of the session, the one before the rotation and the one after.
+      for (const token of [ended.accessToken, rotated.accessToken]) {
+        const res = await me(bearer(token));
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('unauthorized');
+      }
+      expect((await me(bearer(other.accessToken))).status).toBe(200);
+    });
+
+    it('a reused refresh token ends the access tokens of its session too', async () => {
+      const user = await make.user('analyst');
+      const first = await pairFor(user.email, user.password);
+      const second = (await refresh(first.refreshToken)).body as TokenPair;
+      expect((await refresh(first.refreshToken)).status).toBe(401);
+      expect((await me(bearer(second.accessToken))).status).toBe(401);
     });
 
     it("logout with someone else's refresh token leaves their session alone", async () => {
@@ -558,6 +631,80 @@ describe('auth', () => {
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
         expect(res.body.code).toBe('rate_limited');
       }
+    });
+  });
+
+  describe('login throttling under concurrent attempts', () => {
+    let raced: TestServer;
+    const statusesOf = async (attempts: { email: string; password: string }[]) => {
+      const statuses = await Promise.all(
+        attempts.map(
+          async (body) => (await raced.http.post('/api/v1/auth/login').send(body)).status,
+        ),
+      );
+      return {
+        evaluated: statuses.filter((s) => s === 401).length,
+        refused: statuses.filter((s) => s === 429).length,
+        other: statuses.filter((s) => s !== 401 && s !== 429),
+      };
+    };
+    const failuresLogged = async (email: string | null) =>
+      (
+        await raced.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM login_events
+            WHERE success = false AND ($1::text IS NULL OR email = $1)`,
+          [email],
+        )
+      ).rows[0].n;
+
+    beforeAll(async () => {
+      raced = await startServer({
+        env: {
+          CRM_LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
+          CRM_LOGIN_MAX_FAILURES_PER_IP: '20',
+          CRM_LOGIN_LOCK_SECONDS: '900',
+        },
+      });
+    });
+
+    afterAll(async () => {
+      await raced.stop();
+    });
+
+    it('ends a logged-out session at once though open sessions are cached', async () => {
+      // This server keeps the default cache of principals and open sessions.
+      const login = await raced.http
+        .post('/api/v1/auth/login')
+        .send({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+      const pair = login.body as TokenPair;
+      const who = () => raced.http.get('/api/v1/auth/me').set(bearer(pair.accessToken));
+      expect((await who()).status).toBe(200);
+      const out = await raced.http
+        .post('/api/v1/auth/logout')
+        .set(bearer(pair.accessToken))
+        .send({ refreshToken: pair.refreshToken });
+      expect(out.status).toBe(204);
+      expect((await who()).status).toBe(401);
+    });
+
+    it('evaluates at most 5 of 30 concurrent wrong passwords for one account', async () => {
+      const result = await statusesOf(
+        Array.from({ length: 30 }, (_, i) => ({ email: ADMIN_EMAIL, password: `wrong-${i}-pw` })),
+      );
+      expect(result).toEqual({ evaluated: 5, refused: 25, other: [] });
+      expect(await failuresLogged(ADMIN_EMAIL)).toBe(5);
+    });
+
+    it('evaluates at most 20 attempts from one address across 60 unknown emails', async () => {
+      // The 5 failures above came from this address too: 15 more reach the limit of 20.
+      const result = await statusesOf(
+        Array.from({ length: 60 }, (_, i) => ({
+          email: `ghost-${i}@example.com`,
+          password: 'whatever-password',
+        })),
+      );
+      expect(result).toEqual({ evaluated: 15, refused: 45, other: [] });
+      expect(await failuresLogged(null)).toBe(20);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
@@ -68,7 +69,8 @@ export interface TestServer {
 
 export interface StartOptions {
   env?: Record<string, string>;
-  databaseUrl?: string;
+  /** null: no DATABASE_URL, the server runs its embedded PostgreSQL in env.CRM_DATA_DIR. */
+  databaseUrl?: string | null;
   /** Resolve once listening, without waiting for readiness. */
   waitForReady?: boolean;
 }
@@ -114,12 +116,24 @@ export async function runUntilExit(options: {
   return { code, output };
 }
 
+/** The URL of the embedded PostgreSQL a server started without DATABASE_URL runs. */
+function embeddedDatabaseUrl(env: Record<string, string>): string {
+  const dataDir = env.CRM_DATA_DIR;
+  if (!dataDir || !env.CRM_EMBEDDED_PG_PORT)
+    throw new Error('an embedded server needs CRM_DATA_DIR and CRM_EMBEDDED_PG_PORT of its own');
+  const { user, password } = JSON.parse(
+    readFileSync(join(dataDir, 'postgres-credentials.json'), 'utf8'),
+  ) as { user: string; password: string };
+  return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${env.CRM_EMBEDDED_PG_PORT}/relasi`;
+}
+
 /**
  * Starts the real server (`node dist/src/main.js`) as a child process against its own
  * database: the same code path as `npm start`, with nothing mocked.
  */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const databaseUrl = options.databaseUrl ?? (await freshDatabase());
+  const databaseUrl =
+    options.databaseUrl === null ? undefined : (options.databaseUrl ?? (await freshDatabase()));
   const port = await freePort();
   const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/main.js')], {
     env: serverEnv(databaseUrl, port, options.env),
@@ -149,10 +163,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  const connectionString = databaseUrl ?? embeddedDatabaseUrl(options.env ?? {});
+  const db = new pg.Pool({ connectionString, max: 3 });
   const server: TestServer = {
     url,
-    databaseUrl,
+    databaseUrl: connectionString,
     http: request(url),
     db,
     process: child,

@@ -7,6 +7,7 @@ import { AuthService } from './auth.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PrincipalLoader } from './principal-loader.js';
+import { SessionRevocations } from './session-revocations.js';
 import { ApiKeyStrategy, JwtStrategy } from './strategies.js';
 import { TokenService } from './token.service.js';
 
@@ -19,6 +20,7 @@ import { TokenService } from './token.service.js';
     PasswordHasher,
     PrincipalLoader,
     LoginThrottleService,
+    SessionRevocations,
     JwtStrategy,
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: ApiAuthGuard },

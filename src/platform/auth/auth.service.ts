@@ -10,6 +10,7 @@ import { AppError } from '#platform/http/app-error.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PrincipalLoader } from './principal-loader.js';
+import { SessionRevocations } from './session-revocations.js';
 import { API_KEY_PREFIX, randomToken, sha256 } from './secrets.js';
 import { TokenService } from './token.service.js';
 
@@ -58,6 +59,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottleService,
     private readonly principals: PrincipalLoader,
+    private readonly sessions: SessionRevocations,
     @Inject(ENV) private readonly env: Env,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {}
@@ -68,7 +70,7 @@ export class AuthService {
    */
   async login(ctx: RequestContext, email: string, password: string): Promise<TokenPair> {
     const normalized = normalizeEmail(email);
-    await this.throttle.assertAllowed(ctx, normalized, ctx.ip);
+    await this.throttle.reserveAttempt(ctx, normalized, ctx.ip);
     const user = await this.db.one<{ id: string; password_hash: string; active: boolean }>(
       ctx,
       `SELECT id, password_hash, active FROM users WHERE email_normalized = $1 AND deleted_at IS NULL`,
@@ -76,7 +78,6 @@ export class AuthService {
     );
     const ok = await this.hasher.verify(user?.password_hash ?? null, password);
     if (!user || !ok || !user.active) {
-      await this.throttle.recordFailure(ctx, normalized, ctx.ip);
       await this.logEvent(
         ctx,
         user?.id ?? null,
@@ -86,7 +87,7 @@ export class AuthService {
       );
       throw new AppError('invalid_credentials');
     }
-    await this.throttle.recordSuccess(ctx, normalized);
+    await this.throttle.recordSuccess(ctx, normalized, ctx.ip);
     await this.logEvent(ctx, user.id, normalized, true, null);
     await this.db.query(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
     return this.issue(ctx, user.id, uuidv7());
@@ -122,7 +123,7 @@ export class AuthService {
         ctx.userAgent?.slice(0, 500) ?? null,
       ],
     );
-    const { token, expiresIn } = await this.tokens.sign(userId);
+    const { token, expiresIn } = await this.tokens.sign(userId, familyId);
     return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn };
   }
 
@@ -178,10 +179,16 @@ export class AuthService {
       `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`,
       [familyId],
     );
+    this.sessions.markEnded(familyId);
   }
 
-  async verifyAccessToken(userId: string): Promise<Principal | null> {
-    return this.principals.load(userId);
+  /** The principal of an access token, or null when its user or its session is gone. */
+  async verifyAccessToken(userId: string, sessionId: string): Promise<Principal | null> {
+    const [open, principal] = await Promise.all([
+      this.sessions.isOpen(sessionId),
+      this.principals.load(userId),
+    ]);
+    return open ? principal : null;
   }
 
   async createApiKey(
@@ -338,8 +345,8 @@ export class AuthService {
   }
 
   /**
-   * Ends every session of a user (all refresh-token families); with `apiKeys` their API keys
-   * are revoked too. Access tokens already issued stop working once the user is inactive.
+   * Ends every session of a user (all refresh-token families), their access tokens with them;
+   * with `apiKeys` their API keys are revoked too.
    */
   async revokeCredentials(
     ctx: RequestContext,
@@ -351,6 +358,7 @@ export class AuthService {
       `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId],
     );
+    this.sessions.forgetOpen();
     if (options.apiKeys) {
       await this.db.query(
         ctx,

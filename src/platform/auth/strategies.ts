@@ -5,7 +5,7 @@ import { Strategy as PassportStrategyBase } from 'passport-strategy';
 import type { Principal } from '#platform/context/principal.js';
 import { AuthService } from './auth.service.js';
 import { API_KEY_PREFIX } from './secrets.js';
-import { TokenService } from './token.service.js';
+import { TokenService, type AccessClaims } from './token.service.js';
 
 /** Bearer access tokens (HS256 JWT). API keys share the Bearer header and are left to the next strategy. */
 @Injectable()
@@ -29,9 +29,14 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  async validate(payload: { sub?: string; typ?: string }): Promise<Principal | false> {
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string') return false;
-    return (await this.auth.verifyAccessToken(payload.sub)) ?? false;
+  /** A token without an expiry or a session could never be ended: it is refused. */
+  async validate(
+    payload: Partial<Record<keyof AccessClaims, unknown>>,
+  ): Promise<Principal | false> {
+    const { typ, sub, sid, exp } = payload;
+    if (typ !== 'access' || typeof sub !== 'string' || typeof sid !== 'string') return false;
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) return false;
+    return (await this.auth.verifyAccessToken(sub, sid)) ?? false;
   }
 }
 

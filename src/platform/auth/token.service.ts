@@ -9,6 +9,9 @@ import { DatabaseService } from '#platform/database/database.service.js';
 export interface AccessClaims {
   sub: string;
   typ: 'access';
+  /** The session (refresh-token family) the token belongs to; logout ends it. */
+  sid: string;
+  exp: number;
 }
 
 /**
@@ -54,9 +57,9 @@ export class TokenService {
     return row!.value;
   }
 
-  async sign(userId: string): Promise<{ token: string; expiresIn: number }> {
+  async sign(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = this.env.accessTokenTtlSeconds;
-    const token = jwt.sign({ typ: 'access' }, await this.getSecret(), {
+    const token = jwt.sign({ typ: 'access', sid: sessionId }, await this.getSecret(), {
       algorithm: 'HS256',
       subject: userId,
       expiresIn,

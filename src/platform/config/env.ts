@@ -60,6 +60,11 @@ export interface Env {
   readonly importBatchSize: number;
   /** Imports one process runs at once. */
   readonly importConcurrency: number;
+  /** API requests a caller may make per window in one process; 0: no limit. */
+  readonly rateLimitRequests: number;
+  readonly rateLimitWindowSeconds: number;
+  /** Browser origins allowed to call the API (CORS); `['*']` allows any; empty: no CORS headers. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class EnvError extends Error {
@@ -127,6 +132,16 @@ function isHostOrCidr(entry: string): boolean {
   );
 }
 
+/** `https://app.example.com` or `http://localhost:5173`: scheme, host and port, nothing else. */
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry;
+  } catch {
+    return false;
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function parseEnv(source: Source = process.env): Env {
@@ -174,6 +189,18 @@ export function parseEnv(source: Source = process.env): Env {
         `CRM_WEBHOOK_ALLOWED_HOSTS: "${entry}" is neither a hostname, an IP address nor a CIDR range`,
       );
   }
+  const corsOrigins = (r.optional('CRM_CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !isOrigin(origin))
+      r.problems.push(
+        `CRM_CORS_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme, host and optional port, lower case)`,
+      );
+  }
+  if (corsOrigins.includes('*') && corsOrigins.length > 1)
+    r.problems.push('CRM_CORS_ORIGINS: "*" allows every origin and cannot be combined with others');
   const env: Env = {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
@@ -215,6 +242,9 @@ export function parseEnv(source: Source = process.env): Env {
     importMaxBytes: r.int('CRM_IMPORT_MAX_BYTES', 1_073_741_824, 1024, 68_719_476_736),
     importBatchSize: r.int('CRM_IMPORT_BATCH_SIZE', 2000, 1, 10_000),
     importConcurrency: r.int('CRM_IMPORT_CONCURRENCY', 2, 1, 32),
+    rateLimitRequests: r.int('CRM_RATE_LIMIT_REQUESTS', 6000, 0, 100_000_000),
+    rateLimitWindowSeconds: r.int('CRM_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    corsOrigins,
   };
   if (r.problems.length > 0) throw new EnvError(r.problems);
   return Object.freeze(env);

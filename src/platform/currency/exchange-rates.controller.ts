@@ -73,7 +73,7 @@ export class ExchangeRateActionsController {
     summary: 'The rate that converts one currency into another on a day',
     operationId: 'effectiveExchangeRate',
     description:
-      'The live rate of the pair with the latest validFrom on or before the date; when only the opposite pair is on file, its inverse (1 / rate); when both are, the more recent, the direct one on a tie. Forecasts convert by the same rule. 404 `exchange_rate_missing` when none applies.',
+      'The live rate of the pair with the latest validFrom on or before the date; when only the opposite pair is on file, its inverse (1 / rate); when both are, the more recent, the direct one on a tie. Every conversion in reports uses the same rule. 404 `exchange_rate_missing` when none applies.',
   })
   @ApiQuery({ name: 'from', required: true, example: 'USD' })
   @ApiQuery({ name: 'to', required: true, example: 'IDR' })

@@ -87,7 +87,7 @@ function presentRate(r: ExchangeRateRow): ExchangeRateDto {
 
 /**
  * Dated exchange rates. Admins write them; every signed-in user may read them, since a
- * forecast is only as good as the rates behind it. Rates are kept as given (numeric, no
+ * converted amount is only as good as the rate behind it. Rates are kept as given (numeric, no
  * rounding); a pair has at most one live rate per day. Once a rate is deleted,
  * conversions fall back to the pair's previous rate.
  */

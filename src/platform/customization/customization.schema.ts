@@ -98,7 +98,8 @@ export interface CustomObjectConfig {
   fields?: CustomFieldConfig[];
 }
 
-const localized = {
+/** JSON Schema of a LocalizedText: `en` always, `id` when given. */
+export const LOCALIZED_TEXT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['en'],
@@ -112,7 +113,10 @@ const option = {
   type: 'object',
   additionalProperties: false,
   required: ['value', 'label'],
-  properties: { value: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' }, label: localized },
+  properties: {
+    value: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,100}$' },
+    label: LOCALIZED_TEXT_SCHEMA,
+  },
 };
 
 const fieldSchema = {
@@ -122,8 +126,8 @@ const fieldSchema = {
   properties: {
     code: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,39}$' },
     type: { enum: CUSTOM_FIELD_TYPES },
-    label: localized,
-    helpText: localized,
+    label: LOCALIZED_TEXT_SCHEMA,
+    helpText: LOCALIZED_TEXT_SCHEMA,
     required: { type: 'boolean' },
     default: {},
     unique: { type: 'boolean' },
@@ -176,8 +180,8 @@ export const OBJECTS_SCHEMA = {
     required: ['entity', 'label'],
     properties: {
       entity: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,40}$' },
-      label: localized,
-      labelPlural: localized,
+      label: LOCALIZED_TEXT_SCHEMA,
+      labelPlural: LOCALIZED_TEXT_SCHEMA,
       fields: { type: 'array', maxItems: 200, items: fieldSchema },
     },
   },
@@ -215,7 +219,7 @@ export const CUSTOMIZATION_SCHEMA = {
                 value: {},
               },
             },
-            message: localized,
+            message: LOCALIZED_TEXT_SCHEMA,
           },
         },
       },

@@ -41,7 +41,7 @@ export class CustomizationService implements OnApplicationBootstrap {
   ) {}
 
   /**
-   * For config a module owns whose values records hold (pipeline stages): the check lists
+   * For config a module owns whose values records hold (such as stages): the check lists
    * records still using a value the config dropped, and the start stops as for picklists.
    */
   addUsageCheck(check: UsageCheck): void {

@@ -1,5 +1,5 @@
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -132,7 +132,9 @@ export class DatabaseService {
     // Built before the statement begins, so that the database is not kept waiting on it.
     const text = rows.map((r) => r.map(copyText).join('\t')).join('\n');
     const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
-    await pipeline(Readable.from([`${text}\n`]), stream);
+    // All rows in one write; finished() settles once the server has taken them or refused them.
+    stream.end(`${text}\n`);
+    await finished(stream);
   }
 
   async ping(): Promise<boolean> {

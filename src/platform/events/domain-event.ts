@@ -1,7 +1,7 @@
 /** Something that happened to a record, as other modules and webhooks see it. */
 export interface DomainEvent {
   id: string;
-  /** `<entity label>.<verb>`, e.g. `contact.created`, `opportunity.stage_changed`. */
+  /** `<entity label>.<verb>`, e.g. `contact.created`, `contact.updated`. */
   type: string;
   /** Plural entity key, e.g. `contacts`. */
   entity: string;

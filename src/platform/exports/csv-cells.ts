@@ -2,7 +2,7 @@
  * One CSV cell, both ways. Writing follows RFC 4180 (a cell holding a comma, a quote, CR or LF
  * is quoted, quotes doubled) and guards against formula injection: a text cell that starts
  * with = + - @, a tab or a carriage return would run as a formula when the file is opened in
- * a spreadsheet, so it gets a leading apostrophe, which spreadsheets read as "this is text".
+ * a spreadsheet, so it gets an apostrophe in front, which spreadsheets read as "this is text".
  * Numbers of numeric columns are left as they are, so -12.50 stays a number. Reading strips
  * that apostrophe again, so an export imports back unchanged.
  */

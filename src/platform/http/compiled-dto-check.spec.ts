@@ -1,16 +1,78 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, registerDecorator } from 'class-validator';
+import { PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateNested,
+} from 'class-validator';
 import {
   CreateContactDto,
   UpdateContactDto,
 } from '#operational/customers/contacts/dto/contact.dto.js';
-import {
-  CreateOpportunityDto,
-  UpdateOpportunityDto,
-} from '#operational/sales/opportunities/dto/opportunity.dto.js';
+import { MoneyDto } from '#platform/records/dto/money.dto.js';
 import { validateDtoFast } from './compiled-dto-check.js';
 import { validateDto, type DtoClass } from './dto-validation.js';
+
+class RecipientDto {
+  @IsUUID('all')
+  contactId: string;
+
+  @IsIn(['to', 'cc'])
+  role: string;
+}
+
+/** Nested money, a list of nested objects, bounded integers and a list of strings. */
+class CreateShipmentDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @IsNotEmpty()
+  @IsUUID('all')
+  accountId: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RecipientDto)
+  recipients?: RecipientDto[];
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  declaredValue?: MoneyDto | null;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  insuredPercent?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  carriers?: string[];
+}
+
+class UpdateShipmentDto extends PartialType(CreateShipmentDto) {}
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -115,29 +177,29 @@ describe('validateDtoFast', () => {
   });
 
   it('answers as validateDto does for nested money and lists of objects', async () => {
-    const opportunity = {
+    const shipment = {
       name: 'Warehouse',
       accountId: UUID,
-      amount: { amount: '1250000.00', currency: 'IDR' },
-      contactRoles: [{ contactId: UUID, role: 'decision_maker' }],
-      probability: 40,
-      competitors: ['Acme'],
+      declaredValue: { amount: '1250000.00', currency: 'IDR' },
+      recipients: [{ contactId: UUID, role: 'to' }],
+      insuredPercent: 40,
+      carriers: ['Acme'],
     };
-    await expectSameAnswers(CreateOpportunityDto, [
-      opportunity,
-      ...variants(opportunity, [
-        ['amount', { amount: '12.5', currency: 'XXZ' }],
-        ['amount', { amount: 12.5, currency: 'IDR' }],
-        ['amount', null],
-        ['amount', 'IDR 5'],
-        ['contactRoles', [{ contactId: UUID, role: 'boss' }]],
-        ['probability', 101],
-        ['probability', 4.5],
-        ['competitors', ['x'.repeat(201)]],
+    await expectSameAnswers(CreateShipmentDto, [
+      shipment,
+      ...variants(shipment, [
+        ['declaredValue', { amount: '12.5', currency: 'XXZ' }],
+        ['declaredValue', { amount: 12.5, currency: 'IDR' }],
+        ['declaredValue', null],
+        ['declaredValue', 'IDR 5'],
+        ['recipients', [{ contactId: UUID, role: 'boss' }]],
+        ['insuredPercent', 101],
+        ['insuredPercent', 4.5],
+        ['carriers', ['x'.repeat(201)]],
         ['accountId', undefined],
       ]),
     ]);
-    await expectSameAnswers(UpdateOpportunityDto, [{ probability: 10 }, { amount: {} }]);
+    await expectSameAnswers(UpdateShipmentDto, [{ insuredPercent: 10 }, { declaredValue: {} }]);
   });
 
   it('leaves classes it does not mirror to class-validator', async () => {

@@ -63,6 +63,14 @@ const FIELD_MESSAGES: Record<string, Record<Locale, string>> = {
     id: 'akan membuat data menjadi leluhurnya sendiri',
   },
   invalid: { en: 'is invalid', id: 'tidak valid' },
+  nulCharacter: {
+    en: 'must not contain the NUL character (U+0000)',
+    id: 'tidak boleh berisi karakter NUL (U+0000)',
+  },
+  loneSurrogate: {
+    en: 'must not contain a lone UTF-16 surrogate',
+    id: 'tidak boleh berisi surrogate UTF-16 yang berdiri sendiri',
+  },
   requiredWhen: { en: 'is required when {when}', id: 'wajib diisi jika {when}' },
   isJson: { en: 'must be valid JSON', id: 'harus berupa JSON yang valid' },
   notInFile: { en: 'is not a column of the file', id: 'bukan kolom dalam berkas' },

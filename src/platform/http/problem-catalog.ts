@@ -1,11 +1,19 @@
 import type { Locale } from './locale.js';
 
+/** An error the API can answer: its HTTP status, and its title and detail in each language. */
+export type ProblemDefinition = { readonly status: number } & Readonly<
+  Record<Locale, readonly [title: string, detail: string]>
+>;
+
+export type ProblemCatalog = Readonly<Record<string, ProblemDefinition>>;
+
 /**
- * Every error the API can answer, with its HTTP status and its title and detail in each
- * supported language. Codes are stable: clients branch on `code`, never on the wording.
- * `{name}` placeholders are filled from the error's params.
+ * The errors any feature may answer, and those of the platform's own features. Codes are
+ * stable: clients branch on `code`, never on the wording. `{name}` placeholders are filled
+ * from the error's params. A module declares its own in its `*.errors.ts` (see
+ * registerProblems).
  */
-export const PROBLEMS = {
+const PLATFORM_PROBLEMS = {
   validation_failed: {
     status: 400,
     en: ['Validation failed', 'The request has invalid fields.'],
@@ -175,28 +183,6 @@ export const PROBLEMS = {
       'Peran ini dipakai oleh {count} pengguna; berikan peran lain kepada mereka terlebih dahulu.',
     ],
   },
-  stage_transition_not_allowed: {
-    status: 409,
-    en: [
-      'Stage change not allowed',
-      'The opportunity is closed ({status}) in stage {from}; it can only be reopened to an open stage, not moved to {to}.',
-    ],
-    id: [
-      'Perubahan tahap tidak diizinkan',
-      'Peluang ini sudah ditutup ({status}) pada tahap {from}; peluang hanya dapat dibuka kembali ke tahap terbuka, bukan dipindahkan ke {to}.',
-    ],
-  },
-  lead_converted: {
-    status: 409,
-    en: [
-      'Lead already converted',
-      'The lead was converted at {convertedAt}; a converted lead cannot be changed or converted again.',
-    ],
-    id: [
-      'Prospek sudah dikonversi',
-      'Prospek ini dikonversi pada {convertedAt}; prospek yang sudah dikonversi tidak dapat diubah atau dikonversi lagi.',
-    ],
-  },
   idempotency_in_progress: {
     status: 409,
     en: ['Request in progress', 'A request with this Idempotency-Key is still running.'],
@@ -245,17 +231,6 @@ export const PROBLEMS = {
       'Idempotency-Key ini sudah dipakai untuk permintaan lain.',
     ],
   },
-  insufficient_history: {
-    status: 422,
-    en: [
-      'Not enough history',
-      'The history starts with the first won opportunity and covers only {periods} {unit} up to {until}; a trend needs at least {required}. Try a shorter period or wait for more closed deals.',
-    ],
-    id: [
-      'Riwayat belum cukup',
-      'Riwayat dimulai dari peluang pertama yang berhasil dan baru mencakup {periods} {unitId} hingga {until}; sebuah tren memerlukan paling sedikit {required}. Coba periode yang lebih pendek atau tunggu lebih banyak transaksi yang ditutup.',
-    ],
-  },
   unprocessable: {
     status: 422,
     en: ['Unprocessable request', '{reason}'],
@@ -284,9 +259,97 @@ export const PROBLEMS = {
       'Basis data tidak menjawab tepat waktu; persempit permintaan atau coba lagi.',
     ],
   },
-} as const satisfies Record<string, { status: number } & Record<Locale, readonly [string, string]>>;
+  body_too_deep: {
+    status: 400,
+    en: [
+      'Body nested too deeply',
+      'The JSON body nests objects and arrays more than {max} levels deep (at {field}).',
+    ],
+    id: [
+      'Isi permintaan terlalu bertingkat',
+      'Isi JSON menyusun objek dan larik lebih dari {max} tingkat (di {field}).',
+    ],
+  },
+  malformed_multipart: {
+    status: 400,
+    en: ['Malformed multipart body', 'The body is not valid multipart/form-data: {reason}'],
+    id: ['Isi multipart rusak', 'Isi permintaan bukan multipart/form-data yang valid: {reasonId}'],
+  },
+  uri_too_long: {
+    status: 414,
+    en: [
+      'URI too long',
+      'The request path or one of its segments is too long (at most {max} characters).',
+    ],
+    id: [
+      'URI terlalu panjang',
+      'Path permintaan atau salah satu segmennya terlalu panjang (paling banyak {max} karakter).',
+    ],
+  },
+  headers_too_large: {
+    status: 431,
+    en: ['Request headers too large', 'The request line and headers together exceed {max} bytes.'],
+    id: [
+      'Header permintaan terlalu besar',
+      'Baris permintaan dan header bersama-sama melebihi {max} byte.',
+    ],
+  },
+  malformed_request: {
+    status: 400,
+    en: ['Malformed request', 'The request is not valid HTTP/1.1.'],
+    id: ['Permintaan rusak', 'Permintaan bukan HTTP/1.1 yang valid.'],
+  },
+  request_timeout: {
+    status: 408,
+    en: ['Request timeout', 'The request did not arrive in full in time.'],
+    id: ['Waktu permintaan habis', 'Permintaan tidak tiba lengkap pada waktunya.'],
+  },
+} as const satisfies ProblemCatalog;
 
-export type ProblemCode = keyof typeof PROBLEMS;
+/**
+ * The codes modules add. Each `*.errors.ts` names its codes here through declaration merging
+ * (`declare module '#platform/http/problem-catalog.js'`), so `new AppError(code)` stays checked.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules
+export interface ModuleProblemCodes {}
+
+export type ProblemCode = keyof typeof PLATFORM_PROBLEMS | keyof ModuleProblemCodes;
+
+/** The catalogue in force: the platform's problems and those every module registered at boot. */
+export const PROBLEMS: Readonly<Record<string, ProblemDefinition>> = { ...PLATFORM_PROBLEMS };
+const declaredBy = new Map<string, string>(
+  Object.keys(PLATFORM_PROBLEMS).map((c) => [c, 'platform']),
+);
+
+/** A module's problems, named for the message when two declare one code. */
+export interface ModuleProblems {
+  readonly module: string;
+  readonly problems: ProblemCatalog;
+}
+
+/**
+ * Adds the modules' problems to the catalogue; the application root calls it once at boot.
+ * A code declared twice stops the start: two meanings under one code would break clients.
+ * Registering the same module again (another app in the same process) changes nothing.
+ */
+export function registerProblems(modules: readonly ModuleProblems[]): void {
+  const adding = new Map<string, { module: string; definition: ProblemDefinition }>();
+  for (const { module, problems } of modules) {
+    for (const [code, definition] of Object.entries(problems)) {
+      if (PROBLEMS[code] === definition && declaredBy.get(code) === module) continue;
+      const other = adding.get(code)?.module ?? declaredBy.get(code);
+      if (other !== undefined)
+        throw new Error(
+          `problem code "${code}" is declared by both ${other} and ${module}; every code must be unique`,
+        );
+      adding.set(code, { module, definition });
+    }
+  }
+  for (const [code, { module, definition }] of adding) {
+    (PROBLEMS as Record<string, ProblemDefinition>)[code] = definition;
+    declaredBy.set(code, module);
+  }
+}
 
 export function problemText(code: ProblemCode, locale: Locale, params: Record<string, unknown>) {
   const [title, template] = PROBLEMS[code][locale];

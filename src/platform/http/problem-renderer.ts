@@ -40,7 +40,13 @@ const PG_BAD_VALUE = new Set([
   '22023',
   '2201X',
   '2201W',
+  // Text PostgreSQL cannot store (NUL, bytes invalid in UTF-8); the input guard catches it
+  // first, this keeps any path it misses a 400.
+  '22021',
+  '22P05',
 ]);
+/** What the multipart parser throws on a broken upload; the caller's mistake, not ours. */
+const MULTIPART_BROKEN = /^(Multipart: Boundary not found|Unexpected end of multipart data)/;
 const NET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 function pgCode(err: unknown): string | undefined {
@@ -120,6 +126,20 @@ export function toAppError(
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { error: new AppError('unsupported_media_type'), unexpected: false };
+  }
+  if (err instanceof Error && MULTIPART_BROKEN.test(err.message)) {
+    const noBoundary = /Boundary/.test(err.message);
+    return {
+      error: new AppError('malformed_multipart', {
+        reason: noBoundary
+          ? 'the Content-Type has no boundary parameter.'
+          : 'the multipart data ends before its closing boundary.',
+        reasonId: noBoundary
+          ? 'Content-Type tidak memuat parameter boundary.'
+          : 'data multipart berakhir sebelum batas penutupnya.',
+      }),
+      unexpected: false,
+    };
   }
   if (err instanceof SyntaxError && /JSON/.test(err.message)) {
     return { error: new AppError('malformed_body'), unexpected: false };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Readable, Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { Readable, Transform, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
 import { AppError } from '#platform/http/app-error.js';
+import { runPiped } from './piped-streams.js';
 
 /** What staging a file left in `import_rows`. */
 export interface StagedFile {
@@ -161,53 +162,45 @@ export async function stageCsv(
       skip_empty_lines: true,
       max_record_size: limits.maxRecordChars,
     });
-    await pipeline(
-      async function* () {
-        if (head) yield head;
-        for (;;) {
-          const piece = await text.next();
-          if (piece === null) return;
-          yield piece;
-        }
-      },
-      parser,
-      async function* (records: AsyncIterable<{ record: string[]; info: Info }>) {
-        // Lines go to COPY in chunks: a stream step per record would cost more than the record.
-        let chunk = '';
-        for await (const { record, info } of records) {
-          if (chunk.length >= COPY_CHUNK) {
-            yield chunk;
-            chunk = '';
-          }
+    // Lines go to COPY in chunks: a stream step per record would cost more than the record.
+    let chunk = '';
+    const toCopyLines = new Transform({
+      writableObjectMode: true,
+      transform({ record, info }: { record: string[]; info: Info }, _encoding, done) {
+        try {
           if (!header) {
-            header = record.map((h) => h.trim());
-            if (header.length > limits.maxColumns)
-              throw notCsv(
-                `has ${header.length} columns; at most ${limits.maxColumns} are read`,
-                `memiliki ${header.length} kolom; paling banyak ${limits.maxColumns} yang dibaca`,
-                { max: limits.maxColumns },
-              );
-            const names = new Set<string>();
-            for (const name of header) {
-              if (name === '')
-                throw notCsv(
-                  'has a column without a name in its header row',
-                  'memiliki kolom tanpa nama di baris judul',
-                );
-              if (names.has(name))
-                throw notCsv(
-                  `has the column "${name}" twice in its header row`,
-                  `memiliki kolom "${name}" dua kali di baris judul`,
-                );
-              names.add(name);
+            header = checkedHeader(record, limits);
+          } else {
+            rows++;
+            chunk += `${importId}\t${rows}\t${info.lines}\t${copyEscape(JSON.stringify(record))}\n`;
+            if (chunk.length >= COPY_CHUNK) {
+              this.push(chunk);
+              chunk = '';
             }
-            continue;
           }
-          rows++;
-          chunk += `${importId}\t${rows}\t${info.lines}\t${copyEscape(JSON.stringify(record))}\n`;
+          done();
+        } catch (err) {
+          done(err as Error);
         }
-        if (chunk) yield chunk;
       },
+      flush(done) {
+        if (chunk) this.push(chunk);
+        done();
+      },
+    });
+    await runPiped(
+      Readable.from(
+        (async function* () {
+          if (head) yield head;
+          for (;;) {
+            const piece = await text.next();
+            if (piece === null) return;
+            yield piece;
+          }
+        })(),
+      ),
+      parser,
+      toCopyLines,
       copy,
     );
   } catch (err) {
@@ -236,6 +229,32 @@ export async function stageCsv(
   if (rows === 0)
     throw notCsv('has a header row but no records', 'hanya berisi baris judul tanpa data');
   return { header, rows, bytes: text.bytes, sha256: text.sha256 };
+}
+
+/** The header row's names, trimmed; a file with too many, a blank or a repeated one is refused. */
+function checkedHeader(record: string[], limits: StagingLimits): string[] {
+  const header = record.map((h) => h.trim());
+  if (header.length > limits.maxColumns)
+    throw notCsv(
+      `has ${header.length} columns; at most ${limits.maxColumns} are read`,
+      `memiliki ${header.length} kolom; paling banyak ${limits.maxColumns} yang dibaca`,
+      { max: limits.maxColumns },
+    );
+  const names = new Set<string>();
+  for (const name of header) {
+    if (name === '')
+      throw notCsv(
+        'has a column without a name in its header row',
+        'memiliki kolom tanpa nama di baris judul',
+      );
+    if (names.has(name))
+      throw notCsv(
+        `has the column "${name}" twice in its header row`,
+        `memiliki kolom "${name}" dua kali di baris judul`,
+      );
+    names.add(name);
+  }
+  return header;
 }
 
 /** Reads an upload to its end, only to hash it (a repeated upload under an Idempotency-Key). */

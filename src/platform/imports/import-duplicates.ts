@@ -141,24 +141,26 @@ export class DuplicateMatcher {
       // is often misjudged as worth a scan of the whole table; for any other column one
       // b-tree scan of all the keys (`= ANY`), where joining the keys is often planned as a
       // hash of the whole table.
-      const [lead, ...others] = rule.columns;
-      const array = Array.isArray(rows[open[0]].columns[lead]);
-      const params: unknown[] = [[...new Set(open.flatMap((i) => values(rows[i].columns[lead])))]];
+      const [probed, ...others] = rule.columns;
+      const array = Array.isArray(rows[open[0]].columns[probed]);
+      const params: unknown[] = [
+        [...new Set(open.flatMap((i) => values(rows[i].columns[probed])))],
+      ];
       const selected = `c.id, c.created_at AS at, ${rule.columns.map((col) => `c.${col}`).join(', ')}`;
       const candidates = await this.db.query<Record<string, unknown> & { id: string; at: Date }>(
         ctx,
         array
           ? `SELECT ${selected} FROM unnest($1::text[]) AS k(v)
-               JOIN ${this.def.table} c ON c.${lead} @> ARRAY[k.v]
+               JOIN ${this.def.table} c ON c.${probed} @> ARRAY[k.v]
               WHERE ${this.where(params, 'c')}`
           : `SELECT ${selected} FROM ${this.def.table} c
-              WHERE c.${lead} = ANY($1::text[]) AND ${this.where(params, 'c')}`,
+              WHERE c.${probed} = ANY($1::text[]) AND ${this.where(params, 'c')}`,
         params,
       );
       candidates.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
       for (const i of open) {
         const hit = candidates.find((c) =>
-          [lead, ...others].every((column) => {
+          [probed, ...others].every((column) => {
             const mine = values(rows[i].columns[column]);
             return values(c[column]).some((v) => mine.includes(v));
           }),

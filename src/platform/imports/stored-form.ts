@@ -7,7 +7,7 @@ const UNKNOWN = Symbol('unknown');
 type ReadBack = (written: unknown) => unknown;
 
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** A default that is a literal (`'lead'::text`, `'{}'::text[]`, `1`), not computed on insert. */
+/** A default that is a literal (`'new'::text`, `'{}'::text[]`, `1`), not computed on insert. */
 const LITERAL = /^(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false)(?:::[a-z][a-z0-9_ ]*(?:\[\])?)?$/i;
 
 /**

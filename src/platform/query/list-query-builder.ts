@@ -1,4 +1,5 @@
 import { AppError } from '#platform/http/app-error.js';
+import { isStorableText } from '#platform/http/request-input-guard.js';
 import { UUID_PATTERN } from '#platform/database/uuid7.js';
 import {
   parseSort,
@@ -264,7 +265,7 @@ function decodeCursor(cursor: string, size: number): (string | null)[] {
     if (
       Array.isArray(values) &&
       values.length === size &&
-      values.every((v) => v === null || typeof v === 'string')
+      values.every((v) => v === null || (typeof v === 'string' && isStorableText(v)))
     ) {
       return values as (string | null)[];
     }

@@ -7,7 +7,7 @@ import {
   type RecordCondition,
 } from './record-condition.js';
 
-const lead = {
+const account = {
   industry: 'Retail',
   company: 'PT Sinar Jaya',
   rating: null,
@@ -23,14 +23,14 @@ const lead = {
 };
 
 const holds = (field: string, op: RecordCondition['op'], value?: unknown) =>
-  conditionHolds(lead, { field, op, value });
+  conditionHolds(account, { field, op, value });
 
 describe('conditionHolds', () => {
   it('reads attributes, parts of objects and custom fields by path', () => {
-    expect(valueAtPath(lead, 'address.country')).toBe('ID');
-    expect(valueAtPath(lead, 'customFields.budget.amount')).toBe('1250000.50');
-    expect(valueAtPath(lead, 'address.country.code')).toBeUndefined();
-    expect(valueAtPath(lead, 'nothing.here')).toBeUndefined();
+    expect(valueAtPath(account, 'address.country')).toBe('ID');
+    expect(valueAtPath(account, 'customFields.budget.amount')).toBe('1250000.50');
+    expect(valueAtPath(account, 'address.country.code')).toBeUndefined();
+    expect(valueAtPath(account, 'nothing.here')).toBeUndefined();
   });
 
   it('eq and ne compare strings trimmed and case-insensitively', () => {
@@ -89,16 +89,16 @@ describe('conditionHolds', () => {
   });
 
   it('all conditions must hold; none at all always holds', () => {
-    expect(allConditionsHold(lead, undefined)).toBe(true);
-    expect(allConditionsHold(lead, [])).toBe(true);
+    expect(allConditionsHold(account, undefined)).toBe(true);
+    expect(allConditionsHold(account, [])).toBe(true);
     expect(
-      allConditionsHold(lead, [
+      allConditionsHold(account, [
         { field: 'industry', op: 'eq', value: 'retail' },
         { field: 'address.country', op: 'eq', value: 'ID' },
       ]),
     ).toBe(true);
     expect(
-      allConditionsHold(lead, [
+      allConditionsHold(account, [
         { field: 'industry', op: 'eq', value: 'retail' },
         { field: 'address.country', op: 'eq', value: 'SG' },
       ]),

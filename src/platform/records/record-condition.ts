@@ -1,8 +1,8 @@
 /**
  * Conditions on a record's fields as admins write them in crm.config.yaml —
- * `{ field, op, value }` — evaluated in memory on a record in API form. Required-when rules,
- * lead scoring and lead assignment all read their conditions through this one evaluator, so
- * an operator means the same everywhere.
+ * `{ field, op, value }` — evaluated in memory on a record in API form. Required-when rules and
+ * the modules' scoring and assignment rules all read their conditions through this one
+ * evaluator, so an operator means the same everywhere.
  *
  * Strings compare trimmed and case-insensitively (a rule on `address.city eq Jakarta` should
  * not miss "jakarta "); a number on either side compares numerically, so a decimal custom

@@ -151,7 +151,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
         'Streams every matching record as `text/csv; charset=utf-8` (RFC 4180, CRLF lines, a header row). ' +
         'Takes the filters, sort, `q` and `fields` of the list (not `limit`, `count` or `include`) and the same read scope; hidden fields are left out. ' +
         'Columns are the field names an import maps by default: custom fields as `customFields.code`, money as `field.amount` and `field.currency`, ' +
-        'lists joined with `;`, phones and addresses as JSON. Text cells starting with = + - @, a tab or CR get a leading apostrophe so spreadsheets do not run them as formulas; numbers stay numbers.',
+        'lists joined with `;`, phones and addresses as JSON. Text cells starting with = + - @, a tab or CR get an apostrophe in front so spreadsheets do not run them as formulas; numbers stay numbers.',
     })
     @ApiFilterQuery(o.filterExample)
     @ApiQuery({ name: 'sort', required: false, example: '-createdAt' })

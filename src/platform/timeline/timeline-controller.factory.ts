@@ -46,7 +46,7 @@ export function timelineController(o: TimelineControllerOptions): Type<unknown> 
       summary: `The timeline of ${o.label}`,
       operationId: `timeline_${o.path}`,
       description:
-        'Everything that happened with the record, newest first: activities, stage changes, conversions and what other modules add, ' +
+        'Everything that happened with the record, newest first, as every module puts it on the timeline (notes, calls, changes, …), ' +
         'each shown only when the caller may read the record it describes. Filter by `filter[type][in]=call,meeting` and ' +
         '`filter[occurredAt][gte]=…`, search titles with `q`, page with `limit` and `cursor` (keyset), `sort=occurredAt` for oldest first.',
     })

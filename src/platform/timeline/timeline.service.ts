@@ -55,8 +55,8 @@ type EntryRow = {
 };
 
 /**
- * The one way modules put things on record timelines (activities, stage changes, cases,
- * messages, campaign touches, orders) and the one reader of them. Entries are written in the
+ * The one way modules put things on record timelines (notes, calls, changes of state,
+ * messages, whatever a module records about a record) and the one reader of them. Entries are written in the
  * transaction of the change they describe. A reader sees an entry when it may read the
  * source record as it is now, so reassigning or deleting a source needs no rewrite here.
  */

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
+import type { StageKind } from '../pipelines/pipelines.config.js';
 import {
+  FORECASTING_CONFIG,
   OPEN_FORECAST_CATEGORIES,
-  type CrmConfig,
   type ForecastingConfig,
   type OpenForecastCategory,
-  type StageKind,
-} from '#platform/config/crm-config.js';
-import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
+} from './forecasting.config.js';
 
 /** Every category an opportunity can be in; `closed` is reached only by winning. */
 export const FORECAST_CATEGORIES = [...OPEN_FORECAST_CATEGORIES, 'closed'] as const;
@@ -59,7 +60,7 @@ export class ForecastCategoryRule {
         probability: typeof r.probability === 'number' ? r.probability : 0,
         override: (r.forecastCategoryOverride as OpenForecastCategory | null | undefined) ?? null,
       },
-      this.config.forecasting,
+      FORECASTING_CONFIG.read(this.config),
     );
   }
 }

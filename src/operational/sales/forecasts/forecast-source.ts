@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import type { CrmConfig } from '#platform/config/crm-config.js';
+import { FORECASTING_CONFIG } from './forecasting.config.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { convertedAmountSql, rateLookupSql } from '#platform/currency/exchange-rate-lookup.js';
 import { roundMoney } from '#platform/currency/money-math.js';
@@ -76,7 +77,7 @@ export class ForecastSource {
   ) {}
 
   get reportingCurrency(): string {
-    return this.config.forecasting.reportingCurrency;
+    return FORECASTING_CONFIG.read(this.config).reportingCurrency;
   }
 
   rowsSql(ctx: RequestContext, spec: SourceSpec, params: SqlParams): string {

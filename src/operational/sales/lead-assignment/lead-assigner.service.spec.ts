@@ -3,6 +3,7 @@ import { RequestContext } from '#platform/context/request-context.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { LeadAssigner, nextInTurn } from './lead-assigner.service.js';
 import type { LeadAssignmentPool } from './lead-assignment-pool.js';
+import { SALES_CONFIG } from '../sales.config.js';
 
 const TEAM = '0192f3a1-0000-7000-8000-0000000000a1';
 const EMPTY_TEAM = '0192f3a1-0000-7000-8000-0000000000a2';
@@ -19,6 +20,7 @@ leadAssignment:
     - { key: empty, label: { en: Empty }, when: [{ field: address.region, op: eq, value: Papua }], strategy: roundRobin, teamId: ${EMPTY_TEAM} }
 `,
     'f',
+    SALES_CONFIG,
   ),
 );
 

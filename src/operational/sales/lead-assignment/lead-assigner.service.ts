@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { LeadAssignmentRuleConfig } from '#platform/config/lead-rules-config.js';
+import type { LeadAssignmentRuleConfig } from '../lead-rules/lead-rules.config.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { allConditionsHold } from '#platform/records/record-condition.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';

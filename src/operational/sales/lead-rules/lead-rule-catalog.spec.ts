@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CrmConfigError, parseCrmConfig } from '#platform/config/crm-config.js';
 import { LeadRuleCatalog } from './lead-rule-catalog.js';
+import { SALES_CONFIG } from '../sales.config.js';
 
 const problemsOf = (yaml: string): string[] => {
-  const catalog = new LeadRuleCatalog(parseCrmConfig(`version: 1\n${yaml}`, 'f'));
+  const catalog = new LeadRuleCatalog(parseCrmConfig(`version: 1\n${yaml}`, 'f', SALES_CONFIG));
   try {
     catalog.onModuleInit();
   } catch (e) {
@@ -17,7 +18,7 @@ describe('LeadRuleCatalog', () => {
     const example = readFileSync('crm.config.example.yaml', 'utf8').replace(/^version: 1\n/m, '');
     expect(problemsOf(example)).toEqual([]);
     expect(
-      new LeadRuleCatalog(parseCrmConfig(`version: 1\n${example}`, 'f')).scoringRules,
+      new LeadRuleCatalog(parseCrmConfig(`version: 1\n${example}`, 'f', SALES_CONFIG)).scoringRules,
     ).toHaveLength(6);
   });
 
@@ -142,6 +143,7 @@ leadScoring:
   rules: [{ key: a, label: { en: Target industry, id: Industri sasaran }, points: 1, when: [{ field: industry, op: eq, value: retail }] }]
 `,
         'f',
+        SALES_CONFIG,
       ),
     );
     expect(catalog.scoringLabel('a', 'id')).toBe('Industri sasaran');

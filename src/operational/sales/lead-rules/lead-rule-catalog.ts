@@ -1,11 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
-import type {
-  ActivitySignalConfig,
-  LeadAssignmentRuleConfig,
-  LeadScoringRuleConfig,
-} from '#platform/config/lead-rules-config.js';
 import type { Locale } from '#platform/http/locale.js';
 import { cronProblem } from '#platform/jobs/jobs.service.js';
 import {
@@ -20,6 +15,13 @@ import {
 } from '#operational/activities/activity.definition.js';
 import { LEAD_DEFINITION } from '../leads/lead.definition.js';
 import { localized } from '../pipelines/pipeline-catalog.js';
+import {
+  LEAD_ASSIGNMENT_CONFIG,
+  LEAD_SCORING_CONFIG,
+  type ActivitySignalConfig,
+  type LeadAssignmentRuleConfig,
+  type LeadScoringRuleConfig,
+} from './lead-rules.config.js';
 
 /** Parts of a lead's address a condition may name, e.g. `address.country` for territories. */
 const ADDRESS_PARTS = ['street', 'city', 'region', 'postalCode', 'country'];
@@ -49,9 +51,10 @@ export class LeadRuleCatalog implements OnModuleInit {
   private readonly problems: string[];
 
   constructor(@Inject(CRM_CONFIG) config: CrmConfig) {
-    this.scoringRules = config.leadScoring.rules;
-    this.assignmentRules = config.leadAssignment.rules;
-    this.schedule = { cron: config.leadScoring.schedule, timeZone: config.organization.timeZone };
+    const scoring = LEAD_SCORING_CONFIG.read(config);
+    this.scoringRules = scoring.rules;
+    this.assignmentRules = LEAD_ASSIGNMENT_CONFIG.read(config).rules;
+    this.schedule = { cron: scoring.schedule, timeZone: config.organization.timeZone };
     const fields = conditionFields(config);
     this.problems = [
       ...duplicateKeys('leadScoring', this.scoringRules),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LeadScoringRuleConfig } from '#platform/config/lead-rules-config.js';
+import type { LeadScoringRuleConfig } from '../lead-rules/lead-rules.config.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { uuidv7 } from '#platform/database/uuid7.js';

@@ -1,4 +1,4 @@
-import type { LeadScoringRuleConfig } from '#platform/config/lead-rules-config.js';
+import type { LeadScoringRuleConfig } from '../lead-rules/lead-rules.config.js';
 import { scoreLead } from './lead-scorer.js';
 
 const label = { en: 'Rule' };

@@ -1,4 +1,4 @@
-import type { LeadScoringRuleConfig } from '#platform/config/lead-rules-config.js';
+import type { LeadScoringRuleConfig } from '../lead-rules/lead-rules.config.js';
 import { allConditionsHold } from '#platform/records/record-condition.js';
 
 const DAY_MS = 86_400_000;

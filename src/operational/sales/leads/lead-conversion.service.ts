@@ -16,6 +16,7 @@ import { CreateContactDto } from '#operational/customers/contacts/dto/contact.dt
 import { CreateOpportunityDto } from '../opportunities/dto/opportunity.dto.js';
 import { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ConvertLeadDto } from './dto/convert-lead.dto.js';
+import { LEAD_CONVERSION_CONFIG, type LeadConversionConfig } from './lead-conversion.config.js';
 import { LeadsService } from './leads.service.js';
 
 type Target = 'accounts' | 'contacts' | 'opportunities';
@@ -31,7 +32,7 @@ const TARGETS: readonly Target[] = ['accounts', 'contacts', 'opportunities'];
  */
 @Injectable()
 export class LeadConversionService implements OnModuleInit {
-  private readonly customFieldMap: CrmConfig['leadConversion']['customFieldMap'];
+  private readonly customFieldMap: LeadConversionConfig['customFieldMap'];
 
   constructor(
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
@@ -43,7 +44,7 @@ export class LeadConversionService implements OnModuleInit {
     private readonly opportunities: OpportunitiesService,
     private readonly timeline: TimelineService,
   ) {
-    this.customFieldMap = config.leadConversion.customFieldMap;
+    this.customFieldMap = LEAD_CONVERSION_CONFIG.read(config).customFieldMap;
   }
 
   onModuleInit(): void {
@@ -243,7 +244,9 @@ function customFieldMapProblems(config: CrmConfig): string[] {
   const problems: string[] = [];
   for (const target of TARGETS) {
     const targetFields = stored(target);
-    for (const [from, to] of Object.entries(config.leadConversion.customFieldMap[target] ?? {})) {
+    for (const [from, to] of Object.entries(
+      LEAD_CONVERSION_CONFIG.read(config).customFieldMap[target] ?? {},
+    )) {
       const at = `/leadConversion/customFieldMap/${target}/${from}`;
       const source = leadFields.get(from);
       const dest = targetFields.get(to);

@@ -29,6 +29,7 @@ import {
 import { ScoreHistoryPageDto } from '../lead-scoring/dto/lead-score.dto.js';
 import { LeadConversionService } from './lead-conversion.service.js';
 import { LeadsService } from './leads.service.js';
+import { LEAD_CAPTURE_SCOPE } from './leads.scopes.js';
 
 export const LeadsController = recordController({
   path: 'leads',
@@ -130,7 +131,7 @@ export class LeadActionsController {
   }
 
   @Post('capture')
-  @AcceptsApiKeyScopes('lead-capture')
+  @AcceptsApiKeyScopes(LEAD_CAPTURE_SCOPE)
   @ApiOperation({
     summary: 'Capture a lead from a web form',
     description:

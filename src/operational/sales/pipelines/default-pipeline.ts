@@ -1,4 +1,4 @@
-import type { PipelineConfig } from '#platform/config/crm-config.js';
+import type { PipelineConfig } from './pipelines.config.js';
 
 /** The pipeline in force when crm.config.yaml declares none. */
 export const DEFAULT_PIPELINE: PipelineConfig = {

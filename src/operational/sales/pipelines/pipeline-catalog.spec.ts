@@ -1,11 +1,12 @@
-import { CrmConfigError, DEFAULT_CRM_CONFIG, parseCrmConfig } from '#platform/config/crm-config.js';
+import { CrmConfigError, parseCrmConfig } from '#platform/config/crm-config.js';
 import { PipelineCatalog } from './pipeline-catalog.js';
+import { SALES_CONFIG } from '../sales.config.js';
 
-const withPipelines = (yaml: string) => parseCrmConfig(`version: 1\n${yaml}`, 'test');
+const withPipelines = (yaml: string) => parseCrmConfig(`version: 1\n${yaml}`, 'test', SALES_CONFIG);
 
 describe('PipelineCatalog', () => {
   it('falls back to the built-in pipeline and starts opportunities in its first open stage', () => {
-    const catalog = new PipelineCatalog(DEFAULT_CRM_CONFIG);
+    const catalog = new PipelineCatalog(parseCrmConfig('version: 1\n', 'f', SALES_CONFIG));
     catalog.onModuleInit();
     expect(catalog.all().map((p) => p.key)).toEqual(['sales']);
     expect(catalog.defaultPipeline.key).toBe('sales');

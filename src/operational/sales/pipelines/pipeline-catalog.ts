@@ -1,17 +1,17 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import {
-  CrmConfigError,
-  type CrmConfig,
-  type OpenForecastCategory,
-  type PipelineConfig,
-  type PipelineStageConfig,
-  type StageKind,
-} from '#platform/config/crm-config.js';
+import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
 import type { LocalizedText } from '#platform/customization/customization.schema.js';
 import type { Locale } from '#platform/http/locale.js';
 import { AppError } from '#platform/http/app-error.js';
+import type { OpenForecastCategory } from '../forecasts/forecasting.config.js';
 import { DEFAULT_PIPELINE } from './default-pipeline.js';
+import {
+  PIPELINES_CONFIG,
+  type PipelineConfig,
+  type PipelineStageConfig,
+  type StageKind,
+} from './pipelines.config.js';
 
 export interface Stage {
   key: string;
@@ -62,7 +62,8 @@ export class PipelineCatalog implements OnModuleInit {
   readonly defaultPipeline: Pipeline;
 
   constructor(@Inject(CRM_CONFIG) config: CrmConfig) {
-    const declared = config.pipelines.length ? config.pipelines : [DEFAULT_PIPELINE];
+    const configured = PIPELINES_CONFIG.read(config);
+    const declared = configured.length ? configured : [DEFAULT_PIPELINE];
     const customCodes = new Set(
       (config.customization.opportunities?.fields ?? [])
         .filter((f) => f.type !== 'formula' && f.type !== 'rollup')

@@ -141,7 +141,7 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
       if (!changedName && !changedDescription && !changedDefaultOwner) return before;
       if (changedName) await this.assertNameFree(tx, name, id);
       if (changedDefaultOwner && defaultOwnerId)
-        await this.assertCanOwnLeads(tx, id, defaultOwnerId);
+        await this.assertCanOwnUnplaced(tx, id, defaultOwnerId);
       const [row] = await this.db.query<TeamRow>(
         tx,
         `UPDATE teams SET name = $2, description = $3, default_owner_id = $4, version = version + 1, updated_at = now()
@@ -312,10 +312,10 @@ export class TeamsService extends AdminTableService<TeamRow, TeamView> {
   }
 
   /**
-   * A default owner takes the leads assignment rules cannot place, so it must be someone who
-   * can: an active member of the team.
+   * A default owner takes the records that assignment rules cannot place, so it must be
+   * someone who can own them: an active member of the team.
    */
-  private async assertCanOwnLeads(tx: RequestContext, teamId: string, userId: string) {
+  private async assertCanOwnUnplaced(tx: RequestContext, teamId: string, userId: string) {
     const user = await this.db.one<{ active: boolean; member: boolean }>(
       tx,
       `SELECT u.active, EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = $1 AND m.user_id = u.id) AS member

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
   IsArray,
   IsDateString,
   IsEmail,
@@ -10,7 +9,16 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
-import { API_KEY_SCOPES } from '../api-key-scopes.js';
+import { API_KEY_SCOPES, ArrayMaxSizeOfScopes } from '../api-key-scopes.js';
+
+/**
+ * Scopes as the API document shows them: the live list (read, never changed, here), so the
+ * document names every scope registered by the time it is built.
+ */
+const SCOPES_SCHEMA = {
+  type: 'array',
+  items: { type: 'string', enum: API_KEY_SCOPES as string[] },
+} as const;
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@example.com', maxLength: 254 })
@@ -74,15 +82,14 @@ export class CreateApiKeyDto {
   expiresAt?: string | null;
 
   @ApiPropertyOptional({
-    type: [String],
-    enum: API_KEY_SCOPES,
-    example: ['lead-capture'],
+    ...SCOPES_SCHEMA,
+    example: API_KEY_SCOPES,
     description:
       'Limits the key to these scopes: it may call only the endpoints that accept one of them (403 elsewhere). Absent: the full access of its owner.',
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(API_KEY_SCOPES.length)
+  @ArrayMaxSizeOfScopes()
   @IsIn(API_KEY_SCOPES, { each: true })
   scopes?: string[];
 }
@@ -96,8 +103,7 @@ export class ApiKeyDto {
   })
   prefix: string;
   @ApiPropertyOptional({
-    type: [String],
-    enum: API_KEY_SCOPES,
+    ...SCOPES_SCHEMA,
     description: 'Scopes the key is limited to; absent: not limited',
   })
   scopes?: string[];

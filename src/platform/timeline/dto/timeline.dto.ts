@@ -2,20 +2,20 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ListMetaDto } from '#platform/records/dto/list.dto.js';
 
 export class RecordRefDto {
-  @ApiProperty({ example: 'activities' }) entity: string;
+  @ApiProperty({ example: 'contacts' }) entity: string;
   @ApiProperty({ format: 'uuid' }) id: string;
 }
 
 export class TimelineEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    example: 'call',
+    example: 'note',
     description:
-      'task, call, meeting, email, note (activities), stage_change (opportunities), lead_converted, and what other modules add',
+      'The kind of entry, as the module that wrote it names it (e.g. note, call, email); every module adds its own',
   })
   type: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ example: 'Discovery call with Budi' }) title: string;
+  @ApiProperty({ example: 'Notes from the call with Budi' }) title: string;
   @ApiProperty({ type: RecordRefDto, description: 'The record the entry describes' })
   source: RecordRefDto;
   @ApiProperty({

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OPEN_FORECAST_CATEGORIES } from '#platform/config/crm-config.js';
+import { OPEN_FORECAST_CATEGORIES } from '../../forecasts/forecasting.config.js';
 
 export class PipelineStageDto {
   @ApiProperty({ example: 'proposal' }) key: string;

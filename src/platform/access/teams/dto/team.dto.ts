@@ -43,7 +43,7 @@ export class UpdateTeamDto {
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
     description:
-      'Who takes the leads the assignment rules cannot place for this team: an active member. ' +
+      'Who owns the records that assignment rules cannot place for this team: an active member. ' +
       'Removing them from the team clears it; null clears it too',
   })
   @IsOptional()
@@ -75,7 +75,7 @@ export class TeamDto {
     format: 'uuid',
     nullable: true,
     example: '0192f3a1-5b6c-7d41-9a55-3f1f0c9b8e20',
-    description: 'Takes the leads the assignment rules cannot place for the team (see PATCH)',
+    description: 'Owns the records that assignment rules cannot place for the team (see PATCH)',
   })
   defaultOwnerId: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-02-01T08:00:00.000Z' }) createdAt: string;

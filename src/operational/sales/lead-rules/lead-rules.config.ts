@@ -1,4 +1,8 @@
-import type { LocalizedText } from '#platform/customization/customization.schema.js';
+import { defineConfigSection } from '#platform/config/config-section.js';
+import {
+  LOCALIZED_TEXT_SCHEMA,
+  type LocalizedText,
+} from '#platform/customization/customization.schema.js';
 import {
   RECORD_CONDITION_SCHEMA,
   type RecordCondition,
@@ -66,28 +70,16 @@ export interface LeadAssignmentConfig {
   readonly rules: readonly LeadAssignmentRuleConfig[];
 }
 
-export const DEFAULT_LEAD_SCORING: LeadScoringConfig = { rules: [], schedule: '0 2 * * *' };
-export const DEFAULT_LEAD_ASSIGNMENT: LeadAssignmentConfig = { rules: [] };
-
 const RULE_KEY = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,49}$' };
 const UUID = {
   type: 'string',
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
 };
-const label = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['en'],
-  properties: {
-    en: { type: 'string', minLength: 1, maxLength: 200 },
-    id: { type: 'string', minLength: 1, maxLength: 200 },
-  },
-};
 const WORD = { type: 'string', pattern: '^[a-z]{1,30}$' };
 const words = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: WORD };
 const conditions = { type: 'array', minItems: 1, maxItems: 20, items: RECORD_CONDITION_SCHEMA };
 
-export const LEAD_SCORING_SCHEMA = {
+const LEAD_SCORING_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -101,7 +93,7 @@ export const LEAD_SCORING_SCHEMA = {
         required: ['key', 'label', 'points'],
         properties: {
           key: RULE_KEY,
-          label,
+          label: LOCALIZED_TEXT_SCHEMA,
           points: { type: 'integer', minimum: -1000, maximum: 1000 },
           when: conditions,
           activity: {
@@ -124,7 +116,7 @@ export const LEAD_SCORING_SCHEMA = {
   },
 } as const;
 
-export const LEAD_ASSIGNMENT_SCHEMA = {
+const LEAD_ASSIGNMENT_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -137,7 +129,7 @@ export const LEAD_ASSIGNMENT_SCHEMA = {
         required: ['key', 'label', 'strategy'],
         properties: {
           key: RULE_KEY,
-          label,
+          label: LOCALIZED_TEXT_SCHEMA,
           when: conditions,
           strategy: { enum: ASSIGNMENT_STRATEGIES },
           userId: UUID,
@@ -147,3 +139,21 @@ export const LEAD_ASSIGNMENT_SCHEMA = {
     },
   },
 } as const;
+
+/** Rules that score leads, and when every open lead is scored again. */
+export const LEAD_SCORING_CONFIG = defineConfigSection<LeadScoringConfig>({
+  key: 'leadScoring',
+  schema: LEAD_SCORING_SCHEMA,
+  resolve: (given) => ({
+    rules: [],
+    schedule: '0 2 * * *',
+    ...(given as Partial<LeadScoringConfig> | undefined),
+  }),
+});
+
+/** Ordered rules that choose the owner of a new (or re-assigned) lead. */
+export const LEAD_ASSIGNMENT_CONFIG = defineConfigSection<LeadAssignmentConfig>({
+  key: 'leadAssignment',
+  schema: LEAD_ASSIGNMENT_SCHEMA,
+  resolve: (given) => ({ rules: [], ...(given as Partial<LeadAssignmentConfig> | undefined) }),
+});

@@ -1,0 +1,40 @@
+import type { ConfigComposition } from '#platform/config/config-section.js';
+import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
+import type { ModuleProblems } from '#platform/http/problem-catalog.js';
+import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
+import { SALES_CONFIG } from '#operational/sales/sales.config.js';
+import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
+
+/**
+ * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
+ * platform parses one file without knowing any module. main.ts, worker.ts and the scripts
+ * all load the config with it.
+ */
+export const APP_CONFIG: ConfigComposition = {
+  sections: [...SALES_CONFIG.sections],
+  reservedPaths: [
+    'accounts',
+    'contacts',
+    'activities',
+    ...SALES_CONFIG.reservedPaths,
+    // Kept for modules still to come, so an admin's object does not take their path first.
+    'products',
+    'price-books',
+    'quotes',
+    'orders',
+    'campaigns',
+    'segments',
+    'cases',
+    'queues',
+    'articles',
+    'reports',
+    'messages',
+    'partners',
+  ],
+};
+
+/** The problem types the modules answer besides the platform's; registered by AppModule. */
+export const APP_PROBLEMS: readonly ModuleProblems[] = [...SALES_PROBLEMS];
+
+/** The API key scopes the modules define; registered by AppModule. */
+export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];

@@ -1,0 +1,22 @@
+import type { ProblemCatalog } from '#platform/http/problem-catalog.js';
+
+/** The problems of leads. Registered at boot by the application root; `{name}` comes from the params. */
+export const LEAD_PROBLEMS = {
+  lead_converted: {
+    status: 409,
+    en: [
+      'Lead already converted',
+      'The lead was converted at {convertedAt}; a converted lead cannot be changed or converted again.',
+    ],
+    id: [
+      'Prospek sudah dikonversi',
+      'Prospek ini dikonversi pada {convertedAt}; prospek yang sudah dikonversi tidak dapat diubah atau dikonversi lagi.',
+    ],
+  },
+} as const satisfies ProblemCatalog;
+
+declare module '#platform/http/problem-catalog.js' {
+  interface ModuleProblemCodes {
+    lead_converted: true;
+  }
+}
