@@ -490,12 +490,10 @@ export class ImportRunner implements OnModuleInit {
         'create',
         records.map((r) => ({ recordId: r.id, changes: createdChanges(def, r) })),
       );
-      ids.push(...chunk.map((r) => r.columns.id as string));
-      await this.written(
-        tx,
-        run,
-        chunk.map((r) => r.columns.id as string),
-      );
+      const chunkIds = chunk.map((r) => r.columns.id as string);
+      // The hooks' work belongs to the chunk: if they fail, the chunk is redone row by row.
+      await this.written(tx, run, chunkIds);
+      ids.push(...chunkIds);
     };
     for (const [key, group] of groups) {
       const names = key.split(',');
