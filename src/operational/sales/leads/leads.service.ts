@@ -13,7 +13,7 @@ import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
-import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS } from './lead.definition.js';
+import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS, type AssignedVia } from './lead.definition.js';
 import { LEAD_ASSIGNED } from './leads.events.js';
 
 export function emailKey(email: unknown): string | null {
@@ -80,18 +80,18 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
       const scored = await this.scoring.afterChange(tx, write.after, { created });
       return {
         record: scored.record,
-        events: [...this.assignedEvents(tx, [write]), ...scored.events],
+        events: [...this.assignedEvent(tx, write), ...scored.events],
       };
     },
     afterWriteMany: async (tx, writes) => {
       const created = writes.filter((w) => w.action === 'create').map((w) => w.after);
       const { scores, events } = await this.scoring.afterCreateMany(tx, created);
+      const scoreEvents = new Map<string | null, NewDomainEvent[]>();
+      for (const e of events)
+        scoreEvents.set(e.recordId, [...(scoreEvents.get(e.recordId) ?? []), e]);
       return writes.map((w) => ({
         record: { ...w.after, score: scores.get(w.after.id) ?? w.after.score },
-        events: [
-          ...this.assignedEvents(tx, [w]),
-          ...events.filter((e) => e.recordId === w.after.id),
-        ],
+        events: [...this.assignedEvent(tx, w), ...(scoreEvents.get(w.after.id) ?? [])],
       }));
     },
   };
@@ -240,20 +240,19 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
   }
 
   /**
-   * `lead.assigned` for each write that gave a lead an owner other than the person acting
-   * (on create) or than the one it had (on update).
+   * `lead.assigned` when the write gave the lead an owner other than the person acting (on
+   * create) or than the one it had (on update).
    */
-  private assignedEvents(tx: RequestContext, writes: RecordWrite[]): NewDomainEvent[] {
-    return writes
-      .filter(({ before, after }) => after.ownerId !== (before ? before.ownerId : tx.user.userId))
-      .map(({ before, after }) =>
-        LEAD_ASSIGNED.of(after.id, {
-          ownerId: after.ownerId,
-          teamId: after.teamId,
-          previousOwnerId: (before?.ownerId as string | undefined) ?? null,
-          assignmentRule: after.assignmentRule,
-          assignedVia: after.assignedVia,
-        }),
-      );
+  private assignedEvent(tx: RequestContext, { before, after }: RecordWrite): NewDomainEvent[] {
+    if (after.ownerId === (before ? before.ownerId : tx.user.userId)) return [];
+    return [
+      LEAD_ASSIGNED.of(after.id, {
+        ownerId: after.ownerId,
+        teamId: after.teamId,
+        previousOwnerId: before?.ownerId ?? null,
+        assignmentRule: (after.assignmentRule as string | null) ?? null,
+        assignedVia: after.assignedVia as AssignedVia,
+      }),
+    ];
   }
 }
