@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '#platform/auth/auth.module.js';
+import { ImportInserts } from './import-inserts.js';
 import { ImportRetention } from './import-retention.js';
 import { ImportRunner } from './import-runner.js';
+import { ImportStore } from './import-store.js';
 import { ImportableResources } from './importable-resources.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
@@ -14,6 +16,13 @@ import { ImportsService } from './imports.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [ImportsController],
-  providers: [ImportsService, ImportRunner, ImportRetention, ImportableResources],
+  providers: [
+    ImportsService,
+    ImportRunner,
+    ImportStore,
+    ImportInserts,
+    ImportRetention,
+    ImportableResources,
+  ],
 })
 export class ImportsModule {}

@@ -3,7 +3,8 @@ import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { EventOutbox } from '#platform/events/event-outbox.service.js';
 import type { RecordHooks, RecordWrite } from './record-hooks.js';
-import type { ApiRecord } from './resource-definition.js';
+import { recordsImported } from './record.events.js';
+import type { ApiRecord, ResourceDefinition } from './resource-definition.js';
 
 /** The caller of a committed transaction, for work that runs after it. */
 function outsideTransaction(tx: RequestContext): RequestContext {
@@ -47,6 +48,19 @@ export class RecordLifecycle {
     }
     await this.outbox.append(tx, events);
     await this.afterCommit(tx, hooks, writes);
+  }
+
+  /**
+   * `<label>.imported`: an import batch announces the records it created in one event
+   * instead of a `<label>.created` each.
+   */
+  async imported(
+    tx: RequestContext,
+    def: ResourceDefinition,
+    importId: string,
+    created: string[],
+  ): Promise<void> {
+    if (created.length) await this.outbox.append(tx, [recordsImported(def, { importId, created })]);
   }
 
   /** Whether a writer must read back what it wrote in bulk for the hooks to see it. */
