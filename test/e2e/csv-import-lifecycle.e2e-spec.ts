@@ -1,6 +1,11 @@
 import { accessFactories, type CreatedUser } from '../support/access-factories.js';
 import { finished, upload, type Auth } from '../support/import-helpers.js';
-import { eventsOf, writeSalesConfig, type SalesRecord } from '../support/sales-factories.js';
+import {
+  eventsOf,
+  salesFactories,
+  writeSalesConfig,
+  type SalesRecord,
+} from '../support/sales-factories.js';
 import { freshDatabase, startServer, type TestServer } from '../support/test-server.js';
 
 const rulesFor = (teamId: string, rep: CreatedUser) => `
@@ -35,9 +40,10 @@ interface Outcome {
   events: { type: string; data: Record<string, unknown> }[];
 }
 
-describe('CSV import runs the record lifecycle of leads', () => {
+describe('CSV import runs the record lifecycle', () => {
   let server: TestServer;
   let auth: Auth;
+  let make: ReturnType<typeof salesFactories>;
   let rep: CreatedUser;
   let teamId: string;
 
@@ -56,11 +62,44 @@ describe('CSV import runs the record lifecycle of leads', () => {
       databaseUrl,
       env: { CRM_CONFIG: writeSalesConfig('import-lifecycle', rulesFor(teamId, rep)) },
     });
-    auth = { authorization: `Bearer ${await server.login()}` };
+    const token = await server.login();
+    auth = { authorization: `Bearer ${token}` };
+    make = salesFactories(server, token);
   });
   afterAll(async () => {
     await server?.stop();
   });
+
+  /** Imports a CSV as new records; the ids of what it created, sorted. */
+  const importRows = async (
+    entity: string,
+    mapping: Record<string, string>,
+    rows: string[][],
+  ): Promise<string[]> => {
+    const file = csv([Object.keys(mapping), ...rows]);
+    const res = await upload(server, auth, file, {
+      entity,
+      duplicates: 'create',
+      mapping: JSON.stringify(mapping),
+    });
+    expect(res.status).toBe(202);
+    const done = await finished(server, auth, res.body.id as string);
+    const errors = await server.http.get(`/api/v1/imports/${res.body.id}/errors`).set(auth);
+    expect(errors.body.data).toEqual([]);
+    expect(done).toMatchObject({ status: 'completed', created: rows.length, failed: 0 });
+    const batch = await server.db.query<{ data: { created: string[] } }>(
+      `SELECT data FROM domain_events WHERE type LIKE '%.imported' AND data->>'importId' = $1`,
+      [res.body.id],
+    );
+    expect(batch.rows).toHaveLength(1);
+    return [...batch.rows[0].data.created].sort();
+  };
+
+  /** Events of a record but its creation, which an import announces for the batch. */
+  const eventsAfterCreate = async (id: string) =>
+    (await eventsOf(server, id))
+      .filter((e) => !e.type.endsWith('.created'))
+      .map((e) => ({ type: e.type, data: e.data }));
 
   const outcome = async (id: string): Promise<Outcome> => {
     const lead = (await server.http.get(`/api/v1/leads/${id}`).set(auth).expect(200))
@@ -82,9 +121,7 @@ describe('CSV import runs the record lifecycle of leads', () => {
       })),
       // The import announces its new records in one `lead.imported` event per batch instead
       // of a `lead.created` each; every other event is the one a POSTed lead gets.
-      events: (await eventsOf(server, id))
-        .filter((e) => e.type !== 'lead.created')
-        .map((e) => ({ type: e.type, data: e.data })),
+      events: await eventsAfterCreate(id),
     };
   };
 
@@ -95,41 +132,19 @@ describe('CSV import runs the record lifecycle of leads', () => {
       { lastName: 'Impor Tiga', company: 'PT Tiga', industry: 'banking', source: 'phone' },
       { lastName: 'Impor Empat', company: 'PT Empat', industry: 'mining', source: 'phone' },
     ];
-    const file = csv([
-      ['Surname', 'Company', 'Industry', 'Source'],
-      ...leads.map((l) => [l.lastName, l.company, l.industry, l.source]),
-    ]);
-    const res = await upload(server, auth, file, {
-      entity: 'leads',
-      duplicates: 'create',
-      mapping: JSON.stringify({
-        Surname: 'lastName',
-        Company: 'company',
-        Industry: 'industry',
-        Source: 'source',
-      }),
-    });
-    expect(res.status).toBe(202);
-    const done = await finished(server, auth, res.body.id as string);
-    const errors = await server.http.get(`/api/v1/imports/${res.body.id}/errors`).set(auth);
-    expect(errors.body.data).toEqual([]);
-    expect(done).toMatchObject({ status: 'completed', created: 4, failed: 0 });
-
-    const imported = await server.http
+    const ids = await importRows(
+      'leads',
+      { Surname: 'lastName', Company: 'company', Industry: 'industry', Source: 'source' },
+      leads.map((l) => [l.lastName, l.company, l.industry, l.source]),
+    );
+    const listed = await server.http
       .get('/api/v1/leads?filter[lastName][startsWith]=Impor&limit=10')
       .set(auth)
       .expect(200);
     const byName = new Map(
-      (imported.body.data as SalesRecord[]).map((l) => [l.lastName as string, l.id]),
+      (listed.body.data as SalesRecord[]).map((l) => [l.lastName as string, l.id]),
     );
-    expect(byName.size).toBe(4);
-
-    const batch = await server.db.query<{ data: { importId: string; created: string[] } }>(
-      `SELECT data FROM domain_events WHERE type = 'lead.imported'`,
-    );
-    expect(batch.rows).toHaveLength(1);
-    expect(batch.rows[0].data.importId).toBe(res.body.id);
-    expect([...batch.rows[0].data.created].sort()).toEqual([...byName.values()].sort());
+    expect([...byName.values()].sort()).toEqual(ids);
 
     for (const l of leads) {
       const posted = await server.http
@@ -160,5 +175,132 @@ describe('CSV import runs the record lifecycle of leads', () => {
     expect(first.events.map((e) => e.type)).toEqual(['lead.assigned', 'lead.score_changed']);
     const untouched = await outcome(byName.get('Impor Empat')!);
     expect(untouched).toMatchObject({ score: 0, history: [], events: [] });
+  });
+
+  it('gives imported opportunities their first stage, stage history, timeline entry and board place', async () => {
+    const account = await make.account({ name: 'PT Papan Impor' });
+    const board = async () =>
+      (await server.http.get('/api/v1/pipelines/sales/board').set(auth).expect(200)).body as {
+        stages: { key: string; count: number; amounts: { currency: string; amount: string }[] }[];
+      };
+    const proposals = async () => board().then((b) => b.stages.find((s) => s.key === 'proposal')!);
+    const before = await proposals();
+    const [imported] = await importRows(
+      'opportunities',
+      { Name: 'name', Account: 'accountId', Stage: 'stage', Amount: 'amount.amount' },
+      [['Impor Peluang', account.id, 'proposal', '5000000']],
+    );
+    const posted = await make.opportunity({
+      name: 'Posted Peluang',
+      accountId: account.id,
+      stage: 'proposal',
+      amount: { amount: '5000000', currency: 'IDR' },
+    });
+
+    const view = async (id: string) => {
+      const o = (await server.http.get(`/api/v1/opportunities/${id}`).set(auth).expect(200))
+        .body as SalesRecord;
+      const stays = await server.http
+        .get(`/api/v1/opportunities/${id}/stage-history`)
+        .set(auth)
+        .expect(200);
+      const timeline = await server.http
+        .get(`/api/v1/accounts/${account.id}/timeline`)
+        .set(auth)
+        .expect(200);
+      return {
+        pipeline: o.pipeline,
+        stage: o.stage,
+        status: o.status,
+        probability: o.probability,
+        forecastCategory: o.forecastCategory,
+        stays: (stays.body.data as Record<string, unknown>[]).map((h) => ({
+          pipeline: h.pipeline,
+          stage: h.stage,
+          status: h.status,
+          fromStage: h.fromStage,
+          probability: h.probability,
+          amount: h.amount,
+        })),
+        onAccount: (timeline.body.data as { type: string; source: { id: string } }[])
+          .filter((e) => e.source.id === id)
+          .map((e) => e.type),
+        events: await eventsAfterCreate(id),
+      };
+    };
+    const got = await view(imported);
+    expect(got).toEqual(await view(posted.id));
+    expect(got).toMatchObject({
+      stage: 'proposal',
+      probability: 50,
+      stays: [
+        {
+          pipeline: 'sales',
+          stage: 'proposal',
+          fromStage: null,
+          amount: { amount: '5000000', currency: 'IDR' },
+        },
+      ],
+      onAccount: ['stage_change'],
+    });
+    const after = await proposals();
+    expect(after.count).toBe(before.count + 2);
+  });
+
+  it('puts imported activities on their timelines and arms their reminders', async () => {
+    const contact = await make.contact({ lastName: 'Kontak Impor' });
+    const reminderAt = new Date(Date.now() + 86_400_000).toISOString();
+    const [imported] = await importRows(
+      'activities',
+      {
+        Type: 'type',
+        Subject: 'subject',
+        About: 'relatedEntity',
+        Id: 'relatedId',
+        Remind: 'reminderAt',
+      },
+      [['task', 'Impor Tugas', 'contacts', contact.id, reminderAt]],
+    );
+    const posted = (
+      await server.http
+        .post('/api/v1/activities')
+        .set(auth)
+        .send({
+          type: 'task',
+          subject: 'Posted Tugas',
+          relatedEntity: 'contacts',
+          relatedId: contact.id,
+          reminderAt,
+        })
+        .expect(201)
+    ).body as SalesRecord;
+
+    const view = async (id: string) => {
+      const a = (await server.http.get(`/api/v1/activities/${id}`).set(auth).expect(200))
+        .body as SalesRecord;
+      const timeline = await server.http
+        .get(`/api/v1/contacts/${contact.id}/timeline`)
+        .set(auth)
+        .expect(200);
+      const jobs = await server.db.query<{ run_at: Date }>(
+        `SELECT run_at FROM jobs WHERE queue = 'activities.reminder' AND payload->>'activityId' = $1`,
+        [id],
+      );
+      return {
+        status: a.status,
+        onContact: (timeline.body.data as { type: string; source: { id: string } }[])
+          .filter((e) => e.source.id === id)
+          .map((e) => e.type),
+        reminders: jobs.rows.map((j) => j.run_at.toISOString()),
+        events: await eventsAfterCreate(id),
+      };
+    };
+    const got = await view(imported);
+    expect(got).toEqual(await view(posted.id));
+    expect(got).toMatchObject({
+      status: 'planned',
+      onContact: ['task'],
+      reminders: [reminderAt],
+    });
   });
 });
