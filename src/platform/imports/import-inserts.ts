@@ -3,7 +3,7 @@ import { HistoryService } from '#platform/audit/history.service.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { createdChanges, historyColumns } from '#platform/records/record-history.js';
-import type { RecordHooks } from '#platform/records/record-hooks.js';
+import type { RecordHooks, RecordWrite } from '#platform/records/record-hooks.js';
 import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
 import {
   recordSelect,
@@ -60,9 +60,11 @@ export class ImportInserts {
       else groups.set(key, [r]);
     }
     const ids: string[] = [];
+    const kept: RecordWrite[] = [];
     const write = async (names: string[], chunk: ImportInsert<R>[]) => {
-      await this.write(tx, target, names, chunk);
+      const writes = await this.write(tx, target, names, chunk);
       ids.push(...chunk.map((r) => r.columns.id as string));
+      kept.push(...writes);
     };
     for (const [key, group] of groups) {
       const names = key.split(',');
@@ -79,15 +81,17 @@ export class ImportInserts {
         },
       );
     }
+    await this.lifecycle.committed(tx, target.hooks, kept);
     return ids;
   }
 
+  /** The chunk's records as the hooks saw them; none when the resource does not react. */
   private async write<R>(
     tx: RequestContext,
     { def, hooks, stored }: InsertTarget,
     names: string[],
     chunk: ImportInsert<R>[],
-  ): Promise<void> {
+  ): Promise<RecordWrite[]> {
     await this.db.copyRows(
       tx,
       def.table,
@@ -111,7 +115,7 @@ export class ImportInserts {
         writes.map((w) => ({ recordId: w.after.id, changes: w.changes })),
       );
       await this.lifecycle.writtenMany(tx, hooks, writes);
-      return;
+      return writes;
     }
     // Their history records them as stored (defaults included): told from what was written
     // where the columns store it as given, read back otherwise.
@@ -130,6 +134,7 @@ export class ImportInserts {
       'create',
       records.map((r) => ({ recordId: r.id, changes: createdChanges(def, r) })),
     );
+    return [];
   }
 
   private async readBack(

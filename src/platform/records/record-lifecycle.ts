@@ -28,13 +28,14 @@ export class RecordLifecycle {
   async written(tx: RequestContext, hooks: RecordHooks, write: RecordWrite): Promise<ApiRecord> {
     const result = await hooks.afterWrite?.(tx, write);
     await this.outbox.append(tx, result?.events ?? []);
-    await this.afterCommit(tx, hooks, [write]);
+    await this.committed(tx, hooks, [write]);
     return result?.record ?? write.after;
   }
 
   /**
    * The batch form for writers of many records at once: the resource's `afterWriteMany`
    * when it has one, else `afterWrite` record by record; their events go out in one append.
+   * The writer calls `committed` for the writes that stayed (it may undo some to a savepoint).
    */
   async writtenMany(tx: RequestContext, hooks: RecordHooks, writes: RecordWrite[]): Promise<void> {
     if (writes.length === 0) return;
@@ -47,7 +48,16 @@ export class RecordLifecycle {
         events.push(...((await hooks.afterWrite(tx, write))?.events ?? []));
     }
     await this.outbox.append(tx, events);
-    await this.afterCommit(tx, hooks, writes);
+  }
+
+  /** Runs the resource's after-commit hook for `writes` once the transaction has committed. */
+  async committed(tx: RequestContext, hooks: RecordHooks, writes: RecordWrite[]): Promise<void> {
+    const react = hooks.afterCommit;
+    if (!react || writes.length === 0) return;
+    const ctx = outsideTransaction(tx);
+    await this.db.afterCommit(tx, async () => {
+      for (const write of writes) await react(ctx, write);
+    });
   }
 
   /**
@@ -66,18 +76,5 @@ export class RecordLifecycle {
   /** Whether a writer must read back what it wrote in bulk for the hooks to see it. */
   reactsToWrites(hooks: RecordHooks): boolean {
     return !!(hooks.afterWrite ?? hooks.afterWriteMany ?? hooks.afterCommit);
-  }
-
-  private async afterCommit(
-    tx: RequestContext,
-    hooks: RecordHooks,
-    writes: RecordWrite[],
-  ): Promise<void> {
-    const react = hooks.afterCommit;
-    if (!react) return;
-    const ctx = outsideTransaction(tx);
-    await this.db.afterCommit(tx, async () => {
-      for (const write of writes) await react(ctx, write);
-    });
   }
 }
