@@ -105,16 +105,14 @@ export class RecordMerger {
       const mergedInto = [{ field: 'mergedInto', old: null, new: survivorId }];
       for (const id of ids) await this.changeLog.changed(tx, def.entity, id, 'merge', mergedInto);
       const after = new Map(gone.map((row) => [row.id as string, rowToRecord(def, row)]));
-      await this.lifecycle.writtenMany(
-        tx,
-        hooks,
-        duplicates.map((d) => ({
-          action: 'merge' as const,
-          before: d,
-          after: after.get(d.id) ?? d,
-          changes: mergedInto,
-        })),
-      );
+      const mergedAway = duplicates.map((d) => ({
+        action: 'merge' as const,
+        before: d,
+        after: after.get(d.id) ?? d,
+        changes: mergedInto,
+      }));
+      await this.lifecycle.writtenMany(tx, hooks, mergedAway);
+      await this.lifecycle.committed(tx, hooks, mergedAway);
       return this.lifecycle.written(tx, hooks, {
         action: 'merge',
         before: survivor,
