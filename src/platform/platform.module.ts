@@ -15,7 +15,7 @@ import { EventOutbox } from '#platform/events/event-outbox.service.js';
 import { Readiness } from '#platform/health/readiness.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
 import { BulkExecutor } from '#platform/records/bulk-executor.js';
-import { RecordService } from '#platform/records/record.service.js';
+import { RECORD_PROVIDERS } from '#platform/records/record-providers.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { TimelineService } from '#platform/timeline/timeline.service.js';
 
@@ -31,7 +31,7 @@ const SHARED = [
   DatabaseService,
   PermissionEvaluator,
   HistoryService,
-  RecordService,
+  ...RECORD_PROVIDERS,
   ResourceRegistry,
   Readiness,
   BulkExecutor,

@@ -3,10 +3,8 @@ import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError, type FieldError } from '#platform/http/app-error.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
-import {
-  RecordResourceService,
-  type CreateOptions,
-} from '#platform/records/record-resource.service.js';
+import type { RecordWrite } from '#platform/records/record-hooks.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
@@ -46,6 +44,8 @@ export class ActivitiesService extends RecordResourceService implements OnModule
   protected override readonly hooks: RecordHooks = {
     derive: (r) => this.derived(r),
     validate: (ctx, r, changed, existing) => this.validateActivity(ctx, r, changed, existing),
+    shape: (input, existing) => this.shaped(input, existing),
+    afterWrite: (tx, write) => this.written(tx, write),
   };
 
   constructor(
@@ -85,53 +85,35 @@ export class ActivitiesService extends RecordResourceService implements OnModule
     });
   }
 
-  override async create(
-    ctx: RequestContext,
+  /**
+   * Server-filled values before the checks: ids in one form, a new note or logged email starts
+   * completed, and a new reminder time is a new reminder, even after an earlier one was sent.
+   */
+  private shaped(
     input: Record<string, unknown>,
-    options: CreateOptions = {},
-  ): Promise<Record<string, unknown> & { id: string; version: number }> {
-    return this.db.transaction(ctx, async (tx) => {
-      const created = await this.records.create(
-        tx,
-        this.def,
-        this.normalized({
-          status: DONE_ON_ENTRY.includes(String(input.type)) ? 'completed' : 'planned',
-          ...input,
-        }),
-        this.hooks,
-        options,
-      );
-      await this.afterWrite(tx, created, null);
-      return this.view(tx, created);
-    });
+    existing: ApiRecord | null,
+  ): Record<string, unknown> {
+    if (!existing)
+      return this.normalized({
+        status: DONE_ON_ENTRY.includes(String(input.type)) ? 'completed' : 'planned',
+        ...input,
+      });
+    const out = this.normalized(input);
+    if (out.reminderAt !== undefined && !sameInstant(out.reminderAt, existing.reminderAt))
+      out.reminderSentAt = null;
+    return out;
   }
 
-  override async update(
-    ctx: RequestContext,
-    id: string,
-    patch: Record<string, unknown>,
-    ifMatch?: string,
-  ) {
-    return this.db.transaction(ctx, async (tx) => {
-      const before = await this.records.load(tx, this.def, id, { forUpdate: true });
-      const input = this.normalized(patch);
-      // A new reminder time is a new reminder, even after an earlier one was sent.
-      if (input.reminderAt !== undefined && !sameInstant(input.reminderAt, before.reminderAt))
-        input.reminderSentAt = null;
-      const updated = await this.records.update(tx, this.def, id, input, ifMatch, this.hooks);
-      await this.afterWrite(tx, updated, before);
-      return this.view(tx, updated);
-    });
-  }
-
-  private async afterWrite(tx: RequestContext, activity: ApiRecord, before: ApiRecord | null) {
-    await this.timelineEntries.put(tx, activity);
-    const at = activity.reminderAt as string | null;
+  /** Each change puts the activity on its timelines and arms a reminder it newly needs. */
+  private async written(tx: RequestContext, { action, before, after }: RecordWrite) {
+    if (action !== 'create' && action !== 'update') return;
+    await this.timelineEntries.put(tx, after);
+    const at = after.reminderAt as string | null;
     const armed =
       before?.status === 'planned' && sameInstant(at, before.reminderAt) && !!before.reminderAt;
     // A job per arming; the job itself checks the reminder is still wanted and unsent.
-    if (at && activity.status === 'planned' && !armed) {
-      const job: ReminderJob = { activityId: activity.id, reminderAt: at };
+    if (at && after.status === 'planned' && !armed) {
+      const job: ReminderJob = { activityId: after.id, reminderAt: at };
       await this.jobs.enqueue(tx, REMINDER_QUEUE, job, { runAt: new Date(at) });
     }
   }

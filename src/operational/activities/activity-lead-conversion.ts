@@ -1,10 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HistoryService } from '#platform/audit/history.service.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import type { DomainEvent } from '#platform/events/domain-event.js';
 import { EventBus } from '#platform/events/event-bus.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import { RecordService } from '#platform/records/record.service.js';
 import { recordSelect, rowToRecord } from '#platform/records/resource-definition.js';
 import { ActivityTimeline } from './activity-timeline.js';
 import { ACTIVITY_DEFINITION } from './activity.definition.js';
@@ -20,8 +19,7 @@ export class ActivityLeadConversion implements OnModuleInit {
   constructor(
     private readonly db: DatabaseService,
     private readonly bus: EventBus,
-    private readonly history: HistoryService,
-    private readonly outbox: EventOutbox,
+    private readonly records: RecordService,
     private readonly timeline: ActivityTimeline,
   ) {}
 
@@ -56,15 +54,7 @@ export class ActivityLeadConversion implements OnModuleInit {
           { field: 'relatedEntity', old: 'leads', new: target.entity },
           { field: 'relatedId', old: leadId, new: target.id },
         ];
-        await this.history.record(tx, def.entity, activity.id, 'update', changes);
-        await this.outbox.append(tx, [
-          {
-            type: 'activity.updated',
-            entity: def.entity,
-            recordId: activity.id,
-            data: { changes, reason: 'lead.converted' },
-          },
-        ]);
+        await this.records.recordChange(tx, def, activity.id, changes, 'lead.converted');
         await this.timeline.put(tx, activity);
       }
     });

@@ -3,6 +3,7 @@ import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { EventOutbox } from '#platform/events/event-outbox.service.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
+import { ACTIVITY_DUE } from './activities.events.js';
 
 export const REMINDER_QUEUE = 'activities.reminder';
 
@@ -62,23 +63,18 @@ export class ActivityReminders implements OnModuleInit {
       );
       if (!row) return false;
       await this.outbox.append(tx, [
-        {
-          type: 'activity.due',
-          entity: 'activities',
-          recordId: row.id,
-          data: {
-            type: row.type,
-            subject: row.subject,
-            dueAt: row.due_at?.toISOString() ?? null,
-            startsAt: row.starts_at?.toISOString() ?? null,
-            reminderAt: row.reminder_at.toISOString(),
-            ownerId: row.owner_id,
-            teamId: row.team_id,
-            participantUserIds: row.participant_user_ids,
-            relatedEntity: row.related_entity,
-            relatedId: row.related_id,
-          },
-        },
+        ACTIVITY_DUE.of(row.id, {
+          type: row.type,
+          subject: row.subject,
+          dueAt: row.due_at?.toISOString() ?? null,
+          startsAt: row.starts_at?.toISOString() ?? null,
+          reminderAt: row.reminder_at.toISOString(),
+          ownerId: row.owner_id,
+          teamId: row.team_id,
+          participantUserIds: row.participant_user_ids,
+          relatedEntity: row.related_entity,
+          relatedId: row.related_id,
+        }),
       ]);
       return true;
     });

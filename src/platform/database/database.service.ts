@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
@@ -40,6 +40,10 @@ function copyText(value: unknown): string {
  */
 @Injectable()
 export class DatabaseService {
+  private readonly logger = new Logger('Database');
+  /** Work waiting for the commit of each open transaction, by its EntityManager. */
+  private readonly committing = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   private get pool(): Pool {
@@ -76,7 +80,29 @@ export class DatabaseService {
   /** Runs `work` in a transaction, joining the caller's when one is already open. */
   async transaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
-    return this.dataSource.transaction((manager) => work(ctx.withManager(manager)));
+    const pending: (() => Promise<void>)[] = [];
+    const result = await this.dataSource.transaction((manager) => {
+      this.committing.set(manager, pending);
+      return work(ctx.withManager(manager));
+    });
+    for (const task of pending) {
+      try {
+        await task();
+      } catch (err) {
+        this.logger.error('work after commit failed; the committed change stands', err);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `task` once the context's transaction has committed (never when it rolls back);
+   * outside a transaction, at once.
+   */
+  async afterCommit(ctx: RequestContext, task: () => Promise<void>): Promise<void> {
+    const pending = ctx.manager && this.committing.get(ctx.manager);
+    if (pending && ctx.manager?.queryRunner?.isTransactionActive) pending.push(task);
+    else await task();
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { RequestContext } from '#platform/context/request-context.js';
 import type { DatabaseService } from '#platform/database/database.service.js';
-import type { RecordHooks } from '#platform/records/record.service.js';
+import type { RecordHooks } from '#platform/records/record-hooks.js';
 import { recordToColumns, type ResourceDefinition } from '#platform/records/resource-definition.js';
 
 /** The custom field code that, when an entity declares it and the mapping sets it, identifies records. */

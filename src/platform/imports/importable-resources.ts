@@ -11,12 +11,6 @@ export interface ImportableResource {
   service: RecordResourceService;
   createDto: DtoClass<object>;
   updateDto: DtoClass<object>;
-  /**
-   * Whether the service creates records the generic way, so rows can be inserted in bulk
-   * with RecordService's rules; a service with its own create (side effects of its own) gets
-   * every row through that create instead.
-   */
-  bulk: boolean;
 }
 
 /** Every record type with the REST contract — built-in, from other modules, or custom objects. */
@@ -36,7 +30,6 @@ export class ImportableResources {
           service,
           createDto: endpoint.createDto,
           updateDto: endpoint.updateDto,
-          bulk: service.create === RecordResourceService.prototype.create,
         });
       }
     }

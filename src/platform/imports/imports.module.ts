@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '#platform/auth/auth.module.js';
 import { ImportErrorsService } from './import-errors.service.js';
+import { ImportInserts } from './import-inserts.js';
 import { ImportRetention } from './import-retention.js';
 import { ImportRunner } from './import-runner.js';
+import { ImportStore } from './import-store.js';
 import { ImportableResources } from './importable-resources.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
@@ -19,6 +21,8 @@ import { ImportsService } from './imports.service.js';
     ImportsService,
     ImportErrorsService,
     ImportRunner,
+    ImportStore,
+    ImportInserts,
     ImportRetention,
     ImportableResources,
   ],

@@ -1,7 +1,9 @@
 import type { RequestContext } from '#platform/context/request-context.js';
 import type { ListRequest } from '#platform/query/list-request.js';
 import type { ApiRecord, ResourceDefinition } from './resource-definition.js';
-import { RecordService, type ListPage, type RecordHooks } from './record.service.js';
+import type { RecordHooks } from './record-hooks.js';
+import type { ListPage } from './record-reader.js';
+import { RecordService } from './record.service.js';
 
 export interface CreateOptions {
   allowDuplicate?: boolean;
@@ -9,7 +11,9 @@ export interface CreateOptions {
 
 /**
  * A resource's service: the generic record rules plus the resource's own hooks. Domain
- * services extend it and add their actions (merge, convert, …).
+ * services extend it, supply `hooks` for what their records need before and after a write,
+ * and add their actions (merge, convert, …); they do not override the writes themselves, so
+ * every write path (REST, bulk, CSV import, merge) runs the same rules.
  */
 export abstract class RecordResourceService {
   abstract readonly def: ResourceDefinition;
@@ -45,11 +49,11 @@ export abstract class RecordResourceService {
   }
 
   remove(ctx: RequestContext, id: string, ifMatch?: string): Promise<void> {
-    return this.records.remove(ctx, this.def, id, ifMatch);
+    return this.records.remove(ctx, this.def, id, ifMatch, this.hooks);
   }
 
   async restore(ctx: RequestContext, id: string) {
-    return this.view(ctx, await this.records.restore(ctx, this.def, id));
+    return this.view(ctx, await this.records.restore(ctx, this.def, id, this.hooks));
   }
 
   purge(ctx: RequestContext, id: string): Promise<void> {

@@ -3,7 +3,8 @@ import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { RecordHooks } from '#platform/records/record-hooks.js';
+import { RecordService } from '#platform/records/record.service.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { ACCOUNT_DEFINITION } from './account.definition.js';
@@ -30,6 +31,12 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
       );
       return row && { id: row.id, match: 'name and phone' };
     },
+    combine: (survivor, dups) => ({
+      phones: unionBy(
+        [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
+        (p) => p.number.replace(/\D/g, ''),
+      ).slice(0, 10),
+    }),
   };
 
   constructor(
@@ -85,15 +92,7 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
   }
 
   async merge(ctx: RequestContext, id: string, duplicateIds: string[]) {
-    const merged = await this.records.merge(ctx, this.def, id, duplicateIds, {
-      ...this.hooks,
-      combine: (survivor, dups) => ({
-        phones: unionBy(
-          [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
-          (p) => p.number.replace(/\D/g, ''),
-        ).slice(0, 10),
-      }),
-    });
+    const merged = await this.records.merge(ctx, this.def, id, duplicateIds, this.hooks);
     return this.view(ctx, merged);
   }
 }

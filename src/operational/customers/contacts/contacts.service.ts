@@ -2,7 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { RecordHooks } from '#platform/records/record-hooks.js';
+import { RecordService } from '#platform/records/record.service.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
@@ -43,6 +44,24 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
       );
       return byPhone && { id: byPhone.id, match: 'name and phone' };
     },
+    combine: (survivor, dups) => {
+      const primary = (survivor.email as string | null) ?? dups.find((d) => d.email)?.email ?? null;
+      const others = [
+        ...new Set(
+          [survivor, ...dups].flatMap((r) => [
+            r.email as string | null,
+            ...((r.otherEmails as string[]) ?? []),
+          ]),
+        ),
+      ]
+        .filter((e): e is string => !!e && e.toLowerCase() !== String(primary).toLowerCase())
+        .slice(0, 10);
+      const phones = unionBy(
+        [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
+        (p) => p.number.replace(/\D/g, ''),
+      ).slice(0, 10);
+      return { email: primary, otherEmails: others, phones };
+    },
   };
 
   constructor(
@@ -74,28 +93,7 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
   }
 
   async merge(ctx: RequestContext, id: string, duplicateIds: string[]) {
-    const merged = await this.records.merge(ctx, this.def, id, duplicateIds, {
-      ...this.hooks,
-      combine: (survivor, dups) => {
-        const primary =
-          (survivor.email as string | null) ?? dups.find((d) => d.email)?.email ?? null;
-        const others = [
-          ...new Set(
-            [survivor, ...dups].flatMap((r) => [
-              r.email as string | null,
-              ...((r.otherEmails as string[]) ?? []),
-            ]),
-          ),
-        ]
-          .filter((e): e is string => !!e && e.toLowerCase() !== String(primary).toLowerCase())
-          .slice(0, 10);
-        const phones = unionBy(
-          [survivor, ...dups].flatMap((r) => (r.phones as { number: string }[]) ?? []),
-          (p) => p.number.replace(/\D/g, ''),
-        ).slice(0, 10);
-        return { email: primary, otherEmails: others, phones };
-      },
-    });
+    const merged = await this.records.merge(ctx, this.def, id, duplicateIds, this.hooks);
     return this.view(ctx, merged);
   }
 }

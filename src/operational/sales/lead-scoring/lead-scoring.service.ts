@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import type { NewDomainEvent } from '#platform/events/domain-event.js';
 import { EventOutbox } from '#platform/events/event-outbox.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
@@ -8,6 +9,13 @@ import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { ScoreHistoryEntryDto } from './dto/lead-score.dto.js';
 import { scoreLead } from './lead-scorer.js';
 import { LeadScoreStore, type ActivityFacts, type ScoreReason } from './lead-score-store.js';
+import { LEAD_SCORE_CHANGED } from '../leads/leads.events.js';
+
+/** New scores by lead id, and the `lead.score_changed` events of those that moved. */
+export interface Rescored {
+  scores: Map<string, number>;
+  events: NewDomainEvent[];
+}
 
 const isOpen = (lead: ApiRecord) =>
   (OPEN_LEAD_STATUSES as readonly string[]).includes(lead.status as string);
@@ -41,13 +49,35 @@ export class LeadScoringService {
     tx: RequestContext,
     lead: ApiRecord,
     options: { created?: boolean } = {},
-  ): Promise<ApiRecord> {
-    if (!this.enabled || !isOpen(lead)) return lead;
+  ): Promise<{ record: ApiRecord; events: NewDomainEvent[] }> {
+    if (!this.enabled || !isOpen(lead)) return { record: lead, events: [] };
     const facts: ActivityFacts | undefined = options.created
       ? { now: new Date(lead.createdAt as string), counts: new Map() }
       : undefined;
-    const scores = await this.rescore(tx, [lead], 'change', facts);
-    return { ...lead, score: scores.get(lead.id) ?? lead.score };
+    const { scores, events } = await this.rescore(tx, [lead], 'change', facts);
+    return { record: { ...lead, score: scores.get(lead.id) ?? lead.score }, events };
+  }
+
+  /**
+   * `afterChange` for many new leads written together (a CSV import batch): they are scored
+   * in one pass per creation time, as each would be on its own.
+   */
+  async afterCreateMany(tx: RequestContext, leads: ApiRecord[]): Promise<Rescored> {
+    const scores = new Map<string, number>();
+    const events: NewDomainEvent[] = [];
+    if (!this.enabled) return { scores, events };
+    const byTime = new Map<string, ApiRecord[]>();
+    for (const lead of leads.filter(isOpen)) {
+      const at = String(lead.createdAt);
+      byTime.set(at, [...(byTime.get(at) ?? []), lead]);
+    }
+    for (const [at, group] of byTime) {
+      const facts: ActivityFacts = { now: new Date(at), counts: new Map() };
+      const rescored = await this.rescore(tx, group, 'change', facts);
+      for (const [id, score] of rescored.scores) scores.set(id, score);
+      events.push(...rescored.events);
+    }
+    return { scores, events };
   }
 
   /**
@@ -62,7 +92,7 @@ export class LeadScoringService {
     if (!this.enabled || ids.length === 0) return 0;
     return this.db.transaction(RequestContext.system(), async (tx) => {
       const leads = await this.store.lockOpenLeads(tx, ids, options.skipLocked);
-      await this.rescore(tx, leads, reason);
+      await this.outbox.append(tx, (await this.rescore(tx, leads, reason)).events);
       return leads.length;
     });
   }
@@ -81,13 +111,16 @@ export class LeadScoringService {
     return { data, meta: { nextCursor: page.nextCursor, limit } };
   }
 
-  /** Locked leads' new scores; writes history and events for those that moved. */
+  /**
+   * Locked leads' new scores; writes history for those that moved and gives their events,
+   * which the caller appends (the record lifecycle, after the lead's own).
+   */
   private async rescore(
     tx: RequestContext,
     leads: readonly ApiRecord[],
     reason: ScoreReason,
     known?: ActivityFacts,
-  ): Promise<Map<string, number>> {
+  ): Promise<Rescored> {
     const rules = this.catalog.scoringRules;
     const facts =
       known ??
@@ -97,6 +130,7 @@ export class LeadScoringService {
         rules,
       ));
     const scores = new Map<string, number>();
+    const events: NewDomainEvent[] = [];
     for (const lead of leads) {
       const result = scoreLead(
         rules,
@@ -108,22 +142,17 @@ export class LeadScoringService {
       const previous = lead.score as number;
       if (result.score === previous) continue;
       await this.store.saveScore(tx, lead.id, result.score, previous, result.rules, reason);
-      await this.outbox.append(tx, [
-        {
-          type: 'lead.score_changed',
-          entity: 'leads',
-          recordId: lead.id,
-          data: {
-            score: result.score,
-            previousScore: previous,
-            reason,
-            rules: result.rules,
-            ownerId: lead.ownerId,
-            teamId: lead.teamId,
-          },
-        },
-      ]);
+      events.push(
+        LEAD_SCORE_CHANGED.of(lead.id, {
+          score: result.score,
+          previousScore: previous,
+          reason,
+          rules: result.rules,
+          ownerId: lead.ownerId,
+          teamId: lead.teamId,
+        }),
+      );
     }
-    return scores;
+    return { scores, events };
   }
 }

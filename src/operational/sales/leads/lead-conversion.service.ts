@@ -17,6 +17,7 @@ import { CreateOpportunityDto } from '../opportunities/dto/opportunity.dto.js';
 import { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ConvertLeadDto } from './dto/convert-lead.dto.js';
 import { LEAD_CONVERSION_CONFIG, type LeadConversionConfig } from './lead-conversion.config.js';
+import { LEAD_CONVERTED } from './leads.events.js';
 import { LeadsService } from './leads.service.js';
 
 type Target = 'accounts' | 'contacts' | 'opportunities';
@@ -138,18 +139,13 @@ export class LeadConversionService implements OnModuleInit {
         opportunity: !!opportunity,
       };
       await this.outbox.append(tx, [
-        {
-          type: 'lead.converted',
-          entity: 'leads',
-          recordId: id,
-          data: {
-            accountId: account?.id ?? null,
-            contactId: contact?.id ?? null,
-            opportunityId: opportunity?.id ?? null,
-            created,
-            ownerId: lead.ownerId,
-          },
-        },
+        LEAD_CONVERTED.of(id, {
+          accountId: account?.id ?? null,
+          contactId: contact?.id ?? null,
+          opportunityId: opportunity?.id ?? null,
+          created,
+          ownerId: lead.ownerId,
+        }),
       ]);
       await this.putOnTimelines(tx, lead, { account, contact, opportunity });
       return { lead: converted.view, account, contact, opportunity, created };

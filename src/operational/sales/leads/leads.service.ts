@@ -2,20 +2,19 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import type { NewDomainEvent } from '#platform/events/domain-event.js';
 import { AppError } from '#platform/http/app-error.js';
 import { checkIfMatch } from '#platform/http/etag.js';
-import {
-  RecordResourceService,
-  type CreateOptions,
-} from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { RecordHooks, RecordWrite } from '#platform/records/record-hooks.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
-import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS } from './lead.definition.js';
+import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS, type AssignedVia } from './lead.definition.js';
+import { LEAD_ASSIGNED } from './leads.events.js';
 
 export function emailKey(email: unknown): string | null {
   return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
@@ -67,13 +66,40 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
             { ...NEW_LEAD_DEFAULTS, ...r },
             { userId: ctx.user.userId, teamId: r.teamId as string | null },
           ),
+    // An owner set by hand: no rule placed the lead any more.
+    shape: (patch, existing) =>
+      existing &&
+      patch.ownerId !== undefined &&
+      patch.ownerId !== existing.ownerId &&
+      patch.assignedVia === undefined
+        ? { ...patch, assignedVia: 'request', assignmentRule: null }
+        : patch,
+    afterWrite: async (tx, write) => {
+      if (write.action !== 'create' && write.action !== 'update') return;
+      const created = write.action === 'create';
+      const scored = await this.scoring.afterChange(tx, write.after, { created });
+      return {
+        record: scored.record,
+        events: [...this.assignedEvent(tx, write), ...scored.events],
+      };
+    },
+    afterWriteMany: async (tx, writes) => {
+      const created = writes.filter((w) => w.action === 'create').map((w) => w.after);
+      const { scores, events } = await this.scoring.afterCreateMany(tx, created);
+      const scoreEvents = new Map<string | null, NewDomainEvent[]>();
+      for (const e of events)
+        scoreEvents.set(e.recordId, [...(scoreEvents.get(e.recordId) ?? []), e]);
+      return writes.map((w) => ({
+        record: { ...w.after, score: scores.get(w.after.id) ?? w.after.score },
+        events: [...this.assignedEvent(tx, w), ...(scoreEvents.get(w.after.id) ?? [])],
+      }));
+    },
   };
 
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
     private readonly registry: ResourceRegistry,
-    private readonly outbox: EventOutbox,
     private readonly permissions: PermissionEvaluator,
     private readonly assigner: LeadAssigner,
     private readonly scoring: LeadScoringService,
@@ -90,44 +116,6 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     ] as const;
     for (const [entity, column, attribute] of links)
       this.registry.addReference(entity, { table: 'leads', column, entity: 'leads', attribute });
-  }
-
-  override async create(
-    ctx: RequestContext,
-    input: Record<string, unknown>,
-    options: CreateOptions = {},
-  ): Promise<Record<string, unknown> & { id: string; version: number }> {
-    return this.db.transaction(ctx, async (tx) => {
-      const created = await this.records.create(tx, this.def, input, this.hooks, options);
-      if (created.ownerId !== tx.user.userId) await this.assigned(tx, created, null);
-      return this.view(tx, await this.scoring.afterChange(tx, created, { created: true }));
-    });
-  }
-
-  override async update(
-    ctx: RequestContext,
-    id: string,
-    patch: Record<string, unknown>,
-    ifMatch?: string,
-  ) {
-    return this.db.transaction(ctx, async (tx) => {
-      const before = await this.records.load(tx, this.def, id, { forUpdate: true });
-      // An owner set by hand: no rule placed the lead any more.
-      const byHand =
-        patch.ownerId !== undefined && patch.ownerId !== before.ownerId
-          ? { assignedVia: 'request', assignmentRule: null }
-          : {};
-      const updated = await this.records.update(
-        tx,
-        this.def,
-        id,
-        { ...patch, ...byHand },
-        ifMatch,
-        this.hooks,
-      );
-      if (updated.ownerId !== before.ownerId) await this.assigned(tx, updated, before.ownerId);
-      return this.view(tx, await this.scoring.afterChange(tx, updated));
-    });
   }
 
   /**
@@ -155,8 +143,7 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
         undefined,
         this.hooks,
       );
-      if (updated.ownerId !== before.ownerId) await this.assigned(tx, updated, before.ownerId);
-      return this.view(tx, await this.scoring.afterChange(tx, updated));
+      return this.view(tx, updated);
     });
   }
 
@@ -194,7 +181,8 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
       id,
       { ...links, status: 'converted', convertedAt: new Date().toISOString() },
       undefined,
-      { ...this.hooks, validate: undefined },
+      // Conversion closes the lead: it is neither checked as an open lead nor scored again.
+      { ...this.hooks, validate: undefined, afterWrite: undefined },
     );
     return { record: updated, view: this.view(tx, updated) };
   }
@@ -251,20 +239,20 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
     );
   }
 
-  private async assigned(tx: RequestContext, lead: ApiRecord, previousOwnerId: string | null) {
-    await this.outbox.append(tx, [
-      {
-        type: 'lead.assigned',
-        entity: 'leads',
-        recordId: lead.id,
-        data: {
-          ownerId: lead.ownerId,
-          teamId: lead.teamId,
-          previousOwnerId,
-          assignmentRule: lead.assignmentRule,
-          assignedVia: lead.assignedVia,
-        },
-      },
-    ]);
+  /**
+   * `lead.assigned` when the write gave the lead an owner other than the person acting (on
+   * create) or than the one it had (on update).
+   */
+  private assignedEvent(tx: RequestContext, { before, after }: RecordWrite): NewDomainEvent[] {
+    if (after.ownerId === (before ? before.ownerId : tx.user.userId)) return [];
+    return [
+      LEAD_ASSIGNED.of(after.id, {
+        ownerId: after.ownerId,
+        teamId: after.teamId,
+        previousOwnerId: before?.ownerId ?? null,
+        assignmentRule: (after.assignmentRule as string | null) ?? null,
+        assignedVia: after.assignedVia as AssignedVia,
+      }),
+    ];
   }
 }

@@ -1,15 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HistoryService, type FieldChange } from '#platform/audit/history.service.js';
+import type { FieldChange } from '#platform/audit/history.service.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import type { DomainEvent } from '#platform/events/domain-event.js';
 import { EventBus } from '#platform/events/event-bus.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
 import { AppError, type FieldError } from '#platform/http/app-error.js';
-import {
-  RecordResourceService,
-  type CreateOptions,
-} from '#platform/records/record-resource.service.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
@@ -43,6 +39,16 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
   protected override readonly hooks: RecordHooks = {
     derive: (r) => this.derived(r),
     validate: (ctx, r, changed, existing) => this.validateOpportunity(ctx, r, changed, existing),
+    shape: (input, existing) => this.withStageDefaults(input, existing),
+    afterWrite: async (tx, { action, before, after }) => {
+      if (action === 'create') await this.stages.start(tx, after);
+      else if (
+        action === 'update' &&
+        before &&
+        (after.pipeline !== before.pipeline || after.stage !== before.stage)
+      )
+        return { events: [await this.stages.move(tx, before, after)] };
+    },
   };
 
   constructor(
@@ -51,8 +57,6 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     private readonly registry: ResourceRegistry,
     private readonly catalog: PipelineCatalog,
     private readonly stages: OpportunityStageHistory,
-    private readonly changeLog: HistoryService,
-    private readonly outbox: EventOutbox,
     private readonly bus: EventBus,
     private readonly categories: ForecastCategoryRule,
   ) {
@@ -78,46 +82,6 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
       name: 'opportunities.contact-roles-merge',
       types: ['contact.merged'],
       handle: (event) => this.moveContactRoles(event),
-    });
-  }
-
-  override async create(
-    ctx: RequestContext,
-    input: Record<string, unknown>,
-    options: CreateOptions = {},
-  ): Promise<Record<string, unknown> & { id: string; version: number }> {
-    return this.db.transaction(ctx, async (tx) => {
-      const created = await this.records.create(
-        tx,
-        this.def,
-        this.withStageDefaults(input, null),
-        this.hooks,
-        options,
-      );
-      await this.stages.start(tx, created);
-      return this.view(tx, created);
-    });
-  }
-
-  override async update(
-    ctx: RequestContext,
-    id: string,
-    patch: Record<string, unknown>,
-    ifMatch?: string,
-  ) {
-    return this.db.transaction(ctx, async (tx) => {
-      const before = await this.records.load(tx, this.def, id, { forUpdate: true });
-      const updated = await this.records.update(
-        tx,
-        this.def,
-        id,
-        this.withStageDefaults(patch, before),
-        ifMatch,
-        this.hooks,
-      );
-      if (updated.pipeline !== before.pipeline || updated.stage !== before.stage)
-        await this.stages.move(tx, before, updated);
-      return this.view(tx, updated);
     });
   }
 
@@ -324,15 +288,7 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
           [row.id, JSON.stringify(roles)],
         );
         const diff = [{ field: 'contactRoles', old: row.contact_roles, new: roles }];
-        await this.changeLog.record(tx, 'opportunities', row.id, 'update', diff);
-        await this.outbox.append(tx, [
-          {
-            type: 'opportunity.updated',
-            entity: 'opportunities',
-            recordId: row.id,
-            data: { changes: diff },
-          },
-        ]);
+        await this.records.recordChange(tx, this.def, row.id, diff);
       }
     });
   }

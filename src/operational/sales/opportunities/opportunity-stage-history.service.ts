@@ -2,12 +2,13 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { uuidv7 } from '#platform/database/uuid7.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
+import type { NewDomainEvent } from '#platform/events/domain-event.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { TimelineService, type RecordRef } from '#platform/timeline/timeline.service.js';
 import { localized, PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { StageHistoryEntryDto } from './dto/opportunity.dto.js';
+import { OPPORTUNITY_STAGE_CHANGED } from './opportunities.events.js';
 
 interface StageRow {
   id: string;
@@ -36,7 +37,6 @@ type Money = { amount: string; currency: string } | null;
 export class OpportunityStageHistory implements OnModuleInit {
   constructor(
     private readonly db: DatabaseService,
-    private readonly outbox: EventOutbox,
     private readonly timeline: TimelineService,
     private readonly catalog: PipelineCatalog,
   ) {}
@@ -51,10 +51,10 @@ export class OpportunityStageHistory implements OnModuleInit {
   }
 
   /**
-   * Closes the current stay and opens one in the new stage, then emits
-   * `opportunity.stage_changed` with how long the opportunity spent in the old stage.
+   * Closes the current stay and opens one in the new stage; gives the
+   * `opportunity.stage_changed` event with how long the opportunity spent in the old stage.
    */
-  async move(tx: RequestContext, before: ApiRecord, after: ApiRecord): Promise<void> {
+  async move(tx: RequestContext, before: ApiRecord, after: ApiRecord): Promise<NewDomainEvent> {
     const closed = await this.db.one<{ seconds: number }>(
       tx,
       `UPDATE opportunity_stage_history SET left_at = now()
@@ -63,23 +63,16 @@ export class OpportunityStageHistory implements OnModuleInit {
       [after.id],
     );
     await this.insert(tx, after, before);
-    await this.outbox.append(tx, [
-      {
-        type: 'opportunity.stage_changed',
-        entity: 'opportunities',
-        recordId: after.id,
-        data: {
-          from: { pipeline: before.pipeline, stage: before.stage, status: before.status },
-          to: { pipeline: after.pipeline, stage: after.stage, status: after.status },
-          secondsInPreviousStage: closed ? Math.round(closed.seconds) : null,
-          probability: after.probability,
-          amount: after.amount,
-          ownerId: after.ownerId,
-          teamId: after.teamId,
-          accountId: after.accountId,
-        },
-      },
-    ]);
+    return OPPORTUNITY_STAGE_CHANGED.of(after.id, {
+      from: { pipeline: before.pipeline, stage: before.stage, status: before.status },
+      to: { pipeline: after.pipeline, stage: after.stage, status: after.status },
+      secondsInPreviousStage: closed ? Math.round(closed.seconds) : null,
+      probability: after.probability,
+      amount: after.amount,
+      ownerId: after.ownerId,
+      teamId: after.teamId,
+      accountId: after.accountId,
+    });
   }
 
   private async insert(tx: RequestContext, o: ApiRecord, from: ApiRecord | null): Promise<void> {

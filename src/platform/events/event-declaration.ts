@@ -1,0 +1,26 @@
+import type { NewDomainEvent } from './domain-event.js';
+
+/**
+ * One kind of domain event a module announces: its wire name, the entity it is about and
+ * the shape of its payload. Modules declare theirs in `<feature>.events.ts`, so what a
+ * subscriber or webhook receives is written down once, next to the code that causes it.
+ */
+export interface DomainEventType<P extends object> {
+  readonly type: string;
+  readonly entity: string;
+  /** The event as the outbox stores it. */
+  of(recordId: string | null, payload: P): NewDomainEvent;
+}
+
+export function declareEvent<P extends object>(type: string, entity: string): DomainEventType<P> {
+  return {
+    type,
+    entity,
+    of: (recordId, payload) => ({
+      type,
+      entity,
+      recordId,
+      data: { ...payload } as Record<string, unknown>,
+    }),
+  };
+}
