@@ -389,9 +389,11 @@ describe('customization from crm.config.yaml', () => {
       maximum: 50,
       'x-labels': { en: 'Shoe size', id: 'Ukuran sepatu' },
     });
+    // A custom field may be cleared, so its picklist lists null beside the admin's values.
     expect(custom.properties.tier).toMatchObject({
       type: 'string',
-      enum: ['gold', 'silver'],
+      nullable: true,
+      enum: ['gold', 'silver', null],
       default: 'silver',
     });
     expect(custom.properties.interests).toMatchObject({ type: 'array' });
