@@ -59,8 +59,8 @@ export class ActivitiesService extends RecordResourceService implements OnModule
     super(records);
   }
 
-  onModuleInit(): void {
-    this.registry.register(ACTIVITY_DEFINITION);
+  override onModuleInit(): void {
+    super.onModuleInit();
     this.timeline.defineTypes(...ACTIVITY_TYPES);
   }
 

@@ -3,6 +3,7 @@ import type { ListRequest } from '#platform/query/list-request.js';
 import type { ApiRecord, ResourceDefinition } from './resource-definition.js';
 import type { RecordHooks } from './record-hooks.js';
 import type { ListPage } from './record-reader.js';
+import type { OnModuleInit } from '@nestjs/common';
 import { RecordService } from './record.service.js';
 
 export interface CreateOptions {
@@ -15,11 +16,20 @@ export interface CreateOptions {
  * and add their actions (merge, convert, …); they do not override the writes themselves, so
  * every write path (REST, bulk, CSV import, merge) runs the same rules.
  */
-export abstract class RecordResourceService {
+export abstract class RecordResourceService implements OnModuleInit {
   abstract readonly def: ResourceDefinition;
   protected readonly hooks: RecordHooks = {};
+  /**
+   * Attributes holding the id of another resource's record, e.g. `{ accountId: 'accounts' }`:
+   * when two accounts are merged, the survivor takes these references over.
+   */
+  protected readonly pointsAt: Readonly<Record<string, string>> = {};
 
   constructor(protected readonly records: RecordService) {}
+
+  onModuleInit(): void {
+    this.records.registerResource(this.def, this.pointsAt);
+  }
 
   /** The resource's own rules, for writers that batch records through RecordService (CSV import). */
   get recordHooks(): RecordHooks {

@@ -8,6 +8,7 @@ import { RecordMerger } from './record-merger.js';
 import { RecordReader, type ListPage } from './record-reader.js';
 import { RecordWriter } from './record-writer.js';
 import type { ApiRecord, ResourceDefinition } from './resource-definition.js';
+import { ResourceRegistry } from './resource-registry.js';
 
 export type { ListPage } from './record-reader.js';
 export type { RecordHooks } from './record-hooks.js';
@@ -27,7 +28,28 @@ export class RecordService {
     private readonly changeLog: RecordChangeLog,
     private readonly history: HistoryService,
     private readonly permissions: PermissionEvaluator,
+    private readonly registry: ResourceRegistry,
   ) {}
+
+  /**
+   * Makes a resource known to the platform (lists, imports, merges, custom fields), with the
+   * attributes of it that hold another resource's id: merging two of those records then moves
+   * these references to the survivor.
+   */
+  registerResource(def: ResourceDefinition, pointsAt: Readonly<Record<string, string>>): void {
+    this.registry.register(def);
+    for (const [attribute, target] of Object.entries(pointsAt)) {
+      const a = def.attributes.find((x) => x.name === attribute);
+      if (!a) throw new Error(`${def.entity}.${attribute} is not an attribute`);
+      this.registry.addReference(target, {
+        table: def.table,
+        column: a.column,
+        entity: def.entity,
+        attribute,
+        ...(a.kind === 'array' ? { array: true } : {}),
+      });
+    }
+  }
 
   /** The record as the caller may see it, or 404 when it is outside the read scope. */
   load(

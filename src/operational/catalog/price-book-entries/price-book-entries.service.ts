@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { Money } from '#platform/currency/money-math.js';
 import { DatabaseService } from '#platform/database/database.service.js';
@@ -6,7 +6,6 @@ import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { PRICE_BOOK_ENTRY_DEFINITION } from '../catalog.definitions.js';
 import { checkNotNegative, checkWindow } from '../catalog-rules.js';
 
@@ -15,7 +14,7 @@ import { checkNotNegative, checkWindow } from '../catalog-rules.js';
  * currency, and one entry per book, product and minimum quantity.
  */
 @Injectable()
-export class PriceBookEntriesService extends RecordResourceService implements OnModuleInit {
+export class PriceBookEntriesService extends RecordResourceService {
   readonly def = PRICE_BOOK_ENTRY_DEFINITION;
 
   protected override readonly hooks: RecordHooks = {
@@ -25,13 +24,8 @@ export class PriceBookEntriesService extends RecordResourceService implements On
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
   ) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(PRICE_BOOK_ENTRY_DEFINITION);
   }
 
   private async validateEntry(

@@ -1,11 +1,10 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { PRICE_BOOK_DEFINITION } from '../catalog.definitions.js';
 import { checkWindow } from '../catalog-rules.js';
 
@@ -17,7 +16,7 @@ export const PRICE_BOOK_CRITERIA = ['accountType', 'industry', 'tier'] as const;
  * a unique index against races) which, being every account's fallback, has no criteria.
  */
 @Injectable()
-export class PriceBooksService extends RecordResourceService implements OnModuleInit {
+export class PriceBooksService extends RecordResourceService {
   readonly def = PRICE_BOOK_DEFINITION;
 
   protected override readonly hooks: RecordHooks = {
@@ -27,13 +26,8 @@ export class PriceBooksService extends RecordResourceService implements OnModule
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
   ) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(PRICE_BOOK_DEFINITION);
   }
 
   private async validateBook(

@@ -1,14 +1,13 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { PRODUCT_FAMILY_DEFINITION } from '../catalog.definitions.js';
 import { checkLanguages } from '../catalog-rules.js';
 import { searchText } from '../dto/localized-text.dto.js';
 
 /** Product families: a name in at least one language. */
 @Injectable()
-export class ProductFamiliesService extends RecordResourceService implements OnModuleInit {
+export class ProductFamiliesService extends RecordResourceService {
   readonly def = PRODUCT_FAMILY_DEFINITION;
 
   protected override readonly hooks: RecordHooks = {
@@ -19,14 +18,7 @@ export class ProductFamiliesService extends RecordResourceService implements OnM
     },
   };
 
-  constructor(
-    records: RecordService,
-    private readonly registry: ResourceRegistry,
-  ) {
+  constructor(records: RecordService) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(PRODUCT_FAMILY_DEFINITION);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import type { CrmConfig } from '#platform/config/crm-config.js';
 import type { RequestContext } from '#platform/context/request-context.js';
@@ -7,7 +7,6 @@ import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { CATALOG_SECTION, defaultTaxCategory, type CatalogConfig } from '../catalog.config.js';
 import { PRODUCT_DEFINITION } from '../catalog.definitions.js';
 import { checkLanguages, checkNotNegative, checkWindow } from '../catalog-rules.js';
@@ -18,7 +17,7 @@ import { searchText } from '../dto/localized-text.dto.js';
  * language, a configured tax category, a readable family, and an availability window.
  */
 @Injectable()
-export class ProductsService extends RecordResourceService implements OnModuleInit {
+export class ProductsService extends RecordResourceService {
   readonly def = PRODUCT_DEFINITION;
   private readonly catalog: CatalogConfig;
 
@@ -33,15 +32,10 @@ export class ProductsService extends RecordResourceService implements OnModuleIn
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
     @Inject(CRM_CONFIG) config: CrmConfig,
   ) {
     super(records);
     this.catalog = CATALOG_SECTION.read(config);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(PRODUCT_DEFINITION);
   }
 
   private async validateProduct(

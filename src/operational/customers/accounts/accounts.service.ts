@@ -1,19 +1,19 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import type { RecordHooks } from '#platform/records/record-hooks.js';
 import { RecordService } from '#platform/records/record.service.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { ACCOUNT_DEFINITION } from './account.definition.js';
 
 const MAX_HIERARCHY_DEPTH = 50;
 
 @Injectable()
-export class AccountsService extends RecordResourceService implements OnModuleInit {
+export class AccountsService extends RecordResourceService {
   readonly def = ACCOUNT_DEFINITION;
+  protected override readonly pointsAt = { parentAccountId: 'accounts' };
 
   protected override readonly hooks: RecordHooks = {
     derive: (r) => ({
@@ -42,19 +42,8 @@ export class AccountsService extends RecordResourceService implements OnModuleIn
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
   ) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(ACCOUNT_DEFINITION);
-    this.registry.addReference('accounts', {
-      table: 'accounts',
-      column: 'parent_account_id',
-      entity: 'accounts',
-      attribute: 'parentAccountId',
-    });
   }
 
   /** The parent must be a readable account, and an account may not sit below itself. */

@@ -1,10 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import type { RecordHooks } from '#platform/records/record-hooks.js';
 import { RecordService } from '#platform/records/record.service.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { CONTACT_DEFINITION } from './contact.definition.js';
@@ -15,8 +14,9 @@ function emailKeys(r: Record<string, unknown>): string[] {
 }
 
 @Injectable()
-export class ContactsService extends RecordResourceService implements OnModuleInit {
+export class ContactsService extends RecordResourceService {
   readonly def = CONTACT_DEFINITION;
+  protected override readonly pointsAt = { accountId: 'accounts' };
 
   protected override readonly hooks: RecordHooks = {
     derive: (r) => ({
@@ -67,19 +67,8 @@ export class ContactsService extends RecordResourceService implements OnModuleIn
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
   ) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(CONTACT_DEFINITION);
-    this.registry.addReference('accounts', {
-      table: 'contacts',
-      column: 'account_id',
-      entity: 'contacts',
-      attribute: 'accountId',
-    });
   }
 
   private async validateAccount(

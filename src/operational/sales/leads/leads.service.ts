@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
@@ -9,7 +9,6 @@ import type { RecordHooks, RecordWrite } from '#platform/records/record-hooks.js
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
@@ -43,8 +42,13 @@ export function leadConverted(lead: ApiRecord): AppError {
  * same transaction.
  */
 @Injectable()
-export class LeadsService extends RecordResourceService implements OnModuleInit {
+export class LeadsService extends RecordResourceService {
   readonly def = LEAD_DEFINITION;
+  protected override readonly pointsAt = {
+    convertedAccountId: 'accounts',
+    convertedContactId: 'contacts',
+    convertedOpportunityId: 'opportunities',
+  };
 
   protected override readonly hooks: RecordHooks = {
     derive: (r) => ({
@@ -99,23 +103,11 @@ export class LeadsService extends RecordResourceService implements OnModuleInit 
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
     private readonly permissions: PermissionEvaluator,
     private readonly assigner: LeadAssigner,
     private readonly scoring: LeadScoringService,
   ) {
     super(records);
-  }
-
-  onModuleInit(): void {
-    this.registry.register(LEAD_DEFINITION);
-    const links = [
-      ['accounts', 'converted_account_id', 'convertedAccountId'],
-      ['contacts', 'converted_contact_id', 'convertedContactId'],
-      ['opportunities', 'converted_opportunity_id', 'convertedOpportunityId'],
-    ] as const;
-    for (const [entity, column, attribute] of links)
-      this.registry.addReference(entity, { table: 'leads', column, entity: 'leads', attribute });
   }
 
   /**

@@ -8,7 +8,6 @@ import { AppError, type FieldError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';
@@ -35,6 +34,7 @@ function valueAt(record: Record<string, unknown>, field: string): unknown {
 @Injectable()
 export class OpportunitiesService extends RecordResourceService implements OnModuleInit {
   readonly def = OPPORTUNITY_DEFINITION;
+  protected override readonly pointsAt = { accountId: 'accounts', primaryContactId: 'contacts' };
 
   protected override readonly hooks: RecordHooks = {
     derive: (r) => this.derived(r),
@@ -54,7 +54,6 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
   constructor(
     records: RecordService,
     private readonly db: DatabaseService,
-    private readonly registry: ResourceRegistry,
     private readonly catalog: PipelineCatalog,
     private readonly stages: OpportunityStageHistory,
     private readonly bus: EventBus,
@@ -63,20 +62,8 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     super(records);
   }
 
-  onModuleInit(): void {
-    this.registry.register(OPPORTUNITY_DEFINITION);
-    this.registry.addReference('accounts', {
-      table: 'opportunities',
-      column: 'account_id',
-      entity: 'opportunities',
-      attribute: 'accountId',
-    });
-    this.registry.addReference('contacts', {
-      table: 'opportunities',
-      column: 'primary_contact_id',
-      entity: 'opportunities',
-      attribute: 'primaryContactId',
-    });
+  override onModuleInit(): void {
+    super.onModuleInit();
     // Contact roles live in a JSON list a column move cannot reach; merges move them here.
     this.bus.subscribe({
       name: 'opportunities.contact-roles-merge',

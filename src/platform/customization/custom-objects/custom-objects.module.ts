@@ -1,10 +1,4 @@
-import {
-  type DynamicModule,
-  Injectable,
-  Module,
-  type OnModuleInit,
-  type Type,
-} from '@nestjs/common';
+import { type DynamicModule, Injectable, Module, type Type } from '@nestjs/common';
 import type { CustomObjectConfig } from '../customization.schema.js';
 import { recordController } from '#platform/records/record-controller.factory.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
@@ -13,7 +7,6 @@ import {
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
 } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import {
   CreateCustomObjectDto,
   CustomObjectDto,
@@ -72,16 +65,10 @@ export class CustomObjectsModule {
     for (const o of objects) {
       const def = customObjectDefinition(o);
       @Injectable()
-      class CustomObjectService extends RecordResourceService implements OnModuleInit {
+      class CustomObjectService extends RecordResourceService {
         readonly def = def;
-        constructor(
-          records: RecordService,
-          private readonly registry: ResourceRegistry,
-        ) {
+        constructor(records: RecordService) {
           super(records);
-        }
-        onModuleInit(): void {
-          this.registry.register(def);
         }
       }
       Object.defineProperty(CustomObjectService, 'name', { value: `${pascal(o.entity)}Service` });
