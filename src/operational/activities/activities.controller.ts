@@ -1,4 +1,4 @@
-import { recordController } from '#platform/records/record-controller.factory.js';
+import { recordController } from '#platform/records/index.js';
 import { ActivitiesService } from './activities.service.js';
 import { ActivityDto, CreateActivityDto, UpdateActivityDto } from './dto/activity.dto.js';
 

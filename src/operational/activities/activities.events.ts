@@ -1,4 +1,4 @@
-import { declareEvent } from '#platform/events/event-declaration.js';
+import { declareEvent } from '#platform/events/index.js';
 
 /**
  * `activity.due`: a planned activity's reminder time came (sent once per reminder time), with

@@ -1,14 +1,17 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError, type FieldError } from '#platform/http/app-error.js';
-import { JobsService } from '#platform/jobs/jobs.service.js';
-import type { RecordWrite } from '#platform/records/record-hooks.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { ResourceRegistry } from '#platform/records/resource-registry.js';
-import { TimelineService } from '#platform/timeline/timeline.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError, type FieldError } from '#platform/http/index.js';
+import { JobsService } from '#platform/jobs/index.js';
+import {
+  type RecordWrite,
+  RecordResourceService,
+  RecordService,
+  type RecordHooks,
+  type ApiRecord,
+  ResourceRegistry,
+} from '#platform/records/index.js';
+import { TimelineService } from '#platform/timeline/index.js';
 import { ActivityTimeline } from './activity-timeline.js';
 import { ACTIVITY_DEFINITION, ACTIVITY_TYPES, type ActivityType } from './activity.definition.js';
 import { REMINDER_QUEUE, type ReminderJob } from './activity-reminders.js';

@@ -1,10 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import type { DomainEvent } from '#platform/events/domain-event.js';
-import { EventBus } from '#platform/events/event-bus.js';
-import { RecordService } from '#platform/records/record.service.js';
-import { recordSelect, rowToRecord } from '#platform/records/resource-definition.js';
+import { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { type DomainEvent, EventBus } from '#platform/events/index.js';
+import { RecordService, recordSelect, rowToRecord } from '#platform/records/index.js';
 import { ActivityTimeline } from './activity-timeline.js';
 import { ACTIVITY_DEFINITION } from './activity.definition.js';
 

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
-import { JobsService } from '#platform/jobs/jobs.service.js';
+import { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { EventOutbox } from '#platform/events/index.js';
+import { JobsService } from '#platform/jobs/index.js';
 import { ACTIVITY_DUE } from './activities.events.js';
 
 export const REMINDER_QUEUE = 'activities.reminder';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { TimelineService, type RecordRef } from '#platform/timeline/timeline.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import type { ApiRecord } from '#platform/records/index.js';
+import { TimelineService, type RecordRef } from '#platform/timeline/index.js';
 
 /**
  * Puts an activity on the timelines it belongs to: the record it relates to, each contact

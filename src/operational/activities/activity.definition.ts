@@ -2,7 +2,7 @@ import {
   RECORD_ATTRIBUTES,
   type Attribute,
   type ResourceDefinition,
-} from '#platform/records/resource-definition.js';
+} from '#platform/records/index.js';
 
 export const ACTIVITY_TYPES = ['task', 'call', 'meeting', 'email', 'note'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -1,5 +1,5 @@
-import { AppError } from '#platform/http/app-error.js';
-import { Money } from '#platform/currency/money-math.js';
+import { AppError } from '#platform/http/index.js';
+import { Money } from '#platform/currency/index.js';
 import { hasLanguage } from './dto/localized-text.dto.js';
 
 /** A validity window ends on or after the day it starts (both inclusive). */

@@ -1,8 +1,5 @@
-import { defineConfigSection, type ConfigComposition } from '#platform/config/config-section.js';
-import {
-  LOCALIZED_TEXT_SCHEMA,
-  type LocalizedText,
-} from '#platform/customization/customization.schema.js';
+import { defineConfigSection, type ConfigComposition } from '#platform/config/index.js';
+import { LOCALIZED_TEXT_SCHEMA, type LocalizedText } from '#platform/customization/index.js';
 
 export interface TaxCategoryConfig {
   readonly key: string;

@@ -1,4 +1,4 @@
-import { recordController } from '#platform/records/record-controller.factory.js';
+import { recordController } from '#platform/records/index.js';
 import {
   CreatePriceBookEntryDto,
   PriceBookEntryDto,

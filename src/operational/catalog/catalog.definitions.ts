@@ -1,10 +1,10 @@
-import { ACCOUNT_TYPES } from '#operational/customers/accounts/account.definition.js';
+import { ACCOUNT_TYPES } from '#operational/customers/index.js';
 import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
   type Attribute,
   type ResourceDefinition,
-} from '#platform/records/resource-definition.js';
+} from '#platform/records/index.js';
 
 /** Units a product is sold in; an admin may replace them (`customization.products.picklists.unit`). */
 export const PRODUCT_UNITS = [

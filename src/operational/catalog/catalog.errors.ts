@@ -1,4 +1,4 @@
-import type { ModuleProblems, ProblemCatalog } from '#platform/http/problem-catalog.js';
+import type { ModuleProblems, ProblemCatalog } from '#platform/http/index.js';
 
 /** The problems of products, price books and price lookups; `{name}` comes from the params. */
 export const CATALOG_PROBLEMS_CATALOG = {

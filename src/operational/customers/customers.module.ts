@@ -3,7 +3,7 @@ import { AccountActionsController, AccountsController } from './accounts/account
 import { AccountsService } from './accounts/accounts.service.js';
 import { ContactActionsController, ContactsController } from './contacts/contacts.controller.js';
 import { ContactsService } from './contacts/contacts.service.js';
-import { timelineController } from '#platform/timeline/timeline-controller.factory.js';
+import { timelineController } from '#platform/timeline/index.js';
 
 /** Accounts and contacts: the customer records every other module hangs off. */
 @Module({

@@ -1,4 +1,4 @@
-import type { ConfigComposition } from '#platform/config/config-section.js';
+import type { ConfigComposition } from '#platform/config/index.js';
 import { FORECASTING_CONFIG } from './forecasts/forecasting.config.js';
 import { LEAD_ASSIGNMENT_CONFIG, LEAD_SCORING_CONFIG } from './lead-rules/lead-rules.config.js';
 import { LEAD_CONVERSION_CONFIG } from './leads/lead-conversion.config.js';

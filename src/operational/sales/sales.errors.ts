@@ -1,4 +1,4 @@
-import type { ModuleProblems } from '#platform/http/problem-catalog.js';
+import type { ModuleProblems } from '#platform/http/index.js';
 import { FORECAST_PROBLEMS } from './forecasts/forecasts.errors.js';
 import { LEAD_PROBLEMS } from './leads/leads.errors.js';
 import { OPPORTUNITY_PROBLEMS } from './opportunities/opportunities.errors.js';

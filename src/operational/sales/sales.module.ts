@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CustomersModule } from '#operational/customers/customers.module.js';
+import { CustomersModule } from '#operational/customers/index.js';
 import { ForecastCategoryRule } from './forecasts/forecast-category.js';
 import { ForecastSource } from './forecasts/forecast-source.js';
 import { ForecastsController } from './forecasts/forecasts.controller.js';
@@ -27,7 +27,7 @@ import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { PipelineUsageCheck } from './pipelines/pipeline-usage-check.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
 import { PipelinesService } from './pipelines/pipelines.service.js';
-import { timelineController } from '#platform/timeline/timeline-controller.factory.js';
+import { timelineController } from '#platform/timeline/index.js';
 
 /** Sales force automation: pipelines, opportunities, leads with their scoring and assignment rules, and forecasts. */
 @Module({

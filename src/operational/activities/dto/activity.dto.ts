@@ -13,9 +13,14 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { IsInstant } from '#platform/records/dto/is-instant.validator.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
+import {
+  IsInstant,
+  RecordResponse,
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '#platform/records/index.js';
 import {
   ACTIVITY_DIRECTIONS,
   ACTIVITY_PRIORITIES,
@@ -23,11 +28,6 @@ import {
   ACTIVITY_TYPES,
   CALL_OUTCOMES,
 } from '../activity.definition.js';
-import {
-  CustomFieldsInput,
-  OwnerIdInput,
-  TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
 
 const ENTITY_KEY = /^[a-z][a-zA-Z0-9_-]{0,62}$/;
 

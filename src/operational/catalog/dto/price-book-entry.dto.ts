@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
-import { IsDecimalString, MoneyDto } from '#platform/records/dto/money.dto.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 import {
+  IsDecimalString,
+  MoneyDto,
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
 
 export class CreatePriceBookEntryDto {
   @ApiProperty({ type: 'string', format: 'uuid', description: 'Set once' })

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ACCOUNT_TYPES } from '#operational/customers/accounts/account.definition.js';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
-import { IsCurrencyCode } from '#platform/records/dto/money.dto.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { ACCOUNT_TYPES } from '#operational/customers/index.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 import {
+  IsCurrencyCode,
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
 
 export class CreatePriceBookDto {
   @ApiProperty({ type: 'string', example: 'Harga distributor Jawa 2026', maxLength: 200 })

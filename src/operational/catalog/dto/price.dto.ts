@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
-import { IsCurrencyCode, IsDecimalString, MoneyDto } from '#platform/records/dto/money.dto.js';
+import { IsCalendarDate } from '#platform/http/index.js';
+import { IsCurrencyCode, IsDecimalString, MoneyDto } from '#platform/records/index.js';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 export const MAX_PRODUCTS_PER_LOOKUP = 100;

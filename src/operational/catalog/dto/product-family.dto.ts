@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, ValidateNested } from 'class-validator';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
 import {
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
 import { LocalizedDescriptionDto, LocalizedNameDto } from './localized-text.dto.js';
 
 export class CreateProductFamilyDto {

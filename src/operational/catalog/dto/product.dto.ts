@@ -11,15 +11,15 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
-import { MoneyDto } from '#platform/records/dto/money.dto.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 import {
+  MoneyDto,
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
 import { PRODUCT_UNITS } from '../catalog.definitions.js';
 import { LocalizedDescriptionDto, LocalizedNameDto } from './localized-text.dto.js';
 

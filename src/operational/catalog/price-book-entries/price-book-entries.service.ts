@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { Money } from '#platform/currency/money-math.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { Money } from '#platform/currency/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import {
+  RecordResourceService,
+  RecordService,
+  type RecordHooks,
+  type ApiRecord,
+} from '#platform/records/index.js';
 import { PRICE_BOOK_ENTRY_DEFINITION } from '../catalog.definitions.js';
 import { checkNotNegative, checkWindow } from '../catalog-rules.js';
 

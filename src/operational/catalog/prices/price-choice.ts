@@ -1,4 +1,4 @@
-import { Money } from '#platform/currency/money-math.js';
+import { Money } from '#platform/currency/index.js';
 import { withinWindow } from '../catalog-rules.js';
 import type { PriceRule } from '../dto/price.dto.js';
 

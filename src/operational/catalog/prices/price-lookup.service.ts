@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ACCOUNT_DEFINITION } from '#operational/customers/accounts/account.definition.js';
-import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import type { CrmConfig } from '#platform/config/crm-config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { Money } from '#platform/currency/money-math.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { SqlParams } from '#platform/query/sql-params.js';
-import { RecordService } from '#platform/records/record.service.js';
-import { querySchemaOf, type ApiRecord } from '#platform/records/resource-definition.js';
+import { ACCOUNT_DEFINITION } from '#operational/customers/index.js';
+import { PermissionEvaluator } from '#platform/access/index.js';
+import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { Money } from '#platform/currency/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import { SqlParams } from '#platform/query/index.js';
+import { RecordService, querySchemaOf, type ApiRecord } from '#platform/records/index.js';
 import { CATALOG_SECTION } from '../catalog.config.js';
 import {
   PRICE_BOOK_DEFINITION,

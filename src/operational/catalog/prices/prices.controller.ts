@@ -7,10 +7,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
-import { validateDto } from '#platform/http/dto-validation.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems, validateDto } from '#platform/http/index.js';
 import { PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
 import { PriceLookupService } from './price-lookup.service.js';
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import { RecordResourceService, RecordService, type RecordHooks } from '#platform/records/index.js';
 import { PRODUCT_FAMILY_DEFINITION } from '../catalog.definitions.js';
 import { checkLanguages } from '../catalog-rules.js';
 import { searchText } from '../dto/localized-text.dto.js';

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import type { CrmConfig } from '#platform/config/crm-config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import {
+  RecordResourceService,
+  RecordService,
+  type RecordHooks,
+  type ApiRecord,
+} from '#platform/records/index.js';
 import { CATALOG_SECTION, defaultTaxCategory, type CatalogConfig } from '../catalog.config.js';
 import { PRODUCT_DEFINITION } from '../catalog.definitions.js';
 import { checkLanguages, checkNotNegative, checkWindow } from '../catalog-rules.js';

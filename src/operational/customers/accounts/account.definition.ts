@@ -2,7 +2,7 @@ import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
-} from '#platform/records/resource-definition.js';
+} from '#platform/records/index.js';
 
 export const ACCOUNT_TYPES = ['customer', 'prospect', 'partner', 'competitor'] as const;
 

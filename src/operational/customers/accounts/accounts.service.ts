@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import type { RecordHooks } from '#platform/records/record-hooks.js';
-import { RecordService } from '#platform/records/record.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import { RecordResourceService, type RecordHooks, RecordService } from '#platform/records/index.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { ACCOUNT_DEFINITION } from './account.definition.js';
 

@@ -2,7 +2,7 @@ import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
-} from '#platform/records/resource-definition.js';
+} from '#platform/records/index.js';
 import { ACCOUNT_DEFINITION } from '../accounts/account.definition.js';
 
 export const LIFECYCLE_STAGES = [

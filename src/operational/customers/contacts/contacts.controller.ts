@@ -7,12 +7,9 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
-import { UuidParamPipe } from '#platform/http/params.js';
-import { MergeDto } from '#platform/records/dto/merge.dto.js';
-import { recordController } from '#platform/records/record-controller.factory.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems, UuidParamPipe } from '#platform/http/index.js';
+import { MergeDto, recordController } from '#platform/records/index.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactDto, CreateContactDto, UpdateContactDto } from './dto/contact.dto.js';
 

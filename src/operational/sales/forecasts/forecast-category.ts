@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import type { CrmConfig } from '#platform/config/crm-config.js';
+import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { StageKind } from '../pipelines/pipelines.config.js';
 import {

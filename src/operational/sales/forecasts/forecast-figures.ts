@@ -1,4 +1,4 @@
-import { Money, roundMoney } from '#platform/currency/money-math.js';
+import { Money, roundMoney } from '#platform/currency/index.js';
 import type { ForecastFiguresDto } from './dto/forecast.dto.js';
 
 /** One GROUP BY row of the weighted forecast: a period, a group and a bucket. */

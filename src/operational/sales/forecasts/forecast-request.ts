@@ -1,4 +1,4 @@
-import { QueryParams } from '#platform/http/query-params.js';
+import { QueryParams } from '#platform/http/index.js';
 import { periodCount, PERIOD_KINDS, type PeriodKind } from './forecast-periods.js';
 
 export const GROUP_BYS = ['owner', 'team', 'pipeline'] as const;

@@ -1,5 +1,5 @@
-import { defineConfigSection } from '#platform/config/config-section.js';
-import { isCurrencyCode } from '#platform/currency/currency-codes.js';
+import { defineConfigSection } from '#platform/config/index.js';
+import { isCurrencyCode } from '#platform/currency/index.js';
 
 /** Forecast categories an open opportunity can be in (won ones are `closed`, lost ones `omitted`). */
 export const OPEN_FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'omitted'] as const;

@@ -7,9 +7,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems } from '#platform/http/index.js';
 import { StatisticalForecastDto, WeightedForecastDto } from './dto/forecast.dto.js';
 import { PERIOD_KINDS } from './forecast-periods.js';
 import { GROUP_BYS, HISTORY, HORIZON, MAX_PERIODS } from './forecast-request.js';

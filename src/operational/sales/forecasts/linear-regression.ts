@@ -1,4 +1,4 @@
-import { Money } from '#platform/currency/money-math.js';
+import { Money } from '#platform/currency/index.js';
 import { studentTQuantile } from './student-t.js';
 
 /** Fewer points leave no degree of freedom for the error, so no interval. */

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import type { CrmConfig } from '#platform/config/crm-config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { Money, roundMoney } from '#platform/currency/money-math.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { SqlParams } from '#platform/query/sql-params.js';
+import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { Money, roundMoney } from '#platform/currency/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import { SqlParams } from '#platform/query/index.js';
 import type { StatisticalForecastDto } from './dto/forecast.dto.js';
 import { periodOf, periodsAfter, periodsBefore, todayIn } from './forecast-periods.js';
 import { parseStatisticalRequest } from './forecast-request.js';

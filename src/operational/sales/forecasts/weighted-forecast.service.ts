@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { SqlParams } from '#platform/query/sql-params.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import { SqlParams } from '#platform/query/index.js';
 import type { ForecastGroupDto, WeightedForecastDto } from './dto/forecast.dto.js';
 import { ForecastFigures, type FigureRow } from './forecast-figures.js';
 import { periodOf, periodsBetween } from './forecast-periods.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { LeadAssignmentRuleConfig } from '../lead-rules/lead-rules.config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { allConditionsHold } from '#platform/records/record-condition.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { allConditionsHold } from '#platform/records/index.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import type { AssignedVia } from '../leads/lead.definition.js';
 import { LeadAssignmentPool } from './lead-assignment-pool.js';

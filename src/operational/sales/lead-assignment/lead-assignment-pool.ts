@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 
 /** Who can take a team's leads, whose turn it is, who has the least work: the SQL of assignment. */

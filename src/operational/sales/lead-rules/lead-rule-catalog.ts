@@ -1,18 +1,17 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
-import type { Locale } from '#platform/http/locale.js';
-import { cronProblem } from '#platform/jobs/jobs.service.js';
+import { CRM_CONFIG, CrmConfigError, type CrmConfig } from '#platform/config/index.js';
+import type { Locale } from '#platform/http/index.js';
+import { cronProblem } from '#platform/jobs/index.js';
 import {
   conditionValueProblems,
   conditionValues,
   type RecordCondition,
-} from '#platform/records/record-condition.js';
+} from '#platform/records/index.js';
 import {
   ACTIVITY_DIRECTIONS,
   ACTIVITY_STATUSES,
   ACTIVITY_TYPES,
-} from '#operational/activities/activity.definition.js';
+} from '#operational/activities/index.js';
 import { LEAD_DEFINITION } from '../leads/lead.definition.js';
 import { localized } from '../pipelines/pipeline-catalog.js';
 import {

@@ -1,12 +1,6 @@
-import { defineConfigSection } from '#platform/config/config-section.js';
-import {
-  LOCALIZED_TEXT_SCHEMA,
-  type LocalizedText,
-} from '#platform/customization/customization.schema.js';
-import {
-  RECORD_CONDITION_SCHEMA,
-  type RecordCondition,
-} from '#platform/records/record-condition.js';
+import { defineConfigSection } from '#platform/config/index.js';
+import { LOCALIZED_TEXT_SCHEMA, type LocalizedText } from '#platform/customization/index.js';
+import { RECORD_CONDITION_SCHEMA, type RecordCondition } from '#platform/records/index.js';
 
 /**
  * The `leadScoring` and `leadAssignment` sections of crm.config.yaml: their types and their

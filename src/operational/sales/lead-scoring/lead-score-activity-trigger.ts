@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { UUID_PATTERN } from '#platform/database/uuid7.js';
-import type { DomainEvent } from '#platform/events/domain-event.js';
-import { EventBus } from '#platform/events/event-bus.js';
+import { RequestContext } from '#platform/context/index.js';
+import { UUID_PATTERN } from '#platform/database/index.js';
+import { type DomainEvent, EventBus } from '#platform/events/index.js';
 import { LeadScoreStore } from './lead-score-store.js';
 import { LeadScoringService } from './lead-scoring.service.js';
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { JobsService } from '#platform/jobs/jobs.service.js';
+import { RequestContext } from '#platform/context/index.js';
+import { JobsService } from '#platform/jobs/index.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { LeadScoreStore } from './lead-score-store.js';
 import { LeadScoringService } from './lead-scoring.service.js';

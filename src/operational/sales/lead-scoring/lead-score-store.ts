@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadScoringRuleConfig } from '../lead-rules/lead-rules.config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { uuidv7 } from '#platform/database/uuid7.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
-import { SqlParams } from '#platform/query/sql-params.js';
-import {
-  recordSelect,
-  rowToRecord,
-  type ApiRecord,
-} from '#platform/records/resource-definition.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService, uuidv7 } from '#platform/database/index.js';
+import { decodeHistoryCursor, encodeHistoryCursor, SqlParams } from '#platform/query/index.js';
+import { recordSelect, rowToRecord, type ApiRecord } from '#platform/records/index.js';
 import { LEAD_DEFINITION, OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { MatchedRule } from './lead-scorer.js';
 

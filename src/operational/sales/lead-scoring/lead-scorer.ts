@@ -1,5 +1,5 @@
 import type { LeadScoringRuleConfig } from '../lead-rules/lead-rules.config.js';
-import { allConditionsHold } from '#platform/records/record-condition.js';
+import { allConditionsHold } from '#platform/records/index.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import type { NewDomainEvent } from '#platform/events/domain-event.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { type NewDomainEvent, EventOutbox } from '#platform/events/index.js';
+import type { ApiRecord } from '#platform/records/index.js';
 import { LeadRuleCatalog } from '../lead-rules/lead-rule-catalog.js';
 import { OPEN_LEAD_STATUSES } from '../leads/lead.definition.js';
 import type { ScoreHistoryEntryDto } from './dto/lead-score.dto.js';

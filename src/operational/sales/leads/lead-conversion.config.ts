@@ -1,4 +1,4 @@
-import { defineConfigSection } from '#platform/config/config-section.js';
+import { defineConfigSection } from '#platform/config/index.js';
 
 /** The `leadConversion` section: what a lead's conversion carries over to the records it becomes. */
 export interface LeadConversionConfig {

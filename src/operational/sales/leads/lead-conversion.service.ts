@@ -1,18 +1,18 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import type { CustomFieldConfig } from '#platform/customization/customization.schema.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { EventOutbox } from '#platform/events/event-outbox.service.js';
-import { AppError } from '#platform/http/app-error.js';
-import { validateDto, type DtoClass } from '#platform/http/dto-validation.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { TimelineService, type RecordRef } from '#platform/timeline/timeline.service.js';
-import { AccountsService } from '#operational/customers/accounts/accounts.service.js';
-import { CreateAccountDto } from '#operational/customers/accounts/dto/account.dto.js';
-import { ContactsService } from '#operational/customers/contacts/contacts.service.js';
-import { CreateContactDto } from '#operational/customers/contacts/dto/contact.dto.js';
+import { CRM_CONFIG, CrmConfigError, type CrmConfig } from '#platform/config/index.js';
+import type { RequestContext } from '#platform/context/index.js';
+import type { CustomFieldConfig } from '#platform/customization/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { EventOutbox } from '#platform/events/index.js';
+import { AppError, validateDto, type DtoClass } from '#platform/http/index.js';
+import type { ApiRecord } from '#platform/records/index.js';
+import { TimelineService, type RecordRef } from '#platform/timeline/index.js';
+import {
+  AccountsService,
+  CreateAccountDto,
+  ContactsService,
+  CreateContactDto,
+} from '#operational/customers/index.js';
 import { CreateOpportunityDto } from '../opportunities/dto/opportunity.dto.js';
 import { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ConvertLeadDto } from './dto/convert-lead.dto.js';

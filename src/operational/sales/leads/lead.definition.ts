@@ -1,10 +1,9 @@
-import { ACCOUNT_DEFINITION } from '#operational/customers/accounts/account.definition.js';
-import { CONTACT_DEFINITION } from '#operational/customers/contacts/contact.definition.js';
+import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
 import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
   type ResourceDefinition,
-} from '#platform/records/resource-definition.js';
+} from '#platform/records/index.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
 
 export const LEAD_STATUSES = [

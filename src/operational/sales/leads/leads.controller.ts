@@ -11,13 +11,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcceptsApiKeyScopes } from '#platform/auth/api-key-scopes.js';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
-import { etagOf } from '#platform/http/etag.js';
-import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
-import { recordController } from '#platform/records/record-controller.factory.js';
+import { AcceptsApiKeyScopes } from '#platform/auth/index.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems, etagOf, parseLimitParam, UuidParamPipe } from '#platform/http/index.js';
+import { recordController } from '#platform/records/index.js';
 import { ConvertedLeadDto, ConvertLeadDto } from './dto/convert-lead.dto.js';
 import {
   CapturedLeadDto,

@@ -1,7 +1,7 @@
 import type { ScoreReason } from '../lead-scoring/lead-score-store.js';
 import type { MatchedRule } from '../lead-scoring/lead-scorer.js';
 import type { AssignedVia } from './lead.definition.js';
-import { declareEvent } from '#platform/events/event-declaration.js';
+import { declareEvent } from '#platform/events/index.js';
 
 /** `lead.assigned`: a lead got an owner other than the person acting (rules or by hand). */
 export interface LeadAssignedPayload {

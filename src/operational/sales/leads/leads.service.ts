@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import type { NewDomainEvent } from '#platform/events/domain-event.js';
-import { AppError } from '#platform/http/app-error.js';
-import { checkIfMatch } from '#platform/http/etag.js';
-import type { RecordHooks, RecordWrite } from '#platform/records/record-hooks.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService } from '#platform/records/record.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { nameKey } from '#operational/customers/dto/contact-points.dto.js';
+import { PermissionEvaluator } from '#platform/access/index.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import type { NewDomainEvent } from '#platform/events/index.js';
+import { AppError, checkIfMatch } from '#platform/http/index.js';
+import {
+  type RecordHooks,
+  type RecordWrite,
+  RecordResourceService,
+  RecordService,
+  type ApiRecord,
+} from '#platform/records/index.js';
+import { nameKey } from '#operational/customers/index.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
 import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS, type AssignedVia } from './lead.definition.js';

@@ -8,11 +8,9 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
-import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
-import { recordController } from '#platform/records/record-controller.factory.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems, parseLimitParam, UuidParamPipe } from '#platform/http/index.js';
+import { recordController } from '#platform/records/index.js';
 import {
   CreateOpportunityDto,
   OpportunityDto,

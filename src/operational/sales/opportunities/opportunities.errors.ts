@@ -1,4 +1,4 @@
-import type { ProblemCatalog } from '#platform/http/problem-catalog.js';
+import type { ProblemCatalog } from '#platform/http/index.js';
 
 /** The problems of opportunities. Registered at boot by the application root; `{name}` comes from the params. */
 export const OPPORTUNITY_PROBLEMS = {

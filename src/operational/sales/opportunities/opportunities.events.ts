@@ -1,4 +1,4 @@
-import { declareEvent } from '#platform/events/event-declaration.js';
+import { declareEvent } from '#platform/events/index.js';
 
 /** Where an opportunity stands in its pipeline. */
 export interface StagePosition {

@@ -1,13 +1,15 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { FieldChange } from '#platform/audit/history.service.js';
-import { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import type { DomainEvent } from '#platform/events/domain-event.js';
-import { EventBus } from '#platform/events/event-bus.js';
-import { AppError, type FieldError } from '#platform/http/app-error.js';
-import { RecordResourceService } from '#platform/records/record-resource.service.js';
-import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
+import type { FieldChange } from '#platform/audit/index.js';
+import { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { type DomainEvent, EventBus } from '#platform/events/index.js';
+import { AppError, type FieldError } from '#platform/http/index.js';
+import {
+  RecordResourceService,
+  RecordService,
+  type RecordHooks,
+  type ApiRecord,
+} from '#platform/records/index.js';
 import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { JobsService } from '#platform/jobs/jobs.service.js';
+import { RequestContext } from '#platform/context/index.js';
+import { DatabaseService } from '#platform/database/index.js';
+import { JobsService } from '#platform/jobs/index.js';
 
 export const BOARD_COMPACTION_QUEUE = 'opportunities.board-compaction';
 

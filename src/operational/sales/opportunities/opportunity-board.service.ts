@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
-import type { Principal, Scope } from '#platform/context/principal.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { UUID_PATTERN } from '#platform/database/uuid7.js';
-import { AppError } from '#platform/http/app-error.js';
-import { SqlParams } from '#platform/query/sql-params.js';
-import { querySchemaOf } from '#platform/records/resource-definition.js';
+import { PermissionEvaluator } from '#platform/access/index.js';
+import type { Principal, Scope, RequestContext } from '#platform/context/index.js';
+import { DatabaseService, UUID_PATTERN } from '#platform/database/index.js';
+import { AppError } from '#platform/http/index.js';
+import { SqlParams } from '#platform/query/index.js';
+import { querySchemaOf } from '#platform/records/index.js';
 import type { BoardAmountDto, BoardDto } from '../pipelines/dto/pipeline.dto.js';
 import { PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import { toPipelineDto } from '../pipelines/pipelines.service.js';

@@ -1,11 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
-import { uuidv7 } from '#platform/database/uuid7.js';
-import type { NewDomainEvent } from '#platform/events/domain-event.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
-import type { ApiRecord } from '#platform/records/resource-definition.js';
-import { TimelineService, type RecordRef } from '#platform/timeline/timeline.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { DatabaseService, uuidv7 } from '#platform/database/index.js';
+import type { NewDomainEvent } from '#platform/events/index.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/index.js';
+import type { ApiRecord } from '#platform/records/index.js';
+import { TimelineService, type RecordRef } from '#platform/timeline/index.js';
 import { localized, PipelineCatalog } from '../pipelines/pipeline-catalog.js';
 import type { StageHistoryEntryDto } from './dto/opportunity.dto.js';
 import { OPPORTUNITY_STAGE_CHANGED } from './opportunities.events.js';

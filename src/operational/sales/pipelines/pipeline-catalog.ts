@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { CRM_CONFIG } from '#platform/config/config.tokens.js';
-import { CrmConfigError, type CrmConfig } from '#platform/config/crm-config.js';
-import type { LocalizedText } from '#platform/customization/customization.schema.js';
-import type { Locale } from '#platform/http/locale.js';
-import { AppError } from '#platform/http/app-error.js';
+import { CRM_CONFIG, CrmConfigError, type CrmConfig } from '#platform/config/index.js';
+import type { LocalizedText } from '#platform/customization/index.js';
+import { type Locale, AppError } from '#platform/http/index.js';
 import type { OpenForecastCategory } from '../forecasts/forecasting.config.js';
 import { DEFAULT_PIPELINE } from './default-pipeline.js';
 import {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { CustomizationService } from '#platform/customization/customization.service.js';
-import { DatabaseService } from '#platform/database/database.service.js';
+import type { RequestContext } from '#platform/context/index.js';
+import { CustomizationService } from '#platform/customization/index.js';
+import { DatabaseService } from '#platform/database/index.js';
 import { PipelineCatalog } from './pipeline-catalog.js';
 
 /**

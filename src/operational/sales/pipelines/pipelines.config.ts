@@ -1,8 +1,5 @@
-import { defineConfigSection } from '#platform/config/config-section.js';
-import {
-  LOCALIZED_TEXT_SCHEMA,
-  type LocalizedText,
-} from '#platform/customization/customization.schema.js';
+import { defineConfigSection } from '#platform/config/index.js';
+import { LOCALIZED_TEXT_SCHEMA, type LocalizedText } from '#platform/customization/index.js';
 import {
   OPEN_FORECAST_CATEGORIES,
   type OpenForecastCategory,

@@ -8,9 +8,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx } from '#platform/context/ctx.decorator.js';
-import type { RequestContext } from '#platform/context/request-context.js';
-import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { Ctx, type RequestContext } from '#platform/context/index.js';
+import { ApiProblems } from '#platform/http/index.js';
 import { OpportunityBoardService } from '../opportunities/opportunity-board.service.js';
 import { BoardDto, PipelineDto, PipelineListDto } from './dto/pipeline.dto.js';
 import { PipelinesService } from './pipelines.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '#platform/context/request-context.js';
+import type { RequestContext } from '#platform/context/index.js';
 import type { PipelineDto } from './dto/pipeline.dto.js';
 import { localized, PipelineCatalog, type Pipeline } from './pipeline-catalog.js';
 

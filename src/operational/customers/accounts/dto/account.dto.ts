@@ -15,16 +15,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { MoneyDto } from '#platform/records/dto/money.dto.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
-import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
-import { ACCOUNT_TYPES } from '../account.definition.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
 import {
+  MoneyDto,
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
+import { AddressDto, PhoneDto } from '../../dto/contact-points.dto.js';
+import { ACCOUNT_TYPES } from '../account.definition.js';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'PT Sinar Jaya Abadi', maxLength: 200 })

@@ -13,15 +13,15 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
-import { PhoneDto } from '../../dto/contact-points.dto.js';
-import { LIFECYCLE_STAGES } from '../contact.definition.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
 import {
+  RecordResponse,
   CustomFieldsInput,
   OwnerIdInput,
   TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+} from '#platform/records/index.js';
+import { PhoneDto } from '../../dto/contact-points.dto.js';
+import { LIFECYCLE_STAGES } from '../contact.definition.js';
 
 const ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MAX_CURRENCIES } from '#platform/currency/currency-codes.js';
+import { MAX_CURRENCIES } from '#platform/currency/index.js';
 import { PERIOD_KINDS } from '../forecast-periods.js';
 import {
   GROUP_BYS,

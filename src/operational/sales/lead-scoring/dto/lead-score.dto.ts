@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ListMetaDto } from '#platform/records/dto/list.dto.js';
+import { ListMetaDto } from '#platform/records/index.js';
 import { MAX_SCORING_RULES } from '../../lead-rules/lead-rules.config.js';
 
 export class ScoredRuleDto {

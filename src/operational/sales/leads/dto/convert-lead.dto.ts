@@ -13,10 +13,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MoneyDto } from '#platform/records/dto/money.dto.js';
-import { AccountDto } from '#operational/customers/accounts/dto/account.dto.js';
-import { ContactDto } from '#operational/customers/contacts/dto/contact.dto.js';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
+import { MoneyDto } from '#platform/records/index.js';
+import { AccountDto, ContactDto } from '#operational/customers/index.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 import { OpportunityDto } from '../../opportunities/dto/opportunity.dto.js';
 import { LeadDto } from './lead.dto.js';
 

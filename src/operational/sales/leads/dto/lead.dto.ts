@@ -11,9 +11,14 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
-import { AddressDto } from '#operational/customers/dto/contact-points.dto.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
+import {
+  RecordResponse,
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '#platform/records/index.js';
+import { AddressDto } from '#operational/customers/index.js';
 import {
   ASSIGNED_VIA,
   LEAD_RATINGS,
@@ -21,11 +26,6 @@ import {
   LEAD_STATUSES,
   SETTABLE_LEAD_STATUSES,
 } from '../lead.definition.js';
-import {
-  CustomFieldsInput,
-  OwnerIdInput,
-  TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
 
 /** The person and organization a lead describes; shared by create and web capture. */
 export class LeadContactFieldsDto {

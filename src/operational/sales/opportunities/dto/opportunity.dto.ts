@@ -16,20 +16,20 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPicklistValue } from '#platform/customization/custom-fields.validator.js';
-import { MoneyDto } from '#platform/records/dto/money.dto.js';
-import { RecordResponse } from '#platform/records/dto/record-response.dto.js';
+import { IsPicklistValue } from '#platform/customization/index.js';
+import {
+  MoneyDto,
+  RecordResponse,
+  CustomFieldsInput,
+  OwnerIdInput,
+  TeamIdInput,
+} from '#platform/records/index.js';
 import {
   FORECAST_CATEGORIES,
   FORECAST_CATEGORY_OVERRIDES,
 } from '../../forecasts/forecast-category.js';
 import { CONTACT_ROLES, OPPORTUNITY_STATUSES } from '../opportunity.definition.js';
-import { IsCalendarDate } from '#platform/http/is-calendar-date.validator.js';
-import {
-  CustomFieldsInput,
-  OwnerIdInput,
-  TeamIdInput,
-} from '#platform/records/dto/record-input-fields.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 
 const KEY = /^[a-z][a-z0-9_]{0,49}$/;
 

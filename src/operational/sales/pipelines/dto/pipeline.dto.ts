@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MAX_CURRENCIES } from '#platform/currency/currency-codes.js';
+import { MAX_CURRENCIES } from '#platform/currency/index.js';
 import { OPEN_FORECAST_CATEGORIES } from '../../forecasts/forecasting.config.js';
 import { PIPELINE_LIMITS } from '../pipelines.config.js';
 

@@ -1,0 +1,8 @@
+export { ACCOUNT_DEFINITION, ACCOUNT_TYPES } from './accounts/account.definition.js';
+export { AccountsService } from './accounts/accounts.service.js';
+export { AccountDto, CreateAccountDto } from './accounts/dto/account.dto.js';
+export { CONTACT_DEFINITION } from './contacts/contact.definition.js';
+export { ContactsService } from './contacts/contacts.service.js';
+export { ContactDto, CreateContactDto } from './contacts/dto/contact.dto.js';
+export { CustomersModule } from './customers.module.js';
+export { AddressDto, nameKey } from './dto/contact-points.dto.js';

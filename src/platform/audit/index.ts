@@ -1,0 +1,1 @@
+export type { FieldChange } from './history.service.js';

@@ -1,0 +1,2 @@
+export { AcceptsApiKeyScopes } from './api-key-scopes.js';
+export { AuthModule } from './auth.module.js';

@@ -1,0 +1,2 @@
+export { DatabaseService } from './database.service.js';
+export { UUID_PATTERN, uuidv7 } from './uuid7.js';

@@ -1,0 +1,2 @@
+export { HealthController } from './health.controller.js';
+export { Readiness } from './readiness.js';

@@ -1,0 +1,11 @@
+export { ApiProblems } from './api-docs.decorators.js';
+export { AppError } from './app-error.js';
+export type { FieldError } from './app-error.js';
+export { validateDto } from './dto-validation.js';
+export type { DtoClass } from './dto-validation.js';
+export { checkIfMatch, etagOf } from './etag.js';
+export { IsCalendarDate } from './is-calendar-date.validator.js';
+export type { Locale } from './locale.js';
+export { UuidParamPipe, parseLimitParam } from './params.js';
+export type { ModuleProblems, ProblemCatalog } from './problem-catalog.js';
+export { QueryParams } from './query-params.js';

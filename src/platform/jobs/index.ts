@@ -1,0 +1,3 @@
+export { cronProblem } from './job-scheduler.js';
+export { JobsModule } from './jobs.module.js';
+export { JobsService } from './jobs.service.js';

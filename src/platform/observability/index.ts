@@ -1,0 +1,2 @@
+export { NestPinoLogger, createLogger } from './logger.js';
+export { httpDuration, httpErrors, metricsRegistry } from './metrics.js';

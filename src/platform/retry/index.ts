@@ -1,0 +1,2 @@
+export { RetryPolicy } from './retry-policy.js';
+export type { RetryPolicyOptions } from './retry-policy.js';
