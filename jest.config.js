@@ -1,4 +1,7 @@
-/** Unit specs beside the code (src/**\/*.spec.ts) and end-to-end specs against real PostgreSQL (test/e2e). */
+/**
+ * Unit specs beside the code (src/**\/*.spec.ts), repository checks (test/**\/*.spec.ts) and
+ * end-to-end specs against real PostgreSQL (test/e2e).
+ */
 export default {
   rootDir: '.',
   testEnvironment: 'node',
@@ -9,7 +12,11 @@ export default {
     '^#migrations/(.*)\\.js$': '<rootDir>/migrations/$1',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+  ],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
