@@ -124,26 +124,35 @@ export default {
       to: {},
     },
     {
+      name: 'not-to-dist',
+      severity: 'error',
+      comment:
+        'This import resolved to built code in dist/, so the rules above would not see the ' +
+        'source it stands for. Import the source, or fix .dependency-cruiser.resolve.js.',
+      from: {},
+      to: { path: '^dist/' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment:
         'This import resolves to no file. Subpath imports (#platform/…) point at src through ' +
-        'tsconfig.depcruise.json; check the path and the .js suffix.',
+        '.dependency-cruiser.resolve.js; check the path and the .js suffix.',
       from: {},
       to: { couldNotResolve: true },
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
     // `import type` counts: a type-only deep import still couples to another feature's internals.
     tsPreCompilationDeps: true,
-    // package.json "imports" points #platform/… at dist/; this tsconfig maps them back to src/.
-    tsConfig: { fileName: 'tsconfig.depcruise.json' },
+    // package.json "imports" points #platform/… at dist/; this maps them back to src/.
+    webpackConfig: { fileName: '.dependency-cruiser.resolve.js' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
     },
-    exclude: { path: ['^dist/', '^node_modules/', String.raw`^\.data/`] },
+    doNotFollow: { path: ['node_modules', '^dist/'] },
+    exclude: { path: ['^node_modules/', String.raw`^\.data/`] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

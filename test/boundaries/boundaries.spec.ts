@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
  * `npm run lint:boundaries` must fail, naming the rule, when a forbidden import is added. The
  * repository's own dependency-cruiser config is run over a small tree of features written to a
  * temporary folder, so the test neither edits src/ nor depends on which modules exist today.
+ * The config's resolve file is copied too, so #platform/… points at that folder's src/.
  */
 const repo = process.cwd();
 const depcruise = join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
@@ -19,9 +20,10 @@ interface Cruise {
 function cruise(files: Record<string, string>): Cruise {
   const dir = mkdtempSync(join(tmpdir(), 'relasi-boundaries-'));
   try {
-    for (const config of ['tsconfig.json', 'tsconfig.depcruise.json']) {
+    for (const config of ['.dependency-cruiser.js', '.dependency-cruiser.resolve.js']) {
       copyFileSync(join(repo, config), join(dir, config));
     }
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
@@ -32,7 +34,7 @@ function cruise(files: Record<string, string>): Cruise {
         depcruise,
         'src',
         '--config',
-        join(repo, '.dependency-cruiser.js'),
+        '.dependency-cruiser.js',
         '--output-type',
         'err-long',
         '--no-progress',
