@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PriceLookupService, ProductsService } from '#operational/catalog/index.js';
+import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
+import { CRM_CONFIG } from '#platform/config/config.tokens.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
+import type { RequestContext } from '#platform/context/request-context.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import { AppError } from '#platform/http/app-error.js';
+import { RecordResourceService } from '#platform/records/record-resource.service.js';
+import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
+import type { ApiRecord } from '#platform/records/resource-definition.js';
+import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
+import {
+  checkDiscount,
+  checkQuantity,
+  dayIn,
+  lineTotal,
+  priceLine,
+  type LinePricingDeps,
+} from './line-pricing.js';
+import { OpportunityAmount } from './opportunity-amount.js';
+import { OPPORTUNITY_LINE_DEFINITION } from './opportunity-line.definition.js';
+
+type Price = { amount: string; currency: string };
+
+/**
+ * Line items of opportunities. A line belongs to its opportunity in every respect: whoever
+ * may update the opportunity may write its lines, the line takes the opportunity's owner and
+ * team (so reads follow the opportunity's scope), its price is in the opportunity's currency,
+ * and every write sets the opportunity's amount to the total of its lines in the same
+ * transaction — so the pipeline board and the forecasts, which read that amount, follow.
+ */
+@Injectable()
+export class OpportunityLinesService extends RecordResourceService {
+  readonly def = OPPORTUNITY_LINE_DEFINITION;
+  protected override readonly pointsAt = { opportunityId: 'opportunities', productId: 'products' };
+  private readonly pricing: LinePricingDeps;
+
+  protected override readonly hooks: RecordHooks = {
+    shape: (input, existing) => (existing ? input : { discountPercent: '0', ...input }),
+    validate: (ctx, r, changed, existing) => this.validateLine(ctx, r, changed, existing),
+    derive: (r) => {
+      const price = r.unitPrice as Price;
+      return {
+        total_amount: lineTotal(
+          r.quantity as string,
+          price.amount,
+          r.discountPercent as string,
+          price.currency,
+        ),
+        total_currency: price.currency,
+      };
+    },
+    assignOwnership: async (ctx, r) => {
+      const opportunity = await this.records.load(
+        ctx,
+        OPPORTUNITY_DEFINITION,
+        r.opportunityId as string,
+      );
+      return { ownerId: opportunity.ownerId, teamId: opportunity.teamId };
+    },
+    afterWrite: async (tx, { after }) => {
+      await this.amounts.follow(tx, after.opportunityId as string);
+    },
+  };
+
+  constructor(
+    records: RecordService,
+    products: ProductsService,
+    lookup: PriceLookupService,
+    private readonly db: DatabaseService,
+    private readonly permissions: PermissionEvaluator,
+    private readonly amounts: OpportunityAmount,
+    @Inject(CRM_CONFIG) private readonly config: CrmConfig,
+  ) {
+    super(records);
+    this.pricing = { records, products, lookup };
+  }
+
+  private async validateLine(
+    ctx: RequestContext,
+    r: Record<string, unknown>,
+    changed: ReadonlySet<string>,
+    existing: ApiRecord | null,
+  ): Promise<void> {
+    if (!existing)
+      await this.records.mustReference(
+        ctx,
+        'opportunities',
+        r.opportunityId as string,
+        'opportunityId',
+        'an opportunity',
+      );
+    // Locked so that concurrent writes of its lines sum one after the other.
+    const opportunity = await this.records.load(
+      ctx,
+      OPPORTUNITY_DEFINITION,
+      r.opportunityId as string,
+      { forUpdate: true },
+    );
+    const may = this.permissions.grant(ctx.user, OPPORTUNITY_DEFINITION.entity).update;
+    if (!this.permissions.inScope(ctx.user, may, opportunity))
+      throw AppError.forbidden('update', 'opportunities');
+    if (changed.has('quantity')) checkQuantity(r.quantity as string);
+    if (changed.has('discountPercent')) checkDiscount(r.discountPercent as string);
+    const currency =
+      (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
+    if (existing && !changed.has('unitPrice')) return;
+    const price = await priceLine(this.pricing, ctx, {
+      productId: r.productId as string,
+      quantity: r.quantity as string,
+      currency,
+      given: r.unitPrice as Price | null | undefined,
+      date: dayIn(new Date(), this.config.organization.timeZone),
+      accountId: opportunity.accountId as string,
+    });
+    // A price taken from the books is the line's own from now on: later book changes leave it.
+    r.unitPrice = price.unitPrice;
+  }
+}
