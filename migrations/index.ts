@@ -16,6 +16,7 @@ import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
 import { Catalog1764600000000 } from './1764600000000-catalog.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
+import { Orders1764700200001 } from './1764700200001-orders.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   LeadScoringAssignment1764500000030,
   Catalog1764600000000,
   OpportunityLines1764700200000,
+  Orders1764700200001,
 ];

@@ -36,7 +36,7 @@ describe('opportunity lines', () => {
   let catalog: ReturnType<typeof catalogFactories>;
   let people: ReturnType<typeof accessFactories>;
   let standard: { id: string };
-  let laptop: { id: string; sku: unknown };
+  let laptop: { id: string };
   let support: { id: string };
 
   beforeAll(async () => {

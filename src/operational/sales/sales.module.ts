@@ -24,6 +24,7 @@ import {
   OpportunityActionsController,
 } from './opportunities/opportunities.controller.js';
 import { OpportunitiesService } from './opportunities/opportunities.service.js';
+import { LinePricing } from './opportunity-lines/line-pricing.js';
 import { OpportunityAmount } from './opportunity-lines/opportunity-amount.js';
 import { OpportunityLinesController } from './opportunity-lines/opportunity-lines.controller.js';
 import { OpportunityLinesService } from './opportunity-lines/opportunity-lines.service.js';
@@ -60,6 +61,7 @@ import { timelineController } from '#platform/timeline/timeline-controller.facto
     OpportunityStageHistory,
     OpportunityBoardService,
     OpportunityBoardCompaction,
+    LinePricing,
     OpportunityAmount,
     OpportunitiesService,
     OpportunityLinesService,
@@ -76,6 +78,6 @@ import { timelineController } from '#platform/timeline/timeline-controller.facto
     WeightedForecastService,
     StatisticalForecastService,
   ],
-  exports: [PipelineCatalog, OpportunitiesService, LeadsService],
+  exports: [PipelineCatalog, OpportunitiesService, LeadsService, LinePricing],
 })
 export class SalesModule {}

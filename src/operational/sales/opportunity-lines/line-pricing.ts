@@ -1,8 +1,9 @@
+import { Injectable } from '@nestjs/common';
 import { PriceLookupService, ProductsService, withinWindow } from '#operational/catalog/index.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { Money, roundMoney } from '#platform/currency/money-math.js';
 import { AppError } from '#platform/http/app-error.js';
-import type { RecordService } from '#platform/records/record.service.js';
+import { RecordService } from '#platform/records/record.service.js';
 
 export interface LinePriceRequest {
   productId: string;
@@ -62,71 +63,64 @@ export function dayIn(instant: Date, timeZone: string): string {
   }).format(instant);
 }
 
-/** What pricing a sale line reads: products and the price lookup of the catalog. */
-export interface LinePricingDeps {
-  records: RecordService;
-  products: ProductsService;
-  lookup: PriceLookupService;
-}
+@Injectable()
+export class LinePricing {
+  constructor(
+    private readonly records: RecordService,
+    private readonly products: ProductsService,
+    private readonly lookup: PriceLookupService,
+  ) {}
 
-/**
- * The unit price of a product on a sale line: the product must be readable, active and
- * available that day (also when the caller gives the price); a given price must be in the
- * sale's currency; without one the price books of that currency decide, never converting.
- */
-export async function priceLine(
-  deps: LinePricingDeps,
-  ctx: RequestContext,
-  r: LinePriceRequest,
-): Promise<LinePrice> {
-  const at = (name: string) => (r.field ? `${r.field}.${name}` : name);
-  await deps.records.mustReference(ctx, 'products', r.productId, at('productId'), 'a product');
-  const { record: product } = await deps.products.get(ctx, r.productId);
-  const sku = product.sku as string;
-  if (!product.active) throw new AppError('product_inactive', { sku });
-  const from = (product.availableFrom as string | null) ?? null;
-  const to = (product.availableTo as string | null) ?? null;
-  if (!withinWindow(r.date, from, to))
-    throw new AppError('product_not_available', {
-      sku,
-      date: r.date,
-      from: from ?? '…',
-      to: to ?? '…',
-    });
-  const name = (product.name ?? {}) as { en?: string; id?: string };
-  const found = {
-    taxCategory: product.taxCategory as string,
-    sku,
-    productName: (ctx.locale === 'id' ? (name.id ?? name.en) : (name.en ?? name.id)) ?? '',
-  };
-  if (r.given) {
-    if (r.given.currency !== r.currency)
-      throw AppError.field(at('unitPrice.currency'), 'currency', `must be ${r.currency}`, {
-        currency: r.currency,
+  async price(ctx: RequestContext, r: LinePriceRequest): Promise<LinePrice> {
+    const at = (name: string) => (r.field ? `${r.field}.${name}` : name);
+    await this.records.mustReference(ctx, 'products', r.productId, at('productId'), 'a product');
+    const { record: product } = await this.products.get(ctx, r.productId);
+    const sku = product.sku as string;
+    if (!product.active) throw new AppError('product_inactive', { sku });
+    const from = (product.availableFrom as string | null) ?? null;
+    const to = (product.availableTo as string | null) ?? null;
+    if (!withinWindow(r.date, from, to))
+      throw new AppError('product_not_available', {
+        sku,
+        date: r.date,
+        from: from ?? '…',
+        to: to ?? '…',
       });
-    return { ...found, unitPrice: r.given };
-  }
-  try {
-    const answer = await deps.lookup.lookup(ctx, {
-      productId: r.productId,
-      currency: r.currency,
-      quantity: r.quantity,
-      date: r.date,
-      accountId: r.accountId ?? undefined,
-    });
-    return {
-      ...found,
-      unitPrice: { amount: answer.data[0].unitPrice.amount, currency: r.currency },
+    const name = (product.name ?? {}) as { en?: string; id?: string };
+    const found = {
+      taxCategory: product.taxCategory as string,
+      sku,
+      productName: (ctx.locale === 'id' ? (name.id ?? name.en) : (name.en ?? name.id)) ?? '',
     };
-  } catch (e) {
-    if (e instanceof AppError && e.code === 'price_not_found')
-      throw new AppError('line_price_not_found', { ...e.params, field: at('unitPrice') }, [
-        {
-          field: at('unitPrice'),
-          rule: 'priceNotFound',
-          message: `no price book in ${r.currency} prices this product; give unitPrice`,
-        },
-      ]);
-    throw e;
+    if (r.given) {
+      if (r.given.currency !== r.currency)
+        throw AppError.field(at('unitPrice.currency'), 'currency', `must be ${r.currency}`, {
+          currency: r.currency,
+        });
+      return { ...found, unitPrice: r.given };
+    }
+    try {
+      const answer = await this.lookup.lookup(ctx, {
+        productId: r.productId,
+        currency: r.currency,
+        quantity: r.quantity,
+        date: r.date,
+        accountId: r.accountId ?? undefined,
+      });
+      return {
+        ...found,
+        unitPrice: { amount: answer.data[0].unitPrice.amount, currency: r.currency },
+      };
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'price_not_found')
+        throw new AppError('line_price_not_found', { ...e.params, field: at('unitPrice') }, [
+          {
+            field: at('unitPrice'),
+            rule: 'priceNotFound',
+            message: `no price book in ${r.currency} prices this product; give unitPrice`,
+          },
+        ]);
+      throw e;
+    }
   }
 }

@@ -1,17 +1,12 @@
 import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
-  type Attribute,
+  scalarAttribute,
   type ResourceDefinition,
 } from '#platform/records/resource-definition.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
 
-const scalar = (
-  name: string,
-  column: string,
-  type: Attribute['type'],
-  extra: Partial<Attribute> = {},
-): Attribute => ({ name, column, kind: 'scalar', type, ...extra });
+const scalar = scalarAttribute;
 
 /** One product on an opportunity: what the deal is made of, and so what it is worth. */
 export const OPPORTUNITY_LINE_DEFINITION: ResourceDefinition = {

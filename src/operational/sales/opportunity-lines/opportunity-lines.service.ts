@@ -1,23 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PriceLookupService, ProductsService } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import type { CrmConfig } from '#platform/config/crm-config.js';
 import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from '#platform/http/app-error.js';
 import { RecordResourceService } from '#platform/records/record-resource.service.js';
 import { RecordService, type RecordHooks } from '#platform/records/record.service.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { OPPORTUNITY_DEFINITION } from '../opportunities/opportunity.definition.js';
-import {
-  checkDiscount,
-  checkQuantity,
-  dayIn,
-  lineTotal,
-  priceLine,
-  type LinePricingDeps,
-} from './line-pricing.js';
+import { checkDiscount, checkQuantity, dayIn, lineTotal, LinePricing } from './line-pricing.js';
 import { OpportunityAmount } from './opportunity-amount.js';
 import { OPPORTUNITY_LINE_DEFINITION } from './opportunity-line.definition.js';
 
@@ -34,7 +25,6 @@ type Price = { amount: string; currency: string };
 export class OpportunityLinesService extends RecordResourceService {
   readonly def = OPPORTUNITY_LINE_DEFINITION;
   protected override readonly pointsAt = { opportunityId: 'opportunities', productId: 'products' };
-  private readonly pricing: LinePricingDeps;
 
   protected override readonly hooks: RecordHooks = {
     shape: (input, existing) => (existing ? input : { discountPercent: '0', ...input }),
@@ -66,15 +56,12 @@ export class OpportunityLinesService extends RecordResourceService {
 
   constructor(
     records: RecordService,
-    products: ProductsService,
-    lookup: PriceLookupService,
-    private readonly db: DatabaseService,
+    private readonly pricing: LinePricing,
     private readonly permissions: PermissionEvaluator,
     private readonly amounts: OpportunityAmount,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {
     super(records);
-    this.pricing = { records, products, lookup };
   }
 
   private async validateLine(
@@ -106,7 +93,7 @@ export class OpportunityLinesService extends RecordResourceService {
     const currency =
       (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
     if (existing && !changed.has('unitPrice')) return;
-    const price = await priceLine(this.pricing, ctx, {
+    const price = await this.pricing.price(ctx, {
       productId: r.productId as string,
       quantity: r.quantity as string,
       currency,
