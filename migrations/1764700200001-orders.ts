@@ -137,6 +137,19 @@ export class Orders1764700200001 implements MigrationInterface {
       `CREATE INDEX order_tracking_events_order_idx ON order_tracking_events (order_id, occurred_at, id)`,
     );
 
+    // An order moved to another account (an account merge) takes its lines' copy along.
+    await q.query(`
+      CREATE FUNCTION order_lines_follow_account() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE order_lines SET account_id = NEW.account_id WHERE order_id = NEW.id;
+        RETURN NULL;
+      END $$`);
+    await q.query(
+      `CREATE TRIGGER orders_account_moved AFTER UPDATE OF account_id ON orders
+         FOR EACH ROW WHEN (OLD.account_id IS DISTINCT FROM NEW.account_id)
+         EXECUTE FUNCTION order_lines_follow_account()`,
+    );
+
     for (const [key, g] of Object.entries(GRANTS)) {
       await q.query(
         `UPDATE roles SET permissions = jsonb_set(permissions, '{entities,orders}', $2::jsonb, true),
@@ -151,6 +164,8 @@ export class Orders1764700200001 implements MigrationInterface {
     await q.query(
       `UPDATE roles SET permissions = jsonb_set(permissions, '{entities}', (permissions->'entities') - 'orders') WHERE built_in`,
     );
+    await q.query(`DROP TRIGGER orders_account_moved ON orders`);
+    await q.query(`DROP FUNCTION order_lines_follow_account()`);
     await q.query(`DROP TABLE order_tracking_events`);
     await q.query(`DROP TABLE order_lines`);
     await q.query(`DROP TABLE orders`);

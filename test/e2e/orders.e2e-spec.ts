@@ -552,6 +552,24 @@ describe('orders', () => {
     });
   });
 
+  it('follows an account merge: the order and its lines move to the surviving account', async () => {
+    const survivor = await customers.account();
+    const duplicate = await customers.account();
+    const order = await placed({ accountId: duplicate.id });
+    const merged = await server.http
+      .post(`/api/v1/accounts/${survivor.id}/merge`)
+      .set(admin)
+      .send({ duplicateIds: [duplicate.id] });
+    expect(merged.status).toBe(200);
+    const read = await server.http.get(`/api/v1/orders/${order.id}`).set(admin);
+    expect(read.body.accountId).toBe(survivor.id);
+    const { rows } = await server.db.query<{ account_id: string }>(
+      `SELECT DISTINCT account_id::text FROM order_lines WHERE order_id = $1`,
+      [order.id],
+    );
+    expect(rows).toEqual([{ account_id: survivor.id }]);
+  });
+
   describe('access', () => {
     it("hides another team's orders (404) and lets a teammate read but not change them (403)", async () => {
       const teamA = await people.team();
