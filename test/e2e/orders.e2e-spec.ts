@@ -570,6 +570,60 @@ describe('orders', () => {
     expect(rows).toEqual([{ account_id: survivor.id }]);
   });
 
+  it('answers revenue queries by customer, period and product through their indexes', async () => {
+    const other = await customers.account();
+    const client = await server.db.connect();
+    try {
+      // Two years of orders, mostly of another account and product, rolled back afterwards.
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO orders (id, account_id, currency, ordered_at, subtotal_amount, subtotal_currency,
+                tax_total_amount, tax_total_currency, total_amount, total_currency, owner_id)
+         SELECT gen_random_uuid(), CASE WHEN g % 500 = 0 THEN $1::uuid ELSE $2::uuid END, 'IDR',
+                timestamptz '2025-01-01' + g * interval '1 hour', 100, 'IDR', 11, 'IDR', 111, 'IDR',
+                (SELECT id FROM users ORDER BY created_at LIMIT 1)
+           FROM generate_series(1, 20000) g`,
+        [account.id, other.id],
+      );
+      await client.query(
+        `INSERT INTO order_lines (id, order_id, line_no, kind, product_id, sku, product_name, quantity,
+                unit_price, tax_category, tax_rate, net_amount, currency, account_id, booked_at)
+         SELECT gen_random_uuid(), o.id, 1, 'sale',
+                CASE WHEN row_number() OVER () % 500 = 0 THEN $1::uuid ELSE $2::uuid END,
+                'X', 'X', 1, 100, 'standard', 11, 100, 'IDR', o.account_id, o.ordered_at
+           FROM orders o WHERE o.created_by_id IS NULL`,
+        [laptop.id, service.id],
+      );
+      await client.query('ANALYZE orders');
+      await client.query('ANALYZE order_lines');
+      const plan = async (sql: string) =>
+        JSON.stringify((await client.query(`EXPLAIN ${sql}`)).rows);
+      expect(
+        await plan(
+          `SELECT sum(total_amount) FROM orders WHERE account_id = '${account.id}' AND ordered_at >= '2026-01-01' AND deleted_at IS NULL`,
+        ),
+      ).toContain('orders_account_ordered_idx');
+      expect(
+        await plan(
+          `SELECT sum(total_amount) FROM orders WHERE ordered_at >= '2026-01-01' AND ordered_at < '2026-01-08' AND deleted_at IS NULL`,
+        ),
+      ).toContain('orders_ordered_idx');
+      expect(
+        await plan(
+          `SELECT sum(net_amount) FROM order_lines WHERE product_id = '${laptop.id}' AND booked_at >= '2026-01-01'`,
+        ),
+      ).toContain('order_lines_product_idx');
+      expect(
+        await plan(
+          `SELECT sum(net_amount) FROM order_lines WHERE booked_at >= '2026-01-01' AND booked_at < '2026-01-08'`,
+        ),
+      ).toContain('order_lines_booked_idx');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   describe('access', () => {
     it("hides another team's orders (404) and lets a teammate read but not change them (403)", async () => {
       const teamA = await people.team();
