@@ -92,6 +92,21 @@ describe('opportunity lines', () => {
     });
     expect(second.body.unitPrice.amount).toBe('9000000.00');
     expect(second.body.total.amount).toBe('78750000');
+    // Null stands for "not given" where a field has a default.
+    const defaults = await addLine({
+      opportunityId: deal.id,
+      productId: support.id,
+      quantity: '1',
+      discountPercent: null,
+      position: null,
+      unitPrice: null,
+    });
+    expect(defaults.status).toBe(201);
+    expect(defaults.body).toMatchObject({ discountPercent: '0', position: 0 });
+    await server.http
+      .delete(`/api/v1/opportunity-lines/${defaults.body.id}`)
+      .set(admin)
+      .expect(204);
     // A given price is taken as it is.
     const third = await addLine({
       opportunityId: deal.id,

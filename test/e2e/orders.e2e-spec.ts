@@ -95,7 +95,13 @@ describe('orders', () => {
       notes: 'Deliver to the back door',
       lines: [
         { productId: laptop.id, quantity: '2', discountPercent: '10' },
-        { productId: service.id, quantity: '3', unitPrice: { amount: '333.33', currency: 'IDR' } },
+        {
+          productId: service.id,
+          quantity: '3',
+          unitPrice: { amount: '333.33', currency: 'IDR' },
+          discountPercent: null,
+          configurationId: null,
+        },
       ],
     });
     expect(res.status).toBe(201);

@@ -195,7 +195,8 @@ export class OrdersService extends RecordResourceService {
     for (const [i, line] of requested.entries()) {
       const field = `lines[${i}]`;
       checkQuantity(line.quantity, `${field}.quantity`);
-      checkDiscount(line.discountPercent, `${field}.discountPercent`);
+      const discountPercent = line.discountPercent ?? '0';
+      checkDiscount(discountPercent, `${field}.discountPercent`);
       const price = await this.pricing.price(tx, {
         productId: line.productId,
         quantity: line.quantity,
@@ -222,7 +223,7 @@ export class OrdersService extends RecordResourceService {
         description: line.description ?? null,
         quantity: line.quantity,
         unitPrice: price.unitPrice.amount,
-        discountPercent: line.discountPercent ?? '0',
+        discountPercent,
         taxCategory: category.key,
         taxRate: category.rate,
         net: '0',

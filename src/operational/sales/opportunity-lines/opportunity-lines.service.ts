@@ -27,7 +27,15 @@ export class OpportunityLinesService extends RecordResourceService {
   protected override readonly pointsAt = { opportunityId: 'opportunities', productId: 'products' };
 
   protected override readonly hooks: RecordHooks = {
-    shape: (input, existing) => (existing ? input : { discountPercent: '0', ...input }),
+    // Null in a create body means "not given" for the fields that have a default.
+    shape: (input, existing) =>
+      existing
+        ? input
+        : {
+            ...input,
+            discountPercent: input.discountPercent ?? '0',
+            position: input.position ?? 0,
+          },
     validate: (ctx, r, changed, existing) => this.validateLine(ctx, r, changed, existing),
     derive: (r) => {
       const price = r.unitPrice as Price;
