@@ -15,6 +15,8 @@ import { OpportunityBoardDeltas1764500000002 } from './1764500000002-opportunity
 import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
 import { Catalog1764600000000 } from './1764600000000-catalog.js';
+import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
+import { Orders1764700200001 } from './1764700200001-orders.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   Forecasting1764500000010,
   LeadScoringAssignment1764500000030,
   Catalog1764600000000,
+  OpportunityLines1764700200000,
+  Orders1764700200001,
 ];

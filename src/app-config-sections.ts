@@ -3,6 +3,7 @@ import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
 import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
+import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
@@ -35,7 +36,11 @@ export const APP_CONFIG: ConfigComposition = {
 };
 
 /** The problem types the modules answer besides the platform's; registered by AppModule. */
-export const APP_PROBLEMS: readonly ModuleProblems[] = [...SALES_PROBLEMS, ...CATALOG_PROBLEMS];
+export const APP_PROBLEMS: readonly ModuleProblems[] = [
+  ...SALES_PROBLEMS,
+  ...CATALOG_PROBLEMS,
+  ...ORDER_PROBLEMS,
+];
 
 /** The API key scopes the modules define; registered by AppModule. */
 export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];

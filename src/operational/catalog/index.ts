@@ -1,3 +1,6 @@
+/** What other modules use of the catalog: its module, products, the price lookup and tax categories. */
 export { CatalogModule } from './catalog.module.js';
-export { PriceLookupService } from './prices/price-lookup.service.js';
 export { ProductsService } from './products/products.service.js';
+export { PriceLookupService } from './prices/price-lookup.service.js';
+export { withinWindow } from './catalog-rules.js';
+export { CATALOG_SECTION, type CatalogConfig, type TaxCategoryConfig } from './catalog.config.js';

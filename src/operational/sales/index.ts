@@ -1,3 +1,4 @@
+/** What other modules use of sales: its module, the pricing of sale lines and their input. */
 export { LEAD_ASSIGNED, LEAD_CONVERTED, LEAD_SCORE_CHANGED } from './leads/leads.events.js';
 export type {
   LeadAssignedPayload,
@@ -14,3 +15,12 @@ export { OpportunitiesService } from './opportunities/opportunities.service.js';
 export { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 export type { Pipeline, Stage } from './pipelines/pipeline-catalog.js';
 export { SalesModule } from './sales.module.js';
+export {
+  checkDiscount,
+  checkQuantity,
+  dayIn,
+  lineTotal,
+  LinePricing,
+  type LinePrice,
+} from './opportunity-lines/line-pricing.js';
+export { CreateOpportunityLineDto } from './opportunity-lines/dto/opportunity-line.dto.js';

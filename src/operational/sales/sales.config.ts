@@ -16,5 +16,5 @@ export const SALES_CONFIG: ConfigComposition = {
     LEAD_ASSIGNMENT_CONFIG,
     FORECASTING_CONFIG,
   ],
-  reservedPaths: ['leads', 'opportunities', 'pipelines'],
+  reservedPaths: ['leads', 'opportunities', 'opportunity-lines', 'pipelines'],
 };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '#operational/catalog/index.js';
 import { CustomersModule } from '#operational/customers/index.js';
 import { ForecastCategoryRule } from './forecasts/forecast-category.js';
 import { ForecastSource } from './forecasts/forecast-source.js';
@@ -23,6 +24,10 @@ import {
   OpportunityActionsController,
 } from './opportunities/opportunities.controller.js';
 import { OpportunitiesService } from './opportunities/opportunities.service.js';
+import { LinePricing } from './opportunity-lines/line-pricing.js';
+import { OpportunityAmount } from './opportunity-lines/opportunity-amount.js';
+import { OpportunityLinesController } from './opportunity-lines/opportunity-lines.controller.js';
+import { OpportunityLinesService } from './opportunity-lines/opportunity-lines.service.js';
 import { PipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { PipelineUsageCheck } from './pipelines/pipeline-usage-check.js';
 import { PipelinesController } from './pipelines/pipelines.controller.js';
@@ -31,11 +36,12 @@ import { timelineController } from '#platform/timeline/index.js';
 
 /** Sales force automation: pipelines, opportunities, leads with their scoring and assignment rules, and forecasts. */
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, CatalogModule],
   controllers: [
     PipelinesController,
     OpportunityActionsController,
     OpportunitiesController,
+    OpportunityLinesController,
     LeadActionsController,
     LeadsController,
     timelineController({ path: 'leads', entity: 'leads', tag: 'Leads', label: 'a lead' }),
@@ -55,7 +61,10 @@ import { timelineController } from '#platform/timeline/index.js';
     OpportunityStageHistory,
     OpportunityBoardService,
     OpportunityBoardCompaction,
+    LinePricing,
+    OpportunityAmount,
     OpportunitiesService,
+    OpportunityLinesService,
     LeadRuleCatalog,
     LeadScoreStore,
     LeadScoringService,
@@ -69,6 +78,6 @@ import { timelineController } from '#platform/timeline/index.js';
     WeightedForecastService,
     StatisticalForecastService,
   ],
-  exports: [PipelineCatalog, OpportunitiesService, LeadsService],
+  exports: [PipelineCatalog, OpportunitiesService, LeadsService, LinePricing],
 })
 export class SalesModule {}

@@ -54,6 +54,16 @@ export interface ResourceDefinition {
   importMatch?: { match: string; columns: string[] }[];
 }
 
+/** A one-column attribute, for definitions that list many of them. */
+export function scalarAttribute(
+  name: string,
+  column: string,
+  type: QueryFieldType,
+  extra: Partial<Attribute> = {},
+): Attribute {
+  return { name, column, kind: 'scalar', type, ...extra };
+}
+
 /** Columns every customer record has, in API form. */
 export const RECORD_ATTRIBUTES: Attribute[] = [
   { name: 'id', column: 'id', kind: 'scalar', type: 'uuid', writable: 'never', sortable: true },

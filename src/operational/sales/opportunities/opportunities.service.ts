@@ -12,6 +12,7 @@ import {
 } from '#platform/records/index.js';
 import { ForecastCategoryRule } from '../forecasts/forecast-category.js';
 import { localized, PipelineCatalog, type Stage } from '../pipelines/pipeline-catalog.js';
+import { OpportunityAmount } from '../opportunity-lines/opportunity-amount.js';
 import { OpportunityStageHistory } from './opportunity-stage-history.service.js';
 import { OPPORTUNITY_DEFINITION } from './opportunity.definition.js';
 
@@ -44,7 +45,9 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     shape: (input, existing) => this.withStageDefaults(input, existing),
     afterWrite: async (tx, { action, before, after }) => {
       if (action === 'create') await this.stages.start(tx, after);
-      else if (
+      if (before && (after.ownerId !== before.ownerId || after.teamId !== before.teamId))
+        await this.amounts.followOwnership(tx, after.id, after.ownerId, after.teamId);
+      if (
         action === 'update' &&
         before &&
         (after.pipeline !== before.pipeline || after.stage !== before.stage)
@@ -60,6 +63,7 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
     private readonly stages: OpportunityStageHistory,
     private readonly bus: EventBus,
     private readonly categories: ForecastCategoryRule,
+    private readonly amounts: OpportunityAmount,
   ) {
     super(records);
   }
@@ -175,6 +179,7 @@ export class OpportunitiesService extends RecordResourceService implements OnMod
         },
       );
     this.checkStageFields(r, changed, stage, moving);
+    if (existing && changed.has('amount')) await this.amounts.refuseManualAmount(ctx, existing.id);
     await this.checkReferences(ctx, r, changed);
   }
 

@@ -1,0 +1,56 @@
+import type { ModuleProblems, ProblemCatalog } from '#platform/http/index.js';
+
+/** The problems of orders; `{name}` comes from the params. */
+export const ORDER_PROBLEMS_CATALOG = {
+  order_status_transition: {
+    status: 409,
+    en: [
+      'Status change not allowed',
+      'An order in status {from} cannot move to {to}; it can move to: {allowed}.',
+    ],
+    id: [
+      'Perubahan status tidak diizinkan',
+      'Pesanan berstatus {from} tidak dapat berpindah ke {to}; status berikutnya yang diizinkan: {allowed}.',
+    ],
+  },
+  order_not_returnable: {
+    status: 409,
+    en: [
+      'Order cannot take returns',
+      'The order is {status}; goods can be returned only from a delivered order.',
+    ],
+    id: [
+      'Pesanan tidak dapat menerima retur',
+      'Pesanan berstatus {status}; barang hanya dapat diretur dari pesanan yang sudah diterima.',
+    ],
+  },
+  order_return_exceeds_delivered: {
+    status: 422,
+    en: [
+      'Return exceeds what was delivered',
+      'Line {lineNo} delivered {delivered} and {returned} came back already; at most {remaining} more can be returned, not {quantity}.',
+    ],
+    id: [
+      'Retur melebihi yang dikirim',
+      'Baris {lineNo} dikirim {delivered} dan {returned} sudah diretur; paling banyak {remaining} lagi dapat diretur, bukan {quantity}.',
+    ],
+  },
+  order_closed_for_tracking: {
+    status: 409,
+    en: ['Order cancelled', 'The order was cancelled; it takes no tracking events.'],
+    id: ['Pesanan dibatalkan', 'Pesanan ini dibatalkan; tidak dapat diberi peristiwa pelacakan.'],
+  },
+} as const satisfies ProblemCatalog;
+
+declare module '#platform/http/problem-catalog.js' {
+  interface ModuleProblemCodes {
+    order_status_transition: true;
+    order_not_returnable: true;
+    order_return_exceeds_delivered: true;
+    order_closed_for_tracking: true;
+  }
+}
+
+export const ORDER_PROBLEMS: readonly ModuleProblems[] = [
+  { module: 'orders', problems: ORDER_PROBLEMS_CATALOG },
+];
