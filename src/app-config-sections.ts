@@ -3,6 +3,8 @@ import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
 import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
+import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
+import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
@@ -13,15 +15,15 @@ import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
  * all load the config with it.
  */
 export const APP_CONFIG: ConfigComposition = {
-  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections],
+  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections, ...QUOTES_CONFIG.sections],
   reservedPaths: [
     'accounts',
     'contacts',
     'activities',
     ...SALES_CONFIG.reservedPaths,
     ...CATALOG_CONFIG.reservedPaths,
+    ...QUOTES_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
-    'quotes',
     'orders',
     'campaigns',
     'segments',
@@ -35,7 +37,11 @@ export const APP_CONFIG: ConfigComposition = {
 };
 
 /** The problem types the modules answer besides the platform's; registered by AppModule. */
-export const APP_PROBLEMS: readonly ModuleProblems[] = [...SALES_PROBLEMS, ...CATALOG_PROBLEMS];
+export const APP_PROBLEMS: readonly ModuleProblems[] = [
+  ...SALES_PROBLEMS,
+  ...CATALOG_PROBLEMS,
+  ...QUOTE_PROBLEMS,
+];
 
 /** The API key scopes the modules define; registered by AppModule. */
 export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];

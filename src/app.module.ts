@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
+import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
@@ -43,6 +44,7 @@ export class AppModule {
         SalesModule,
         ActivitiesModule,
         CatalogModule,
+        QuotesModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

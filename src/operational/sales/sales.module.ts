@@ -17,6 +17,7 @@ import { LeadActionsController, LeadsController } from './leads/leads.controller
 import { LeadsService } from './leads/leads.service.js';
 import { OpportunityBoardCompaction } from './opportunities/opportunity-board-compaction.js';
 import { OpportunityBoardService } from './opportunities/opportunity-board.service.js';
+import { OpportunityQuoteAcceptance } from './opportunities/opportunity-quote-acceptance.js';
 import { OpportunityStageHistory } from './opportunities/opportunity-stage-history.service.js';
 import {
   OpportunitiesController,
@@ -56,6 +57,7 @@ import { timelineController } from '#platform/timeline/timeline-controller.facto
     OpportunityBoardService,
     OpportunityBoardCompaction,
     OpportunitiesService,
+    OpportunityQuoteAcceptance,
     LeadRuleCatalog,
     LeadScoreStore,
     LeadScoringService,

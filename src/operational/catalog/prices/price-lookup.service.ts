@@ -38,7 +38,15 @@ export class PriceLookupService {
     this.tierField = CATALOG_SECTION.read(config).accountTierField;
   }
 
-  async lookup(ctx: RequestContext, query: PriceQueryDto): Promise<PriceListDto> {
+  /**
+   * `only.priceBookId` limits the choice to one book (a quote priced from its own book);
+   * the other rules stay the same.
+   */
+  async lookup(
+    ctx: RequestContext,
+    query: PriceQueryDto,
+    only: { priceBookId?: string | null } = {},
+  ): Promise<PriceListDto> {
     const ids = [
       ...new Set(
         [query.productId, ...(query.productIds?.split(',') ?? [])]
@@ -74,7 +82,7 @@ export class PriceLookupService {
       products.push(product);
     }
 
-    const candidates = await this.candidates(ctx, ids, currency);
+    const candidates = await this.candidates(ctx, ids, currency, only.priceBookId ?? null);
     const data = products.map((product): PriceDto => {
       const choice = choosePrice(candidates.get(product.id) ?? [], day, quantity, segment);
       if (!choice)
@@ -128,10 +136,12 @@ export class PriceLookupService {
     ctx: RequestContext,
     productIds: string[],
     currency: string,
+    priceBookId: string | null,
   ): Promise<Map<string, PriceCandidate[]>> {
     const params = new SqlParams();
     const ids = params.add(productIds);
     const cur = params.add(currency);
+    const book = priceBookId ? `AND pb.id = ${params.add(priceBookId)}` : '';
     const bookScope = this.scope(ctx, PRICE_BOOK_DEFINITION, params);
     const entryScope = this.scope(ctx, PRICE_BOOK_ENTRY_DEFINITION, params);
     const rows = await this.db.query<PriceCandidate & { productId: string }>(
@@ -146,7 +156,7 @@ export class PriceLookupService {
          FROM price_book_entries pe JOIN price_books pb ON pb.id = pe.price_book_id
         WHERE pe.product_id = ANY(${ids}::uuid[]) AND pb.currency = ${cur}
           AND pb.active AND pb.deleted_at IS NULL AND pe.deleted_at IS NULL
-          AND ${bookScope} AND ${entryScope}`,
+          AND ${bookScope} AND ${entryScope} ${book}`,
       params.values,
     );
     const byProduct = new Map<string, PriceCandidate[]>();
