@@ -88,7 +88,7 @@ export class QuoteTotals {
               discount_percent::text, tax_category, tax_rate::text,
               unit_cost_amount::text AS unit_cost,
               concat_ws('|', ${LINE_AMOUNTS.map(([, c]) => `coalesce(${c}_amount::text, '-')`).join(', ')}) AS stored,
-              gross_currency IS NULL AS fresh
+              gross_amount_currency IS NULL AS fresh
          FROM quote_lines WHERE quote_id = $1 AND deleted_at IS NULL ORDER BY position, id`,
       [quoteId],
     );

@@ -135,7 +135,7 @@ export class QuoteWorkflow {
           allowed: allowed.join(', '),
         },
         undefined,
-        { status: quote.status, action, allowedFrom: allowed },
+        { quoteStatus: quote.status, action, allowedFrom: allowed },
       );
   }
 

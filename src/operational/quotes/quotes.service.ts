@@ -98,7 +98,7 @@ export class QuotesService extends RecordResourceService implements OnModuleInit
         'quote_not_editable',
         { number: quote.number, status: quote.status, id: quote.id },
         undefined,
-        { status: quote.status },
+        { quoteStatus: quote.status },
       );
   }
 

@@ -14,7 +14,7 @@ import { OpportunitiesService } from './opportunities.service.js';
  * `opportunity.stage_changed` follow as for any move. The move is the system's reaction on
  * behalf of whoever accepted the quote, whatever their rights on the opportunity. A closed
  * opportunity stays as it is; one whose won stage wants fields it lacks is left open and
- * logged, as a person has to fill them in.
+ * logged, as a person has to fill them in; a missing amount is the quote's grand total.
  */
 @Injectable()
 export class OpportunityQuoteAcceptance implements OnModuleInit {
@@ -38,9 +38,14 @@ export class OpportunityQuoteAcceptance implements OnModuleInit {
   async win(event: DomainEvent): Promise<void> {
     const opportunityId = event.data.opportunityId as string | null;
     if (!opportunityId) return;
-    const row = await this.db.one<{ pipeline: string; status: string; owner_id: string }>(
+    const row = await this.db.one<{
+      pipeline: string;
+      status: string;
+      owner_id: string;
+      has_amount: boolean;
+    }>(
       RequestContext.system(),
-      `SELECT pipeline, status, owner_id FROM opportunities WHERE id = $1 AND deleted_at IS NULL`,
+      `SELECT pipeline, status, owner_id, amount_amount IS NOT NULL AS has_amount FROM opportunities WHERE id = $1 AND deleted_at IS NULL`,
       [opportunityId],
     );
     if (!row || row.status !== 'open') return;
@@ -48,7 +53,9 @@ export class OpportunityQuoteAcceptance implements OnModuleInit {
     if (!won) return;
     const ctx = RequestContext.system().withPrincipal(actingFor(event.actorId ?? row.owner_id));
     try {
-      await this.opportunities.update(ctx, opportunityId, { stage: won.key });
+      // A deal without an amount takes the accepted quote's: the won stage asks for one.
+      const amount = row.has_amount ? {} : { amount: event.data.grandTotal };
+      await this.opportunities.update(ctx, opportunityId, { stage: won.key, ...amount });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       this.logger.warn(
