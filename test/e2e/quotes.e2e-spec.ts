@@ -30,7 +30,11 @@ describe('quotes', () => {
 
   beforeAll(async () => {
     server = await startServer({
-      env: { CRM_CONFIG: writeSalesConfig('quotes', CONFIG), CRM_PRINCIPAL_CACHE_TTL_MS: '0', CRM_LOG_LEVEL: process.env.SHOW_OUTPUT ? 'debug' : 'warn' },
+      env: {
+        CRM_CONFIG: writeSalesConfig('quotes', CONFIG),
+        CRM_PRINCIPAL_CACHE_TTL_MS: '0',
+        CRM_LOG_LEVEL: process.env.SHOW_OUTPUT ? 'debug' : 'warn',
+      },
     });
     const token = await server.login();
     admin = quoteFactories(server, token);
@@ -145,7 +149,10 @@ describe('quotes', () => {
     });
     const line = await server.http.get(`/api/v1/quote-lines/${a.id}`).set(rep.auth);
     expect(line.body).not.toHaveProperty('unitCost');
-    expect(line.body).toMatchObject({ headerDiscountAmount: IDR('135000'), taxAmount: IDR('282150') });
+    expect(line.body).toMatchObject({
+      headerDiscountAmount: IDR('135000'),
+      taxAmount: IDR('282150'),
+    });
 
     const removed = await server.http.delete(`/api/v1/quote-lines/${b.id}`).set(rep.auth);
     expect(removed.status).toBe(204);
@@ -192,9 +199,11 @@ describe('quotes', () => {
       accountId: deal.accountId,
       grandTotal: accepted.body.grandTotal,
     });
-    expect(events.filter((e) => e.type === 'quote.status_changed').map((e) => e.data.to)).toEqual(
-      ['approved', 'sent', 'accepted'],
-    );
+    expect(events.filter((e) => e.type === 'quote.status_changed').map((e) => e.data.to)).toEqual([
+      'approved',
+      'sent',
+      'accepted',
+    ]);
     const won = await eventually(
       async () =>
         (await server.http.get(`/api/v1/opportunities/${deal.id}`).set(rep.auth)).body as {

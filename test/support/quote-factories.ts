@@ -18,7 +18,9 @@ export function quoteFactories(server: TestServer, token: string) {
     auth,
     catalog: catalogFactories(server, auth),
     quote: async (fields: Record<string, unknown> = {}): Promise<QuoteRecord> => {
-      const accountId = fields.opportunityId ? undefined : (fields.accountId ?? (await sales.account()).id);
+      const accountId = fields.opportunityId
+        ? undefined
+        : (fields.accountId ?? (await sales.account()).id);
       return post('quotes', { accountId, ...fields });
     },
     forOpportunity: (opportunity: SalesRecord, fields: Record<string, unknown> = {}) =>
