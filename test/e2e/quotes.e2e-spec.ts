@@ -33,7 +33,6 @@ describe('quotes', () => {
       env: {
         CRM_CONFIG: writeSalesConfig('quotes', CONFIG),
         CRM_PRINCIPAL_CACHE_TTL_MS: '0',
-        CRM_LOG_LEVEL: process.env.SHOW_OUTPUT ? 'debug' : 'warn',
       },
     });
     const token = await server.login();
@@ -58,7 +57,6 @@ describe('quotes', () => {
     await admin.catalog.entry(book.id, service.id, '750000');
   });
   afterAll(async () => {
-    if (process.env.SHOW_OUTPUT) console.log(server.output());
     await server.stop();
   });
 

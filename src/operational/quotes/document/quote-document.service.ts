@@ -39,7 +39,7 @@ export class QuoteDocumentService {
       ctx,
       `SELECT coalesce(description, '') AS description, quantity::text AS quantity,
               unit_price_amount::text AS "unitPrice", discount_percent::text AS "discountPercent",
-              net_amount::text AS net
+              net_amount_amount::text AS net
          FROM quote_lines WHERE quote_id = $1 AND deleted_at IS NULL ORDER BY position, id`,
       [id],
     );
@@ -83,9 +83,10 @@ export class QuoteDocumentService {
   }
 
   private taxLabel(t: Tax, language: QuoteLanguage): string {
+    // Configured labels name their rate already ("PPN 11%"); a removed category shows it.
     const label = this.catalog.taxCategories.find((c) => c.key === t.category)?.label;
-    const text = label ? ((language === 'id' ? label.id : undefined) ?? label.en) : t.category;
-    return `${text} (${t.rate}%)`;
+    if (!label) return `${t.category} (${t.rate}%)`;
+    return (language === 'id' ? label.id : undefined) ?? label.en;
   }
 
   /** A related record's name when the caller may read it; a proposal prints without it otherwise. */
