@@ -94,7 +94,7 @@ export class UpdateQuoteLineDto extends PartialType(
 ) {}
 
 export class QuoteLineDto extends RecordResponse(CreateQuoteLineDto) {
-  @ApiProperty({ type: 'integer' }) declare position: number;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100000 }) declare position: number;
   @ApiProperty({ type: 'string', nullable: true, maxLength: 1000 }) declare description:
     string | null;
   @ApiProperty({ type: MoneyDto }) declare unitPrice: MoneyDto;

@@ -136,6 +136,8 @@ export class QuoteDto extends RecordResponse(CreateQuoteDto) {
   @ApiProperty({
     type: 'integer',
     example: 1,
+    minimum: 1,
+    maximum: 2147483647,
     description: 'Version of the quote; a revision adds one',
   })
   revision: number;
@@ -158,7 +160,7 @@ export class QuoteDto extends RecordResponse(CreateQuoteDto) {
   @stamp() expiredAt: string | null;
   @userRef() previousRevisionId: string | null;
   @userRef() supersededById: string | null;
-  @ApiProperty({ type: 'integer', example: 3 }) lineCount: number;
+  @ApiProperty({ type: 'integer', example: 3, minimum: 0, maximum: 2147483647 }) lineCount: number;
   @ApiProperty({ type: MoneyDto, description: 'Sum of line nets (after line discounts)' })
   subtotal: MoneyDto;
   @ApiProperty({ type: MoneyDto }) lineDiscountTotal: MoneyDto;
