@@ -2,5 +2,5 @@
 export { CatalogModule } from './catalog.module.js';
 export { CATALOG_SECTION, type CatalogConfig } from './catalog.config.js';
 export { PRODUCT_DEFINITION, PRICE_BOOK_DEFINITION } from './catalog.definitions.js';
-export { withinWindow } from './catalog-rules.js';
+export { assertSellable, nameIn, todayIn } from './catalog-rules.js';
 export { PriceLookupService } from './prices/price-lookup.service.js';

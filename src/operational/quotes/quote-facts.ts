@@ -1,15 +1,5 @@
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 
-/** Today (YYYY-MM-DD) in the organization's time zone: validity runs by the local day. */
-export function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-}
-
 /** A calendar day plus `days`. */
 export function addDays(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CONTACT_DEFINITION } from '#operational/customers/index.js';
-import { PRICE_BOOK_DEFINITION } from '#operational/catalog/index.js';
+import { PRICE_BOOK_DEFINITION, todayIn } from '#operational/catalog/index.js';
 import { OPPORTUNITY_DEFINITION } from '#operational/sales/index.js';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import { CRM_CONFIG } from '#platform/config/config.tokens.js';
@@ -15,7 +15,7 @@ import { RecordService, type RecordHooks } from '#platform/records/record.servic
 import type { AfterWrite, RecordWrite } from '#platform/records/record-hooks.js';
 import type { ApiRecord } from '#platform/records/resource-definition.js';
 import { TimelineService } from '#platform/timeline/timeline.service.js';
-import { addDays, quoteEventBase, todayIn } from './quote-facts.js';
+import { addDays, quoteEventBase } from './quote-facts.js';
 import { emptyTotals, QuoteTotals } from './quote-totals.js';
 import { QUOTE_LANGUAGES, QUOTES_SECTION, type QuotesConfig } from './quotes.config.js';
 import { QUOTE_DEFINITION, type QuoteStatus } from './quotes.definitions.js';

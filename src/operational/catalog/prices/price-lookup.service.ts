@@ -16,7 +16,7 @@ import {
   PRICE_BOOK_ENTRY_DEFINITION,
   PRODUCT_DEFINITION,
 } from '../catalog.definitions.js';
-import { withinWindow } from '../catalog-rules.js';
+import { assertSellable, nameIn, todayIn } from '../catalog-rules.js';
 import type { PriceDto, PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
 import { choosePrice, explain, type AccountSegment, type PriceCandidate } from './price-choice.js';
 
@@ -68,17 +68,7 @@ export class PriceLookupService {
     const products: ApiRecord[] = [];
     for (const id of ids) {
       const product = await this.records.load(ctx, PRODUCT_DEFINITION, id);
-      const sku = product.sku as string;
-      if (!product.active) throw new AppError('product_inactive', { sku });
-      const from = product.availableFrom as string | null;
-      const to = product.availableTo as string | null;
-      if (!withinWindow(day, from, to))
-        throw new AppError('product_not_available', {
-          sku,
-          date: day,
-          from: from ?? '…',
-          to: to ?? '…',
-        });
+      assertSellable(product, day);
       products.push(product);
     }
 
@@ -172,20 +162,4 @@ export class PriceLookupService {
     const scope = this.permissions.grant(ctx.user, def.entity).read;
     return this.permissions.scopeSql(ctx.user, scope, querySchemaOf(def), def.alias, params);
   }
-}
-
-/** The product's name in the caller's language, else in the one it has. */
-function nameIn(name: unknown, locale: string): string {
-  const n = (name ?? {}) as { en?: string; id?: string };
-  return (locale === 'id' ? (n.id ?? n.en) : (n.en ?? n.id)) ?? '';
-}
-
-/** Today (YYYY-MM-DD) in the organization's time zone: a price holds by the local day. */
-function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
 }

@@ -3,7 +3,8 @@ import {
   CATALOG_SECTION,
   PriceLookupService,
   PRODUCT_DEFINITION,
-  withinWindow,
+  assertSellable,
+  nameIn,
   type CatalogConfig,
 } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
@@ -112,17 +113,7 @@ export class QuoteLinesService extends RecordResourceService {
     );
     const product = await this.records.load(ctx, PRODUCT_DEFINITION, r.productId as string);
     const day = this.quotes.today();
-    const sku = product.sku as string;
-    if (!product.active) throw new AppError('product_inactive', { sku });
-    const from = product.availableFrom as string | null;
-    const to = product.availableTo as string | null;
-    if (!withinWindow(day, from, to))
-      throw new AppError('product_not_available', {
-        sku,
-        date: day,
-        from: from ?? '…',
-        to: to ?? '…',
-      });
+    assertSellable(product, day);
 
     const fill: Record<string, unknown> = { ownerId: quote.ownerId, teamId: quote.teamId };
     if (!given) {
@@ -208,10 +199,4 @@ export class QuoteLinesService extends RecordResourceService {
       [ids.map((r) => r.id), ids.map(() => uuidv7()), to.id, to.ownerId, to.teamId, tx.user.userId],
     );
   }
-}
-
-/** The product's name in the quote's language, else in the one it has. */
-function nameIn(name: unknown, language: unknown): string {
-  const n = (name ?? {}) as { en?: string; id?: string };
-  return (language === 'id' ? (n.id ?? n.en) : (n.en ?? n.id)) ?? '';
 }
