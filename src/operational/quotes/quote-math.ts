@@ -51,6 +51,7 @@ export interface QuoteFigures {
 }
 
 const HUNDRED = new Money(100);
+const PERCENT = new Money('0.01');
 
 /**
  * Splits `total` minor units over `weights` in proportion, each share a whole number of
@@ -58,20 +59,21 @@ const HUNDRED = new Money(100);
  * ties, so the split is stable).
  */
 export function allocate(total: Money, weights: readonly Money[]): Money[] {
-  const sum = weights.reduce((a, w) => a.plus(w), new Money(0));
-  if (sum.isZero() || total.isZero()) return weights.map(() => new Money(0));
-  const exact = weights.map((w) => total.times(w).div(sum));
-  const shares = exact.map((e) => e.floor());
-  let left = total.minus(shares.reduce((a, s) => a.plus(s), new Money(0))).toNumber();
-  const order = exact
-    .map((e, i) => ({ i, frac: e.minus(e.floor()) }))
-    .sort((a, b) => b.frac.comparedTo(a.frac) || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    shares[i] = shares[i].plus(1);
-    left -= 1;
+  // Whole units in bigint: exact, and far cheaper than decimal division per line.
+  const t = BigInt(total.toFixed(0));
+  const ws = weights.map((w) => BigInt(w.toFixed(0)));
+  const sum = ws.reduce((a, w) => a + w, 0n);
+  if (sum === 0n || t === 0n) return weights.map(() => new Money(0));
+  const shares = ws.map((w) => (t * w) / sum);
+  const remainders = ws.map((w, i) => ({ i, r: (t * w) % sum }));
+  let left = t - shares.reduce((a, s) => a + s, 0n);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : b.r > a.r ? 1 : -1));
+  for (const { i } of remainders) {
+    if (left <= 0n) break;
+    shares[i] += 1n;
+    left -= 1n;
   }
-  return shares;
+  return shares.map((s) => new Money(s.toString()));
 }
 
 /**
@@ -93,10 +95,12 @@ export function computeQuote(
 ): QuoteFigures {
   const digits = minorUnitDigits(currency);
   const unit = new Money(10).pow(-digits);
-  // Work in whole minor units so that sums cannot drift.
-  const toUnits = (v: Money) => v.div(unit).toDecimalPlaces(0);
+  const scale = new Money(10).pow(digits);
+  // Work in whole minor units so that sums cannot drift; multiplying by powers of ten is
+  // exact, so no step divides but the allocations.
+  const toUnits = (v: Money) => v.times(scale).toDecimalPlaces(0);
   const percentOf = (units: Money, percent: string) =>
-    units.times(percent).div(HUNDRED).toDecimalPlaces(0);
+    units.times(percent).times(PERCENT).toDecimalPlaces(0);
   const fromUnits = (v: Money) => v.times(unit).toFixed(digits);
 
   const gross = lines.map((l) => toUnits(new Money(l.quantity).times(l.unitPrice)));

@@ -294,7 +294,7 @@ export class QuotesService extends RecordResourceService implements OnModuleInit
     return events;
   }
 
-  /** The quote on its account's and opportunity's timelines, one entry that follows it. */
+  /** The quote on its account's and opportunity's timelines: one entry that follows its status. */
   async putOnTimeline(tx: RequestContext, q: ApiRecord): Promise<void> {
     await this.timeline.put(tx, {
       type: 'quote',
@@ -306,7 +306,12 @@ export class QuotesService extends RecordResourceService implements OnModuleInit
       occurredAt: q.createdAt as string,
       title: `${String(q.number)} (${String(q.revision)})`,
       actorId: q.ownerId,
-      data: { status: q.status, grandTotal: q.grandTotal, validUntil: q.validUntil },
+      // A draft's total moves with every line write, which does not rewrite the entry.
+      data: {
+        status: q.status,
+        validUntil: q.validUntil,
+        ...(q.status === 'draft' ? {} : { grandTotal: q.grandTotal }),
+      },
     });
   }
 }
