@@ -258,6 +258,19 @@ describe('quotes', () => {
     expect((await manager.act(own.id, 'submit')).body.status).toBe('approved');
   });
 
+  it('takes its lines along when deleted and back when restored', async () => {
+    const { quote, a, b } = await twoLineQuote();
+    await server.http.delete(`/api/v1/quote-lines/${b.id}`).set(rep.auth);
+    const lines = () =>
+      server.http.get(`/api/v1/quote-lines?filter[quoteId][eq]=${quote.id}`).set(rep.auth);
+    expect((await server.http.delete(`/api/v1/quotes/${quote.id}`).set(rep.auth)).status).toBe(204);
+    expect((await lines()).body.data).toEqual([]);
+    const restored = await server.http.post(`/api/v1/quotes/${quote.id}/restore`).set(rep.auth);
+    expect(restored.status).toBe(200);
+    expect((await lines()).body.data.map((l: { id: string }) => l.id)).toEqual([a.id]);
+    expect(restored.body.lineCount).toBe(1);
+  });
+
   it('answers a clear 409 for every step its status does not allow', async () => {
     const { quote } = await twoLineQuote();
     for (const action of ['approve', 'send', 'accept', 'reject', 'revise']) {

@@ -258,8 +258,30 @@ export class QuotesService extends RecordResourceService implements OnModuleInit
       await this.totals.recompute(tx, after.id, { bumpVersion: false });
       record = await this.records.load(tx, this.def, after.id);
     }
+    if (action === 'delete' || action === 'restore') await this.followedByLines(tx, write);
     if (action !== 'delete') await this.putOnTimeline(tx, record);
     return { record, events: this.statusEvents(before, record) };
+  }
+
+  /**
+   * A deleted quote takes its live lines along; restoring it brings back those, and not the
+   * lines deleted on their own before. Both happen in one statement at the same `now()`.
+   */
+  private async followedByLines(tx: RequestContext, { action, before, after }: RecordWrite) {
+    if (action === 'delete')
+      await this.db.query(
+        tx,
+        `UPDATE quote_lines SET deleted_at = now(), version = version + 1, updated_at = now()
+          WHERE quote_id = $1 AND deleted_at IS NULL`,
+        [after.id],
+      );
+    else
+      await this.db.query(
+        tx,
+        `UPDATE quote_lines SET deleted_at = NULL, version = version + 1, updated_at = now()
+          WHERE quote_id = $1 AND date_trunc('milliseconds', deleted_at) = $2::timestamptz`,
+        [after.id, before!.updatedAt],
+      );
   }
 
   private statusEvents(before: ApiRecord | null, after: ApiRecord): NewDomainEvent[] {
