@@ -17,6 +17,7 @@ import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring
 import { Catalog1764600000000 } from './1764600000000-catalog.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
+import { Quotes1764700100000 } from './1764700100000-quotes.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Catalog1764600000000,
   OpportunityLines1764700200000,
   Orders1764700200001,
+  Quotes1764700100000,
 ];

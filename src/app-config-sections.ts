@@ -4,6 +4,8 @@ import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
 import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
+import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
+import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
@@ -14,15 +16,15 @@ import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
  * all load the config with it.
  */
 export const APP_CONFIG: ConfigComposition = {
-  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections],
+  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections, ...QUOTES_CONFIG.sections],
   reservedPaths: [
     'accounts',
     'contacts',
     'activities',
     ...SALES_CONFIG.reservedPaths,
     ...CATALOG_CONFIG.reservedPaths,
+    ...QUOTES_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
-    'quotes',
     'orders',
     'campaigns',
     'segments',
@@ -40,6 +42,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...SALES_PROBLEMS,
   ...CATALOG_PROBLEMS,
   ...ORDER_PROBLEMS,
+  ...QUOTE_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

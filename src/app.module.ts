@@ -4,6 +4,7 @@ import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
+import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
@@ -45,6 +46,7 @@ export class AppModule {
         ActivitiesModule,
         CatalogModule,
         OrdersModule,
+        QuotesModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -39,3 +39,34 @@ export function checkNotNegative(record: Record<string, unknown>, field: string)
 export function withinWindow(day: string, from: string | null, to: string | null): boolean {
   return (from === null || from <= day) && (to === null || day <= to);
 }
+
+/** 422 unless the product is active and available on `day`: only then is it priced or sold. */
+export function assertSellable(product: Record<string, unknown>, day: string): void {
+  const sku = product.sku as string;
+  if (!product.active) throw new AppError('product_inactive', { sku });
+  const from = product.availableFrom as string | null;
+  const to = product.availableTo as string | null;
+  if (!withinWindow(day, from, to))
+    throw new AppError('product_not_available', {
+      sku,
+      date: day,
+      from: from ?? '…',
+      to: to ?? '…',
+    });
+}
+
+/** A product's name in a language, else in the one it has. */
+export function nameIn(name: unknown, locale: unknown): string {
+  const n = (name ?? {}) as { en?: string; id?: string };
+  return (locale === 'id' ? (n.id ?? n.en) : (n.en ?? n.id)) ?? '';
+}
+
+/** Today (YYYY-MM-DD) in the organization's time zone: prices and offers hold by the local day. */
+export function todayIn(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
+}

@@ -1,6 +1,7 @@
-/** What other modules use of the catalog: its module, products, the price lookup and tax categories. */
+/** What other modules use of the catalog: its module, products, the price lookup, selling rules and tax categories. */
 export { CatalogModule } from './catalog.module.js';
 export { ProductsService } from './products/products.service.js';
 export { PriceLookupService } from './prices/price-lookup.service.js';
-export { withinWindow } from './catalog-rules.js';
+export { PRODUCT_DEFINITION, PRICE_BOOK_DEFINITION } from './catalog.definitions.js';
+export { assertSellable, nameIn, todayIn, withinWindow } from './catalog-rules.js';
 export { CATALOG_SECTION, type CatalogConfig, type TaxCategoryConfig } from './catalog.config.js';

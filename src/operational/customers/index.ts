@@ -1,3 +1,4 @@
+/** What other modules use of customers: accounts and contacts, their definitions, services and DTOs. */
 export { ACCOUNT_DEFINITION, ACCOUNT_TYPES } from './accounts/account.definition.js';
 export { AccountsService } from './accounts/accounts.service.js';
 export { AccountDto, CreateAccountDto } from './accounts/dto/account.dto.js';

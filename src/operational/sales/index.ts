@@ -1,4 +1,4 @@
-/** What other modules use of sales: its module, the pricing of sale lines and their input. */
+/** What other modules use of sales: its module, lead and opportunity services and events, the opportunity definition, the pricing of sale lines. */
 export { LEAD_ASSIGNED, LEAD_CONVERTED, LEAD_SCORE_CHANGED } from './leads/leads.events.js';
 export type {
   LeadAssignedPayload,
@@ -24,3 +24,4 @@ export {
   type LinePrice,
 } from './opportunity-lines/line-pricing.js';
 export { CreateOpportunityLineDto } from './opportunity-lines/dto/opportunity-line.dto.js';
+export { OPPORTUNITY_DEFINITION } from './opportunities/opportunity.definition.js';

@@ -18,6 +18,7 @@ import { LeadActionsController, LeadsController } from './leads/leads.controller
 import { LeadsService } from './leads/leads.service.js';
 import { OpportunityBoardCompaction } from './opportunities/opportunity-board-compaction.js';
 import { OpportunityBoardService } from './opportunities/opportunity-board.service.js';
+import { OpportunityQuoteAcceptance } from './opportunities/opportunity-quote-acceptance.js';
 import { OpportunityStageHistory } from './opportunities/opportunity-stage-history.service.js';
 import {
   OpportunitiesController,
@@ -65,6 +66,7 @@ import { timelineController } from '#platform/timeline/index.js';
     OpportunityAmount,
     OpportunitiesService,
     OpportunityLinesService,
+    OpportunityQuoteAcceptance,
     LeadRuleCatalog,
     LeadScoreStore,
     LeadScoringService,

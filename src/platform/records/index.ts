@@ -25,3 +25,4 @@ export type { ApiRecord, Attribute, ResourceDefinition } from './resource-defini
 export { ResourceRegistry } from './resource-registry.js';
 export { scalarAttribute } from './resource-definition.js';
 export type { CreateOptions } from './record-resource.service.js';
+export type { AfterWrite } from './record-hooks.js';

@@ -14,7 +14,7 @@ import {
   PRICE_BOOK_ENTRY_DEFINITION,
   PRODUCT_DEFINITION,
 } from '../catalog.definitions.js';
-import { withinWindow } from '../catalog-rules.js';
+import { assertSellable, nameIn, todayIn } from '../catalog-rules.js';
 import type { PriceDto, PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
 import { choosePrice, explain, type AccountSegment, type PriceCandidate } from './price-choice.js';
 
@@ -36,7 +36,15 @@ export class PriceLookupService {
     this.tierField = CATALOG_SECTION.read(config).accountTierField;
   }
 
-  async lookup(ctx: RequestContext, query: PriceQueryDto): Promise<PriceListDto> {
+  /**
+   * `only.priceBookId` limits the choice to one book (a quote priced from its own book);
+   * the other rules stay the same.
+   */
+  async lookup(
+    ctx: RequestContext,
+    query: PriceQueryDto,
+    only: { priceBookId?: string | null } = {},
+  ): Promise<PriceListDto> {
     const ids = [
       ...new Set(
         [query.productId, ...(query.productIds?.split(',') ?? [])]
@@ -58,21 +66,11 @@ export class PriceLookupService {
     const products: ApiRecord[] = [];
     for (const id of ids) {
       const product = await this.records.load(ctx, PRODUCT_DEFINITION, id);
-      const sku = product.sku as string;
-      if (!product.active) throw new AppError('product_inactive', { sku });
-      const from = product.availableFrom as string | null;
-      const to = product.availableTo as string | null;
-      if (!withinWindow(day, from, to))
-        throw new AppError('product_not_available', {
-          sku,
-          date: day,
-          from: from ?? '…',
-          to: to ?? '…',
-        });
+      assertSellable(product, day);
       products.push(product);
     }
 
-    const candidates = await this.candidates(ctx, ids, currency);
+    const candidates = await this.candidates(ctx, ids, currency, only.priceBookId ?? null);
     const data = products.map((product): PriceDto => {
       const choice = choosePrice(candidates.get(product.id) ?? [], day, quantity, segment);
       if (!choice)
@@ -126,10 +124,12 @@ export class PriceLookupService {
     ctx: RequestContext,
     productIds: string[],
     currency: string,
+    priceBookId: string | null,
   ): Promise<Map<string, PriceCandidate[]>> {
     const params = new SqlParams();
     const ids = params.add(productIds);
     const cur = params.add(currency);
+    const book = priceBookId ? `AND pb.id = ${params.add(priceBookId)}` : '';
     const bookScope = this.scope(ctx, PRICE_BOOK_DEFINITION, params);
     const entryScope = this.scope(ctx, PRICE_BOOK_ENTRY_DEFINITION, params);
     const rows = await this.db.query<PriceCandidate & { productId: string }>(
@@ -144,7 +144,7 @@ export class PriceLookupService {
          FROM price_book_entries pe JOIN price_books pb ON pb.id = pe.price_book_id
         WHERE pe.product_id = ANY(${ids}::uuid[]) AND pb.currency = ${cur}
           AND pb.active AND pb.deleted_at IS NULL AND pe.deleted_at IS NULL
-          AND ${bookScope} AND ${entryScope}`,
+          AND ${bookScope} AND ${entryScope} ${book}`,
       params.values,
     );
     const byProduct = new Map<string, PriceCandidate[]>();
@@ -160,20 +160,4 @@ export class PriceLookupService {
     const scope = this.permissions.grant(ctx.user, def.entity).read;
     return this.permissions.scopeSql(ctx.user, scope, querySchemaOf(def), def.alias, params);
   }
-}
-
-/** The product's name in the caller's language, else in the one it has. */
-function nameIn(name: unknown, locale: string): string {
-  const n = (name ?? {}) as { en?: string; id?: string };
-  return (locale === 'id' ? (n.id ?? n.en) : (n.en ?? n.id)) ?? '';
-}
-
-/** Today (YYYY-MM-DD) in the organization's time zone: a price holds by the local day. */
-function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
 }

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import type { Response } from 'supertest';
+import { quoteFactories } from '../support/quote-factories.js';
+import { writeSalesConfig } from '../support/sales-factories.js';
+import { startServer, type TestServer } from '../support/test-server.js';
+
+const CONFIG = `
+version: 1
+quotes:
+  letterhead:
+    companyName: PT Relasi Nusantara
+    address: "Jl. Jend. Sudirman Kav. 1, Jakarta 10220"
+    taxId: 01.234.567.8-901.000
+  terms:
+    en: Payment 14 days after delivery.
+    id: Pembayaran 14 hari setelah pengiriman.
+`;
+
+/** The text of every page of a PDF, as a reader's copy and paste would give it. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    disableFontFace: true,
+    standardFontDataUrl: join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts/'),
+  }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join('\n'));
+  }
+  await doc.destroy();
+  return pages.join('\n');
+}
+
+function binary(res: Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+describe('quote proposal documents', () => {
+  let server: TestServer;
+  let make: ReturnType<typeof quoteFactories>;
+  let laptop: { id: string };
+  let service: { id: string };
+
+  const documentOf = (id: string, auth = make.auth) =>
+    server.http
+      .get(`/api/v1/quotes/${id}/document`)
+      .set(auth)
+      .buffer(true)
+      .parse(binary as never);
+
+  beforeAll(async () => {
+    server = await startServer({ env: { CRM_CONFIG: writeSalesConfig('quote-docs', CONFIG) } });
+    make = quoteFactories(server, await server.login());
+    const idr = await make.catalog.priceBook({ isStandard: true });
+    const usd = await make.catalog.priceBook({ isStandard: true, currency: 'USD' });
+    laptop = await make.catalog.product({ name: { en: 'Business laptop', id: 'Laptop bisnis' } });
+    service = await make.catalog.product({
+      name: { en: 'Installation', id: 'Instalasi' },
+      taxCategory: 'exempt',
+    });
+    await make.catalog.entry(idr.id, laptop.id, '1000000');
+    await make.catalog.entry(idr.id, service.id, '500000');
+    await make.catalog.entry(usd.id, laptop.id, '1250.50', {
+      unitPrice: { amount: '1250.50', currency: 'USD' },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('prints an Indonesian proposal with letterhead, lines, discounts, taxes per category and totals', async () => {
+    const account = await make.account({ name: 'PT Maju Jaya' });
+    const contact = await make.contact({
+      firstName: 'Siti',
+      lastName: 'Rahayu',
+      preferredLanguage: 'id',
+    });
+    const quote = await make.quote({
+      accountId: account.id,
+      contactId: contact.id,
+      headerDiscountPercent: '5',
+      validUntil: '2099-03-31',
+    });
+    expect(quote.language).toBe('id');
+    await make.line(quote.id, laptop.id, { quantity: '3', discountPercent: '10' });
+    await make.line(quote.id, service.id);
+    const res = await documentOf(quote.id);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toContain(`${String(quote.number)}-1.pdf`);
+    const body = res.body as Buffer;
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(body);
+    for (const expected of [
+      'PT Relasi Nusantara',
+      'NPWP: 01.234.567.8-901.000',
+      'PENAWARAN HARGA',
+      String(quote.number),
+      'Versi:',
+      'Berlaku sampai:',
+      '31 Maret 2099',
+      'PT Maju Jaya',
+      'Siti Rahayu',
+      '1. Laptop bisnis',
+      '2. Instalasi',
+      'Rp 1.000.000',
+      'Rp 2.700.000',
+      'Subtotal',
+      'Rp 3.200.000',
+      'Diskon 5%',
+      '-Rp 160.000',
+      'PPN 11% atas Rp 2.565.000',
+      'Rp 282.150',
+      'Bebas PPN atas Rp 475.000',
+      'Total',
+      'Rp 3.322.150',
+      'Syarat dan ketentuan',
+      'Pembayaran 14 hari setelah pengiriman.',
+    ])
+      expect(text).toContain(expected);
+    expect(text).not.toContain('QUOTATION');
+  });
+
+  it('prints an English proposal in dollars with its own terms', async () => {
+    const quote = await make.quote({
+      currency: 'USD',
+      language: 'en',
+      terms: 'Net 30. Prices exclude shipping.',
+      validUntil: '2099-01-15',
+    });
+    await make.line(quote.id, laptop.id, { quantity: '2' });
+    const text = await pdfText((await documentOf(quote.id)).body as Buffer);
+    for (const expected of [
+      'QUOTATION',
+      'Quote number:',
+      'Valid until:',
+      '15 January 2099',
+      '1. Business laptop',
+      '$1,250.50',
+      '$2,501.00',
+      'VAT 11% on $2,501.00',
+      '$275.11',
+      '$2,776.11',
+      'Terms and conditions',
+      'Net 30. Prices exclude shipping.',
+    ])
+      expect(text).toContain(expected);
+    expect(text).not.toContain('PENAWARAN');
+  });
+
+  it('prints many lines over several pages', async () => {
+    const quote = await make.quote({ language: 'en' });
+    for (let i = 0; i < 60; i++)
+      await make.line(quote.id, service.id, { description: `Visit ${i + 1}` });
+    const text = await pdfText((await documentOf(quote.id)).body as Buffer);
+    expect(text).toContain('60. Visit 60');
+    expect(text).toContain('IDR 30,000,000');
+  });
+});
