@@ -39,3 +39,18 @@ export function checkNotNegative(record: Record<string, unknown>, field: string)
 export function withinWindow(day: string, from: string | null, to: string | null): boolean {
   return (from === null || from <= day) && (to === null || day <= to);
 }
+
+/** 422 unless the product is active and available on the day: what cannot be sold is not priced. */
+export function checkSellable(product: Record<string, unknown>, day: string): void {
+  const sku = product.sku as string;
+  if (!product.active) throw new AppError('product_inactive', { sku });
+  const from = product.availableFrom as string | null;
+  const to = product.availableTo as string | null;
+  if (!withinWindow(day, from, to))
+    throw new AppError('product_not_available', {
+      sku,
+      date: day,
+      from: from ?? '…',
+      to: to ?? '…',
+    });
+}

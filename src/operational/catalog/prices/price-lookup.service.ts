@@ -16,7 +16,7 @@ import {
   PRICE_BOOK_ENTRY_DEFINITION,
   PRODUCT_DEFINITION,
 } from '../catalog.definitions.js';
-import { withinWindow } from '../catalog-rules.js';
+import { checkSellable } from '../catalog-rules.js';
 import type { PriceDto, PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
 import { choosePrice, explain, type AccountSegment, type PriceCandidate } from './price-choice.js';
 
@@ -60,17 +60,7 @@ export class PriceLookupService {
     const products: ApiRecord[] = [];
     for (const id of ids) {
       const product = await this.records.load(ctx, PRODUCT_DEFINITION, id);
-      const sku = product.sku as string;
-      if (!product.active) throw new AppError('product_inactive', { sku });
-      const from = product.availableFrom as string | null;
-      const to = product.availableTo as string | null;
-      if (!withinWindow(day, from, to))
-        throw new AppError('product_not_available', {
-          sku,
-          date: day,
-          from: from ?? '…',
-          to: to ?? '…',
-        });
+      checkSellable(product, day);
       products.push(product);
     }
 
@@ -113,7 +103,7 @@ export class PriceLookupService {
   }
 
   /** The account's type, industry and tier; 404 when the caller may not read it. */
-  private async segmentOf(ctx: RequestContext, accountId: string): Promise<AccountSegment> {
+  async segmentOf(ctx: RequestContext, accountId: string): Promise<AccountSegment> {
     const account = await this.records.load(ctx, ACCOUNT_DEFINITION, accountId);
     const tier = (account.customFields as Record<string, unknown> | null)?.[this.tierField];
     return {
@@ -124,7 +114,7 @@ export class PriceLookupService {
   }
 
   /** Entries of the products in active books of the currency, within the caller's read scope. */
-  private async candidates(
+  async candidates(
     ctx: RequestContext,
     productIds: string[],
     currency: string,
@@ -171,7 +161,7 @@ function nameIn(name: unknown, locale: string): string {
 }
 
 /** Today (YYYY-MM-DD) in the organization's time zone: a price holds by the local day. */
-function todayIn(timeZone: string): string {
+export function todayIn(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
