@@ -136,7 +136,7 @@ export class OptionsService extends RecordResourceService {
     const surcharges = (record.surcharges as MoneyValue[] | undefined) ?? [];
     surcharges.forEach((s, i) => {
       if (new Money(s.amount).isNegative())
-        throw AppError.field(`surcharges.${i}.amount`, 'min', 'must not be negative', { min: 0 });
+        throw AppError.field(`surcharges[${i}].amount`, 'min', 'must not be negative', { min: 0 });
     });
     if (new Set(surcharges.map((s) => s.currency)).size !== surcharges.length)
       throw AppError.field('surcharges', 'unique', 'must give one surcharge per currency');
