@@ -1,41 +1,28 @@
-import { accessFactories } from '../support/access-factories.js';
 import type { CatalogRecord } from '../support/catalog-factories.js';
-import { configuratorFactories } from '../support/configurator-factories.js';
-import { factories } from '../support/factories.js';
-import { eventsOf, writeSalesConfig } from '../support/sales-factories.js';
-import { startServer, type TestServer } from '../support/test-server.js';
+import {
+  configuratorWorld,
+  DAY,
+  type ConfiguratorWorld,
+} from '../support/configurator-factories.js';
 
-const CONFIG = `
-version: 1
-customization:
-  accounts:
-    fields:
-      - code: tier
-        type: picklist
-        label: { en: Tier, id: Tingkat }
-        options: [{ value: gold, label: { en: Gold, id: Emas } }]
-`;
-const DAY = '2026-05-04';
 const UNKNOWN = '0192f000-0000-7000-8000-0000000000ee';
 
 type Violation = { code: string; ruleId: string | null; optionIds: string[]; message: string };
 type Line = { kind: string; amount: { amount: string }; tierMinQuantity: string | null };
 
-describe('product configurator', () => {
-  let server: TestServer;
-  let admin: { authorization: string };
-  let make: ReturnType<typeof configuratorFactories>;
-  let people: ReturnType<typeof accessFactories>;
-  let customers: ReturnType<typeof factories>;
+describe('product configurator: validate and price', () => {
+  let w: ConfiguratorWorld;
+  let server: ConfiguratorWorld['server'];
+  let admin: ConfiguratorWorld['admin'];
+  let make: ConfiguratorWorld['make'];
+  let customers: ConfiguratorWorld['customers'];
   let laptop: CatalogRecord;
-  let o: Record<
-    'ram16' | 'ram32' | 'ssd512' | 'ssd1t' | 'dock' | 'hub' | 'warranty' | 'engraving',
-    CatalogRecord & { product?: CatalogRecord }
-  >;
-  let r: Record<'requires' | 'excludes' | 'onlyWith' | 'limit', CatalogRecord>;
-  let memory: CatalogRecord;
-  let storage: CatalogRecord;
-
+  let o: ConfiguratorWorld['o'];
+  let r: ConfiguratorWorld['r'];
+  const config = (selections: unknown[], fields: Record<string, unknown> = {}) =>
+    w.config(selections, fields);
+  const pick = (...keys: (keyof ConfiguratorWorld['o'])[]) => w.pick(...keys);
+  const VALID = () => w.valid();
   const call = (
     path: 'validate' | 'price',
     body: Record<string, unknown>,
@@ -46,65 +33,10 @@ describe('product configurator', () => {
       .post(`/api/v1/configurations/${path}`)
       .set({ ...auth, 'accept-language': lang })
       .send(body);
-  const config = (selections: unknown[], fields: Record<string, unknown> = {}) => ({
-    productId: laptop.id,
-    currency: 'IDR',
-    quantity: '1',
-    day: DAY,
-    selections,
-    ...fields,
-  });
-  const pick = (...keys: (keyof typeof o)[]) => keys.map((k) => ({ optionId: o[k].id }));
-  const VALID = () => [...pick('ram32', 'ssd512', 'ssd1t', 'dock', 'warranty')];
 
   beforeAll(async () => {
-    server = await startServer({
-      env: {
-        CRM_CONFIG: writeSalesConfig('configurator', CONFIG),
-        CRM_PRINCIPAL_CACHE_TTL_MS: '0',
-      },
-    });
-    const token = await server.login();
-    admin = { authorization: `Bearer ${token}` };
-    make = configuratorFactories(server, admin);
-    people = accessFactories(server, token);
-    customers = factories(server, token);
-    const book = await make.priceBook({ name: 'Standar', isStandard: true });
-    laptop = await make.product({ name: { en: 'Business laptop', id: 'Laptop bisnis' } });
-    await make.entry(book.id, laptop.id, '10000000.00');
-    await make.entry(book.id, laptop.id, '9500000.00', { minQuantity: '10' });
-    memory = await make.group(laptop.id, 'Memory', { required: true, maxChoices: 1 });
-    storage = await make.group(laptop.id, 'Storage', { minChoices: 2 });
-    const extras = await make.group(laptop.id, 'Accessories');
-    o = {
-      ram16: await make.productOption(memory.id, book.id, '500000.00'),
-      ram32: await make.productOption(memory.id, book.id, '1234567.5'),
-      ssd512: await make.productOption(storage.id, book.id, '750000.00', { maxQuantity: '4' }),
-      ssd1t: await make.productOption(storage.id, book.id, '1500000.00'),
-      dock: await make.productOption(extras.id, book.id, '1200000.00'),
-      hub: await make.productOption(extras.id, book.id, '150000.00'),
-      warranty: await make.surchargeOption(extras.id, 'Warranty 3y', [
-        { amount: '250000.00', currency: 'IDR' },
-        { amount: '15.00', currency: 'USD' },
-      ]),
-      engraving: await make.surchargeOption(extras.id, 'Engraving', [
-        { amount: '100000.00', currency: 'IDR' },
-      ]),
-    };
-    r = {
-      requires: await make.rule('requires', o.dock.id, {
-        targetOptionIds: [o.warranty.id],
-        message: { en: 'A dock needs the warranty', id: 'Dok memerlukan garansi' },
-      }),
-      excludes: await make.rule('excludes', o.hub.id, { targetOptionIds: [o.dock.id] }),
-      onlyWith: await make.rule('only-with', o.engraving.id, { targetOptionIds: [o.ram32.id] }),
-      limit: await make.rule('quantity-limit', o.ssd512.id, {
-        targetOptionIds: [o.ssd1t.id],
-        maxQuantity: '3',
-      }),
-    };
-    await make.bundle(laptop.id, [o.dock.id, o.warranty.id], '10');
-    await make.discount({ tier: 'gold', discountPercent: '5' });
+    w = await configuratorWorld('configurator');
+    ({ server, admin, make, customers, laptop, o, r } = w);
   });
   afterAll(async () => {
     await server.stop();
@@ -312,217 +244,6 @@ describe('product configurator', () => {
         expect(res.status).toBe(400);
         expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       }
-    });
-  });
-
-  describe('saved configurations', () => {
-    it('saves a priced configuration, reprices it on change with history and events, and checks ETags', async () => {
-      const created = await server.http
-        .post('/api/v1/configurations')
-        .set(admin)
-        .send({ ...config(VALID()), name: 'IT team laptops' });
-      expect(created.status).toBe(201);
-      expect(created.headers.location).toBe(`/api/v1/configurations/${created.body.id}`);
-      expect(created.body.total).toEqual({ amount: '14789568', currency: 'IDR' });
-      expect(created.body.lines).toHaveLength(7);
-      const read = await server.http.get(`/api/v1/configurations/${created.body.id}`).set(admin);
-      const patched = await server.http
-        .patch(`/api/v1/configurations/${created.body.id}`)
-        .set({ ...admin, 'if-match': read.headers.etag })
-        .send({ quantity: '2' });
-      expect(patched.status).toBe(200);
-      expect(patched.body.total.amount).toBe('29579135');
-      const stale = await server.http
-        .patch(`/api/v1/configurations/${created.body.id}`)
-        .set({ ...admin, 'if-match': read.headers.etag })
-        .send({ quantity: '4' });
-      expect(stale.status).toBe(412);
-      const broken = await server.http
-        .patch(`/api/v1/configurations/${created.body.id}`)
-        .set(admin)
-        .send({ selections: pick('hub', 'dock') });
-      expect(broken.status).toBe(422);
-      const history = await server.http
-        .get(`/api/v1/configurations/${created.body.id}/history`)
-        .set(admin);
-      expect(history.body.data[0].changes.map((c: { field: string }) => c.field)).toEqual(
-        expect.arrayContaining(['quantity', 'total']),
-      );
-      const events = (await eventsOf(server, created.body.id)).map((e) => e.type);
-      expect(events).toEqual([
-        'configuration.created',
-        'configuration.priced',
-        'configuration.updated',
-        'configuration.priced',
-      ]);
-      const listed = await server.http
-        .get(
-          `/api/v1/configurations?filter[productId][eq]=${laptop.id}&filter[total.amount][gte]=20000000`,
-        )
-        .set(admin);
-      expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
-    });
-
-    it("answers 404 for another team's configuration and lets sellers read the model but not change it", async () => {
-      const [teamA, teamB] = [await people.team(), await people.team()];
-      const repA = await people.userWithToken('sales_rep', { teamIds: [teamA.id] });
-      const repB = await people.userWithToken('sales_rep', { teamIds: [teamB.id] });
-      const mine = await server.http
-        .post('/api/v1/configurations')
-        .set(repA.auth)
-        .send(config(VALID()));
-      expect(mine.status).toBe(201);
-      const theirs = await server.http.get(`/api/v1/configurations/${mine.body.id}`).set(repB.auth);
-      expect(theirs.status).toBe(404);
-      const patch = await server.http
-        .patch(`/api/v1/configurations/${mine.body.id}`)
-        .set(repB.auth)
-        .send({ quantity: '2' });
-      expect(patch.status).toBe(404);
-      expect((await server.http.get('/api/v1/product-option-groups').set(repB.auth)).status).toBe(
-        200,
-      );
-      const write = await server.http
-        .post('/api/v1/product-option-groups')
-        .set(repB.auth)
-        .send({ productId: laptop.id, name: { en: 'Colour' } });
-      expect(write.status).toBe(403);
-    });
-
-    it.each([
-      ['missing currency', { currency: undefined }, 'currency'],
-      ['a wrong type', { selections: {} }, 'selections'],
-      ['a name too long', { name: 'n'.repeat(201) }, 'name'],
-      ['an unknown field', { total: { amount: '1', currency: 'IDR' } }, 'total'],
-      ['an unknown product', { productId: UNKNOWN }, 'productId'],
-    ])('answers 400 for %s', async (_what, fields, field) => {
-      const res = await server.http
-        .post('/api/v1/configurations')
-        .set(admin)
-        .send(config(VALID(), fields));
-      expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    });
-  });
-
-  describe('model records', () => {
-    it.each([
-      ['product-option-groups', () => ({ productId: laptop.id }), 'name'],
-      [
-        'product-option-groups',
-        () => ({ productId: laptop.id, name: { en: 'X' }, minChoices: 3, maxChoices: 2 }),
-        'maxChoices',
-      ],
-      [
-        'product-option-groups',
-        () => ({ productId: laptop.id, name: { en: 'x'.repeat(201) } }),
-        'name.en',
-      ],
-      [
-        'product-option-groups',
-        () => ({ productId: laptop.id, name: { en: 'X' }, size: 1 }),
-        'size',
-      ],
-      [
-        'product-options',
-        () => ({
-          groupId: memory.id,
-          optionProductId: o.dock.product!.id,
-          surcharges: [{ amount: '1', currency: 'IDR' }],
-        }),
-        'surcharges',
-      ],
-      ['product-options', () => ({ groupId: memory.id }), 'optionProductId'],
-      [
-        'product-options',
-        () => ({ groupId: memory.id, optionProductId: laptop.id }),
-        'optionProductId',
-      ],
-      [
-        'product-options',
-        () => ({
-          groupId: memory.id,
-          name: { en: 'X' },
-          surcharges: [{ amount: '-1', currency: 'IDR' }],
-        }),
-        'surcharges[0].amount',
-      ],
-      [
-        'product-option-rules',
-        () => ({ kind: 'requires', optionId: o.dock.id }),
-        'targetOptionIds',
-      ],
-      [
-        'product-option-rules',
-        () => ({ kind: 'forbids', optionId: o.dock.id, targetOptionIds: [o.hub.id] }),
-        'kind',
-      ],
-      [
-        'product-option-rules',
-        () => ({ kind: 'excludes', optionId: o.dock.id, targetOptionIds: [UNKNOWN] }),
-        'targetOptionIds',
-      ],
-      [
-        'product-option-rules',
-        () => ({ kind: 'quantity-limit', optionId: o.dock.id }),
-        'maxQuantity',
-      ],
-      [
-        'product-bundles',
-        () => ({
-          productId: laptop.id,
-          name: { en: 'B' },
-          optionIds: [o.dock.id],
-          discountPercent: '5',
-        }),
-        'optionIds',
-      ],
-      [
-        'product-bundles',
-        () => ({
-          productId: laptop.id,
-          name: { en: 'B' },
-          optionIds: [o.dock.id, o.hub.id],
-          discountPercent: '101',
-        }),
-        'discountPercent',
-      ],
-      [
-        'configuration-discounts',
-        () => ({ name: 'D', discountPercent: '5', validFrom: '2026-02-01', validTo: '2026-01-01' }),
-        'validTo',
-      ],
-    ])('%s answers 400 for a bad body (%#)', async (path, body, field) => {
-      const res = await server.http.post(`/api/v1/${path}`).set(admin).send(body());
-      expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    });
-
-    it('lists options of a group by filter, with ETags, history and events', async () => {
-      const listed = await server.http
-        .get(`/api/v1/product-options?filter[groupId][eq]=${memory.id}&sort=createdAt`)
-        .set(admin);
-      expect(listed.body.data.map((x: { id: string }) => x.id)).toEqual([o.ram16.id, o.ram32.id]);
-      expect(listed.body.data[0].productId).toBe(laptop.id);
-      const read = await server.http.get(`/api/v1/product-options/${o.ram16.id}`).set(admin);
-      const ok = await server.http
-        .patch(`/api/v1/product-options/${o.ram16.id}`)
-        .set({ ...admin, 'if-match': read.headers.etag })
-        .send({ sortOrder: 5 });
-      expect(ok.status).toBe(200);
-      const stale = await server.http
-        .patch(`/api/v1/product-options/${o.ram16.id}`)
-        .set({ ...admin, 'if-match': read.headers.etag })
-        .send({ sortOrder: 6 });
-      expect(stale.status).toBe(412);
-      const history = await server.http
-        .get(`/api/v1/product-options/${o.ram16.id}/history`)
-        .set(admin);
-      expect(history.body.data[0].changes).toEqual([{ field: 'sortOrder', old: 0, new: 5 }]);
-      expect((await eventsOf(server, o.ram16.id)).map((e) => e.type)).toEqual([
-        'product-option.created',
-        'product-option.updated',
-      ]);
     });
   });
 });

@@ -1,8 +1,18 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ctx } from '#platform/context/ctx.decorator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { ApiProblems } from '#platform/http/api-docs.decorators.js';
+import { validateDto } from '#platform/http/dto-validation.js';
+import { UuidParamPipe } from '#platform/http/params.js';
 import { recordController } from '#platform/records/record-controller.factory.js';
 import { ConfigurationPricingService } from './configuration-pricing.service.js';
 import {
@@ -17,6 +27,7 @@ import {
   ConfigurationDto,
   ConfigurationRequestDto,
   CreateConfigurationDto,
+  PriceSavedQueryDto,
   PricedConfigurationDto,
   UpdateConfigurationDto,
   ValidationResultDto,
@@ -150,6 +161,33 @@ export class ConfigurationActionsController {
   @ApiProblems(400, 401, 403, 404, 422)
   price(@Ctx() ctx: RequestContext, @Body() body: ConfigurationRequestDto) {
     return this.pricing.price(ctx, body);
+  }
+
+  @Post(':id/price')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Price a saved configuration again, without changing it',
+    operationId: 'price_saved_configurations',
+    description:
+      "Today's prices (or those of `day`, else of the day the configuration names) for the saved product, options, account, currency " +
+      'and quantity, as POST /configurations/price gives them; the saved lines and total stay as they are. 404 for a configuration ' +
+      'the caller may not read; 422 when it no longer keeps its rules.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({
+    name: 'day',
+    required: false,
+    schema: { type: 'string', format: 'date', maxLength: 10, example: '2026-05-04' },
+  })
+  @ApiOkResponse({ type: PricedConfigurationDto })
+  @ApiProblems(400, 401, 403, 404, 422)
+  async priceSaved(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: Record<string, unknown>,
+  ) {
+    const { day } = await validateDto(PriceSavedQueryDto, { ...query });
+    return this.pricing.priceSaved(ctx, id, day ? { day } : {});
   }
 }
 

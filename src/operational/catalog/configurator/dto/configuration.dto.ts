@@ -113,6 +113,14 @@ export class ConfigurationRequestDto {
   day?: string | null;
 }
 
+/** The query of POST /configurations/{id}/price. */
+export class PriceSavedQueryDto {
+  @ApiPropertyOptional({ type: 'string', format: 'date', maxLength: 10, example: '2026-05-04' })
+  @IsOptional()
+  @IsCalendarDate()
+  day?: string;
+}
+
 export class ViolationDto {
   @ApiProperty({ type: 'string', enum: VIOLATION_CODES }) code: ViolationCode;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) ruleId: string | null;
