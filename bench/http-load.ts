@@ -76,7 +76,10 @@ export interface Tally {
   seconds: number;
 }
 
-/** Runs autocannon against one server for `seconds`, adding each response time to `tally`. */
+/**
+ * Runs autocannon against one server for `seconds`, adding each response time to `tally`;
+ * with `body`, each request is a POST of that JSON.
+ */
 export function cannon(
   server: Child,
   token: string,
@@ -84,6 +87,7 @@ export function cannon(
   connections: number,
   seconds: number,
   tally: Tally | null,
+  body?: string,
 ): Promise<void> {
   return new Promise((done, fail) => {
     const instance = autocannon(
@@ -91,8 +95,18 @@ export function cannon(
         url: server.url,
         connections,
         duration: seconds,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        requests: [
+          {
+            method: body ? 'POST' : 'GET',
+            ...(body ? { body } : {}),
+            setupRequest: (req) => ({ ...req, path: nextPath() }),
+          },
+        ],
       },
       (err: unknown, r: autocannon.Result) => {
         if (err) return fail(err instanceof Error ? err : new Error(String(err)));

@@ -18,6 +18,7 @@ import { Catalog1764600000000 } from './1764600000000-catalog.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
 import { Quotes1764700100000 } from './1764700100000-quotes.js';
+import { Configurator1764700000000 } from './1764700000000-configurator.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   OpportunityLines1764700200000,
   Orders1764700200001,
   Quotes1764700100000,
+  Configurator1764700000000,
 ];

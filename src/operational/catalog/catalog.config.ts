@@ -73,7 +73,19 @@ export const CATALOG_SECTION = defineConfigSection<CatalogConfig>({
 /** The catalog's part of crm.config.yaml and the API paths it serves. */
 export const CATALOG_CONFIG: ConfigComposition = {
   sections: [CATALOG_SECTION],
-  reservedPaths: ['products', 'product-families', 'price-books', 'price-book-entries', 'prices'],
+  reservedPaths: [
+    'products',
+    'product-families',
+    'price-books',
+    'price-book-entries',
+    'prices',
+    'product-option-groups',
+    'product-options',
+    'product-bundles',
+    'product-option-rules',
+    'configuration-discounts',
+    'configurations',
+  ],
 };
 
 /** The tax category a product takes when it names none. */

@@ -19,14 +19,16 @@ export const PRODUCT_UNITS = [
   'license',
 ] as const;
 
-const scalar = (
+/** An attribute over one column. */
+export const scalar = (
   name: string,
   column: string,
   type: Attribute['type'],
   extra: Partial<Attribute> = {},
 ): Attribute => ({ name, column, kind: 'scalar', type, ...extra });
 
-const VALIDITY: Attribute[] = [
+/** Days a record holds, inclusive at both ends. */
+export const VALIDITY: Attribute[] = [
   scalar('validFrom', 'valid_from', 'date', { nullable: true, sortable: true }),
   scalar('validTo', 'valid_to', 'date', { nullable: true, sortable: true }),
 ];

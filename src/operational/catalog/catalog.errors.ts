@@ -1,4 +1,5 @@
 import type { ModuleProblems, ProblemCatalog } from '#platform/http/index.js';
+import { CONFIGURATOR_PROBLEMS } from './configurator/configurator.errors.js';
 
 /** The problems of products, price books and price lookups; `{name}` comes from the params. */
 export const CATALOG_PROBLEMS_CATALOG = {
@@ -68,4 +69,5 @@ declare module '#platform/http/problem-catalog.js' {
 
 export const CATALOG_PROBLEMS: readonly ModuleProblems[] = [
   { module: 'catalog', problems: CATALOG_PROBLEMS_CATALOG },
+  CONFIGURATOR_PROBLEMS,
 ];

@@ -5,6 +5,11 @@ import {
   ProductFamiliesController,
   ProductsController,
 } from './catalog.controllers.js';
+import { ConfigurationPricingService } from './configurator/configuration-pricing.service.js';
+import {
+  CONFIGURATOR_CONTROLLERS,
+  CONFIGURATOR_PROVIDERS,
+} from './configurator/configurator.providers.js';
 import { PriceBookEntriesService } from './price-book-entries/price-book-entries.service.js';
 import { PriceBooksService } from './price-books/price-books.service.js';
 import { PriceLookupService } from './prices/price-lookup.service.js';
@@ -12,7 +17,10 @@ import { PricesController } from './prices/prices.controller.js';
 import { ProductFamiliesService } from './product-families/product-families.service.js';
 import { ProductsService } from './products/products.service.js';
 
-/** The product catalog: families, products, price books with their entries, and price lookup. */
+/**
+ * The product catalog: families, products, price books with their entries, price lookup, and
+ * the configurator of configurable products.
+ */
 @Module({
   controllers: [
     ProductFamiliesController,
@@ -20,6 +28,7 @@ import { ProductsService } from './products/products.service.js';
     PriceBooksController,
     PriceBookEntriesController,
     PricesController,
+    ...CONFIGURATOR_CONTROLLERS,
   ],
   providers: [
     ProductFamiliesService,
@@ -27,7 +36,8 @@ import { ProductsService } from './products/products.service.js';
     PriceBooksService,
     PriceBookEntriesService,
     PriceLookupService,
+    ...CONFIGURATOR_PROVIDERS,
   ],
-  exports: [ProductsService, PriceLookupService],
+  exports: [ProductsService, PriceLookupService, ConfigurationPricingService],
 })
 export class CatalogModule {}

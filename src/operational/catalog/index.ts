@@ -5,3 +5,17 @@ export { PriceLookupService } from './prices/price-lookup.service.js';
 export { PRODUCT_DEFINITION, PRICE_BOOK_DEFINITION } from './catalog.definitions.js';
 export { assertSellable, nameIn, todayIn, withinWindow } from './catalog-rules.js';
 export { CATALOG_SECTION, type CatalogConfig, type TaxCategoryConfig } from './catalog.config.js';
+export {
+  ConfigurationPricingService,
+  type ConfigurationCheck,
+  type ConfigurationInput,
+  type ConfigurationSnapshot,
+  type MoneyValue,
+  type PricedLine,
+} from './configurator/configuration-pricing.service.js';
+export type { Selection } from './configurator/configuration-model.js';
+export type { Violation, ViolationCode } from './configurator/configuration-rules.js';
+export {
+  CONFIGURATION_PRICED,
+  type ConfigurationPricedPayload,
+} from './configurator/configurator.events.js';

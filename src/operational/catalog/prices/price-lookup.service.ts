@@ -109,7 +109,7 @@ export class PriceLookupService {
   }
 
   /** The account's type, industry and tier; 404 when the caller may not read it. */
-  private async segmentOf(ctx: RequestContext, accountId: string): Promise<AccountSegment> {
+  async segmentOf(ctx: RequestContext, accountId: string): Promise<AccountSegment> {
     const account = await this.records.load(ctx, ACCOUNT_DEFINITION, accountId);
     const tier = (account.customFields as Record<string, unknown> | null)?.[this.tierField];
     return {
@@ -120,7 +120,7 @@ export class PriceLookupService {
   }
 
   /** Entries of the products in active books of the currency, within the caller's read scope. */
-  private async candidates(
+  async candidates(
     ctx: RequestContext,
     productIds: string[],
     currency: string,
