@@ -10,6 +10,8 @@ interface Operation {
   template: string;
   operationId: string;
   responses: Record<string, Json>;
+  /** It takes `fields=`, which leaves the unnamed fields out of each record. */
+  projects: boolean;
 }
 
 interface PathEntry {
@@ -84,23 +86,25 @@ function describeError(error: ErrorObject): string {
  */
 export class ApiDocument {
   private readonly paths: PathEntry[];
-  private readonly ajv: Ajv2020;
+  /** One ajv per projection (`''` for none): a projection changes what components require. */
+  private readonly ajvs = new Map<string, Ajv2020>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(document: Json) {
-    this.ajv = new Ajv2020({ strict: false, allErrors: true, formats: FORMATS });
-    this.ajv.addSchema(documentSchema(document, DOCUMENT_ID));
+  constructor(private readonly document: Json) {
     this.paths = Object.entries((document.paths ?? {}) as Record<string, Json>)
       .map(([template, item]) => {
         const operations = new Map<string, Operation>();
         for (const [method, op] of Object.entries(item)) {
-          const { operationId, responses } = op as Json;
+          const { operationId, responses, parameters } = op as Json;
           if (!responses) continue;
           operations.set(method, {
             method,
             template,
             operationId: String(operationId ?? `${method} ${template}`),
             responses: responses as Record<string, Json>,
+            projects: ((parameters ?? []) as Json[]).some(
+              (p) => p.in === 'query' && p.name === 'fields',
+            ),
           });
         }
         return { template, operations, ...compilePath(template) };
@@ -125,7 +129,7 @@ export class ApiDocument {
 
   /** The differences between a response and the document, or null when it keeps to it. */
   check(response: ObservedResponse): Drift | null {
-    const { pathname } = new URL(response.url, 'http://localhost');
+    const { pathname, searchParams } = new URL(response.url, 'http://localhost');
     const method = response.method.toLowerCase();
     const entry = this.paths.find((p) => p.pattern.test(pathname));
     const contentType = mediaType(response.contentType);
@@ -158,7 +162,8 @@ export class ApiDocument {
       return drift(label, [
         `status ${status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
       ]);
-    const problems = this.checkBody(operation, status, documented, response, contentType);
+    const fields = operation.projects ? (searchParams.get('fields') ?? '') : '';
+    const problems = this.checkBody(operation, status, documented, response, contentType, fields);
     return problems.length ? drift(label, problems) : null;
   }
 
@@ -168,6 +173,7 @@ export class ApiDocument {
     documented: Json,
     response: ObservedResponse,
     contentType: string,
+    fields: string,
   ): string[] {
     const content = (documented.content ?? {}) as Record<string, Json>;
     const ranges = Object.keys(content);
@@ -182,10 +188,10 @@ export class ApiDocument {
       return [`content type ${contentType || '(none)'} is not one of ${ranges.join(', ')}`];
     const schema = content[range].schema;
     if (!schema || !/[/+]json$/.test(contentType)) return [];
-    const key = `${operation.method} ${operation.template} ${status} ${range}`;
+    const key = `${operation.method} ${operation.template} ${status} ${range} ${fields}`;
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(toJsonSchema(schema, DOCUMENT_ID));
+      validate = this.ajvFor(fields).compile(toJsonSchema(schema, DOCUMENT_ID));
       this.validators.set(key, validate);
     }
     if (validate(response.body)) return [];
@@ -193,6 +199,17 @@ export class ApiDocument {
     const shown = errors.slice(0, SHOWN_ERRORS).map(describeError);
     if (errors.length > SHOWN_ERRORS) shown.push(`… and ${errors.length - SHOWN_ERRORS} more`);
     return shown;
+  }
+
+  private ajvFor(fields: string): Ajv2020 {
+    let ajv = this.ajvs.get(fields);
+    if (!ajv) {
+      const projection = fields ? new Set(fields.split(',').map((f) => f.trim())) : undefined;
+      ajv = new Ajv2020({ strict: false, allErrors: true, formats: FORMATS });
+      ajv.addSchema(documentSchema(this.document, DOCUMENT_ID, projection));
+      this.ajvs.set(fields, ajv);
+    }
+    return ajv;
   }
 }
 

@@ -32,7 +32,7 @@ interface AssertingTest {
 export class ContractDriftError extends Error {
   constructor(
     readonly drift: Drift,
-    origin: Error,
+    origin: { stack?: string },
   ) {
     super(
       `The response does not keep to the API document:\n` +
@@ -42,7 +42,7 @@ export class ContractDriftError extends Error {
     );
     this.name = 'ContractDriftError';
     // Point at the test line that sent the request, not at this file.
-    this.stack = `${this.name}: ${this.message}\n${(origin.stack ?? '').split('\n').slice(2).join('\n')}`;
+    this.stack = `${this.name}: ${this.message}\n${(origin.stack ?? '').split('\n').slice(1).join('\n')}`;
   }
 }
 
@@ -63,8 +63,12 @@ function hasBody(res: Response): boolean {
   return Boolean(res.text) || Buffer.isBuffer(res.body) || Boolean(res.headers['content-type']);
 }
 
-function instrument(test: AssertingTest, url: string, document: () => Promise<ApiDocument>) {
-  const origin = new Error('request sent');
+function instrument(
+  test: AssertingTest,
+  url: string,
+  document: () => Promise<ApiDocument>,
+  origin: { stack?: string },
+) {
   const assert = test.assert.bind(test);
   test.assert = (resError, res, fn) =>
     assert(resError, res, (err, response) => {
@@ -97,11 +101,14 @@ export function checkedClient(baseUrl: string, document: () => Promise<ApiDocume
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      return (path: string) => {
+      const send = (path: string) => {
+        const origin: { stack?: string } = {};
+        Error.captureStackTrace(origin, send);
         const test = (value as (p: string) => AssertingTest).call(target, path);
-        instrument(test, path, document);
+        instrument(test, path, document, origin);
         return test;
       };
+      return send;
     },
   });
 }

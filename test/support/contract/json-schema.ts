@@ -6,7 +6,9 @@
  * - an object that lists its properties is closed: a field the document does not name is a
  *   drift, because a client generated from the document cannot know it. `unevaluatedProperties`
  *   rather than `additionalProperties` keeps that right through `allOf` and `$ref`.
- * - `$ref`s to components point into the document registered under `documentId`.
+ * - `$ref`s to components point into the document registered under `documentId`;
+ * - with a projection (the names a request's `fields=` asked for), a component requires only
+ *   the projected properties it required before: the server leaves the others out.
  */
 
 type Json = Record<string, unknown>;
@@ -14,22 +16,29 @@ type Json = Record<string, unknown>;
 const DROPPED = new Set(['example', 'xml', 'externalDocs', 'discriminator', 'nullable']);
 const COMPOSING = ['allOf', 'anyOf', 'oneOf', '$ref'];
 
-function convertNode(node: unknown, documentId: string): unknown {
-  if (Array.isArray(node)) return node.map((n) => convertNode(n, documentId));
+interface Conversion {
+  documentId: string;
+  projection?: ReadonlySet<string>;
+}
+
+function convertNode(node: unknown, c: Conversion): unknown {
+  if (Array.isArray(node)) return node.map((n) => convertNode(n, c));
   if (!node || typeof node !== 'object') return node;
   const source = node as Json;
   const out: Json = {};
   for (const [key, value] of Object.entries(source)) {
     if (DROPPED.has(key)) continue;
     if (key === '$ref' && typeof value === 'string' && value.startsWith('#/'))
-      out.$ref = `${documentId}${value}`;
+      out.$ref = `${c.documentId}${value}`;
     else if (key === 'properties' || key === 'patternProperties')
       out[key] = Object.fromEntries(
-        Object.entries(value as Json).map(([name, sub]) => [name, convertNode(sub, documentId)]),
+        Object.entries(value as Json).map(([name, sub]) => [name, convertNode(sub, c)]),
       );
+    else if (key === 'required' && c.projection)
+      out.required = (value as string[]).filter((name) => c.projection?.has(name));
     else if (key === 'enum' || key === 'default' || key === 'const' || key === 'required')
       out[key] = value;
-    else out[key] = convertNode(value, documentId);
+    else out[key] = convertNode(value, c);
   }
   if (source.properties && source.additionalProperties === undefined)
     out.unevaluatedProperties = false;
@@ -44,18 +53,25 @@ function convertNode(node: unknown, documentId: string): unknown {
 
 /** The JSON Schema of one OpenAPI schema object (a response body's, a component's). */
 export function toJsonSchema(schema: unknown, documentId: string): Json {
-  return convertNode(schema, documentId) as Json;
+  return convertNode(schema, { documentId }) as Json;
 }
 
 /** The whole document as one registrable schema, so `$ref`s into its components resolve. */
-export function documentSchema(document: Json, documentId: string): Json {
+export function documentSchema(
+  document: Json,
+  documentId: string,
+  projection?: ReadonlySet<string>,
+): Json {
   const components = (document.components ?? {}) as Json;
   const schemas = (components.schemas ?? {}) as Json;
   return {
     $id: documentId,
     components: {
       schemas: Object.fromEntries(
-        Object.entries(schemas).map(([name, s]) => [name, toJsonSchema(s, documentId)]),
+        Object.entries(schemas).map(([name, s]) => [
+          name,
+          convertNode(s, { documentId, projection }),
+        ]),
       ),
     },
   };
