@@ -176,8 +176,9 @@ describe('the contract check', () => {
     );
   });
 
-  it('leaves unrouted requests alone but flags an undocumented route under /api', () => {
+  it('leaves errors for unrouted requests alone but flags an undocumented route under /api', () => {
     expect(document.check(json('GET', '/api/v1/nothing', 404, {}))).toBeNull();
+    expect(document.check(json('GET', `/api/v1/${'x'.repeat(300)}`, 414, {}))).toBeNull();
     expect(document.check(json('GET', '/metrics', 200, {}))).toBeNull();
     expect(document.check(json('GET', '/api/v1/nothing', 200, {}))?.problems).toEqual([
       'the document has no path for this request',

@@ -10,8 +10,8 @@ interface Operation {
   template: string;
   operationId: string;
   responses: Record<string, Json>;
-  /** It takes `fields=`, which leaves the unnamed fields out of each record. */
-  projects: boolean;
+  /** Where it takes `fields`, which leaves the unnamed fields out of each record. */
+  projects: 'query' | 'body' | null;
 }
 
 interface PathEntry {
@@ -39,6 +39,8 @@ export interface ObservedResponse {
   contentType: string | undefined;
   body: unknown;
   hasBody: boolean;
+  /** What the request sent, where a JSON body can carry `fields`. */
+  requestBody?: unknown;
 }
 
 const DOCUMENT_ID = 'relasi:openapi';
@@ -95,16 +97,14 @@ export class ApiDocument {
       .map(([template, item]) => {
         const operations = new Map<string, Operation>();
         for (const [method, op] of Object.entries(item)) {
-          const { operationId, responses, parameters } = op as Json;
+          const { operationId, responses, parameters, requestBody } = op as Json;
           if (!responses) continue;
           operations.set(method, {
             method,
             template,
             operationId: String(operationId ?? `${method} ${template}`),
             responses: responses as Record<string, Json>,
-            projects: ((parameters ?? []) as Json[]).some(
-              (p) => p.in === 'query' && p.name === 'fields',
-            ),
+            projects: this.projectionOf(parameters as Json[] | undefined, requestBody as Json),
           });
         }
         return { template, operations, ...compilePath(template) };
@@ -141,8 +141,9 @@ export class ApiDocument {
       contentType,
       problems,
     });
-    // An unknown route answering "not found" is the server keeping to the document.
-    const notRouted = response.status === 404 || response.status === 405;
+    // An error for a request the document has no operation for is the server keeping to the
+    // document; an answer that is not an error would be an undocumented operation.
+    const notRouted = response.status >= 400;
     if (!entry) {
       if (notRouted || !pathname.startsWith('/api/')) return null;
       return drift('(none)', ['the document has no path for this request']);
@@ -162,7 +163,12 @@ export class ApiDocument {
       return drift(label, [
         `status ${status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`,
       ]);
-    const fields = operation.projects ? (searchParams.get('fields') ?? '') : '';
+    const fields =
+      operation.projects === 'query'
+        ? (searchParams.get('fields') ?? '')
+        : operation.projects === 'body'
+          ? bodyFields(response.requestBody)
+          : '';
     const problems = this.checkBody(operation, status, documented, response, contentType, fields);
     return problems.length ? drift(label, problems) : null;
   }
@@ -201,6 +207,19 @@ export class ApiDocument {
     return shown;
   }
 
+  /** `fields` as a query parameter, or as a property of the JSON body (`POST …/query`). */
+  private projectionOf(parameters: Json[] | undefined, requestBody: Json | undefined) {
+    if ((parameters ?? []).some((p) => p.in === 'query' && p.name === 'fields')) return 'query';
+    const content = (requestBody?.content ?? {}) as Record<string, Json>;
+    let schema = content['application/json']?.schema as Json | undefined;
+    const ref = schema?.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+      const schemas = ((this.document.components as Json | undefined)?.schemas ?? {}) as Json;
+      schema = schemas[ref.slice('#/components/schemas/'.length)] as Json | undefined;
+    }
+    return (schema?.properties as Json | undefined)?.fields ? 'body' : null;
+  }
+
   private ajvFor(fields: string): Ajv2020 {
     let ajv = this.ajvs.get(fields);
     if (!ajv) {
@@ -211,6 +230,12 @@ export class ApiDocument {
     }
     return ajv;
   }
+}
+
+function bodyFields(body: unknown): string {
+  const fields = (body as { fields?: unknown } | undefined)?.fields;
+  if (Array.isArray(fields)) return fields.join(',');
+  return typeof fields === 'string' ? fields : '';
 }
 
 let checkedInDocument: ApiDocument | undefined;

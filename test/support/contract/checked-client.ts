@@ -26,6 +26,8 @@ type Callback = (err: Error | null, res?: Response) => void;
 /** supertest runs its own expectations in `assert`, then hands the outcome to the caller. */
 interface AssertingTest {
   method: string;
+  /** The body `.send()` was given. */
+  _data?: unknown;
   assert(resError: Error | null, res: Response | undefined, fn?: Callback): void;
 }
 
@@ -83,6 +85,7 @@ function instrument(
             contentType: response.headers['content-type'],
             body: response.body,
             hasBody: hasBody(response),
+            requestBody: test._data,
           });
           if (!drift) return fn?.(null, response);
           if (contractMode() === 'enforce') return fn?.(new ContractDriftError(drift, origin));
