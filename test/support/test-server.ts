@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import request from 'supertest';
+import type request from 'supertest';
+import { ApiDocument } from './contract/api-document.js';
+import { checkedClient } from './contract/checked-client.js';
 import { freePort } from './global-setup.js';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -165,15 +167,21 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   }
   const connectionString = databaseUrl ?? embeddedDatabaseUrl(options.env ?? {});
   const db = new pg.Pool({ connectionString, max: 3 });
+  // A config can add fields and objects to the document, so such a server answers to its own.
+  let served: Promise<ApiDocument> | undefined;
+  const document = options.env?.CRM_CONFIG
+    ? () => (served ??= ApiDocument.served(url))
+    : () => Promise.resolve(ApiDocument.checkedIn());
+  const http = checkedClient(url, document);
   const server: TestServer = {
     url,
     databaseUrl: connectionString,
-    http: request(url),
+    http,
     db,
     process: child,
     output: () => output,
     async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-      const res = await request(url).post('/api/v1/auth/login').send({ email, password });
+      const res = await http.post('/api/v1/auth/login').send({ email, password });
       if (res.status !== 200)
         throw new Error(`login failed for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
       return (res.body as { accessToken: string }).accessToken;

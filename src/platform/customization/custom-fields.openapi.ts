@@ -78,6 +78,21 @@ function schemaOf(f: CustomFieldConfig): Record<string, unknown> {
   }
 }
 
+/** A built-in picklist whose values the config replaces lists the configured ones. */
+function describePicklists(entity: string, properties: Record<string, unknown>): void {
+  for (const [field, property] of Object.entries(properties)) {
+    const options = customization.picklist(entity, field);
+    const schema = property as { enum?: unknown[]; nullable?: boolean };
+    if (!options || !Array.isArray(schema.enum)) continue;
+    const values: unknown[] = options.map((o) => o.value);
+    properties[field] = {
+      ...schema,
+      enum: schema.nullable ? [...values, null] : values,
+      'x-options': options,
+    };
+  }
+}
+
 /** Describes each entity's configured custom fields on its DTO schemas, so the docs show them typed. */
 export function describeCustomFields(
   document: OpenAPIObject,
@@ -100,6 +115,7 @@ export function describeCustomFields(
     for (const name of names) {
       const schema = schemas[name];
       if (schema?.properties?.customFields) schema.properties.customFields = custom;
+      describePicklists(entity, schema?.properties ?? {});
     }
   }
 }

@@ -31,6 +31,58 @@ export class ProblemDto {
   @ApiProperty({ maxLength: 2000, example: '/api/v1/contacts' }) instance: string;
   @ApiProperty({ maxLength: 200, example: 'req-8f14e45f' }) requestId: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], maxItems: 1000 }) errors?: FieldErrorDto[];
+  // Extension members (RFC 9457 §3.2) some answers carry, so a client can act without parsing
+  // the detail text.
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The record that already holds the value (duplicate or unique conflict)',
+  })
+  existingId?: string;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'name',
+    description: 'The field whose value conflicts',
+  })
+  field?: string;
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'email',
+    description: 'What made two records duplicates',
+  })
+  match?: string;
+  @ApiPropertyOptional({
+    maxLength: 100,
+    example: 'contacts',
+    description: 'The kind of record existingId names, when it is not the kind written',
+  })
+  entity?: string;
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    example: 4,
+    description: "The record's version now, when If-Match was stale",
+  })
+  currentVersion?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 86_400,
+    example: 30,
+    description: 'Seconds to wait before trying again',
+  })
+  retryAfter?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    example: 3,
+    description: 'Users still holding the role that cannot be deleted',
+  })
+  userCount?: number;
 }
 
 const EXAMPLES: Record<number, { code: string; title: string; detail: string }> = {
@@ -61,6 +113,11 @@ const EXAMPLES: Record<number, { code: string; title: string; detail: string }> 
     title: 'Payload too large',
     detail: 'The body exceeds the limit of 1048576 bytes.',
   },
+  414: {
+    code: 'uri_too_long',
+    title: 'URI too long',
+    detail: 'The request path or one of its segments is too long (at most 200 characters).',
+  },
   415: {
     code: 'unsupported_media_type',
     title: 'Unsupported media type',
@@ -84,28 +141,30 @@ export const ETAG_HEADER = {
   ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
 };
 
+/** The problem+json answer with the given status, with an example of it. */
+export function problemResponse(status: number) {
+  return {
+    description: EXAMPLES[status]?.title ?? 'Error',
+    content: {
+      'application/problem+json': {
+        schema: { $ref: getSchemaPath(ProblemDto) },
+        example: {
+          type: `urn:relasi:problem:${EXAMPLES[status]?.code.replace(/_/g, '-')}`,
+          status,
+          ...EXAMPLES[status],
+          instance: '/api/v1/…',
+          requestId: 'req-1',
+        },
+      },
+    },
+  };
+}
+
 /** Documents the problem+json answers of an operation. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: EXAMPLES[status]?.title ?? 'Error',
-        content: {
-          'application/problem+json': {
-            schema: { $ref: getSchemaPath(ProblemDto) },
-            example: {
-              type: `urn:relasi:problem:${EXAMPLES[status]?.code.replace(/_/g, '-')}`,
-              status,
-              ...EXAMPLES[status],
-              instance: '/api/v1/…',
-              requestId: 'req-1',
-            },
-          },
-        },
-      }),
-    ),
+    ...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })),
   );
 }
 

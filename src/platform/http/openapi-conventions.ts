@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { MAX_PARAM_LENGTH } from '#platform/query/list-request.js';
+import { problemResponse } from './api-docs.decorators.js';
 
 /**
  * What every operation of the API shares but no single controller declares: the rate-limit and
@@ -55,6 +56,13 @@ const TOO_MANY_REQUESTS = {
   },
 };
 
+const BODY_STATUSES = ['413', '415'];
+/**
+ * Answers any operation can give before its handler decides anything: a request target past
+ * the router's limits, and an API that is not ready yet or a database that did not answer.
+ */
+const EVERY_OPERATION_STATUSES = ['414', '503'];
+
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 
 /**
@@ -76,7 +84,11 @@ const RESPONSE_HEADER_LIMITS: Record<string, number> = {
   'Content-Disposition': 500,
 };
 
-/** Adds the shared headers to every response and a 429 to every operation. */
+/**
+ * Adds the shared headers to every response, the 414, 429 and 503 to every operation, the
+ * body parser's 413 and 415 to every operation that takes a body and 403 to every one that
+ * needs credentials.
+ */
 export function documentSharedResponses(document: OpenAPIObject): void {
   document.components = {
     ...document.components,
@@ -85,15 +97,22 @@ export function documentSharedResponses(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(item as Json)) {
       if (!METHODS.has(method)) continue;
-      const { responses, parameters } = operation as {
+      const { responses, parameters, requestBody } = operation as {
         responses: Record<string, Json>;
         parameters?: { in: string; name: string; schema?: Json }[];
+        requestBody?: Json;
       };
       for (const parameter of parameters ?? []) {
         const shared = SHARED_PARAMETERS[`${parameter.in}:${parameter.name}`];
         if (shared) parameter.schema = { ...parameter.schema, ...shared };
       }
       responses['429'] ??= structuredClone(TOO_MANY_REQUESTS);
+      for (const status of EVERY_OPERATION_STATUSES) responses[status] ??= problemResponse(+status);
+      // Whoever must authenticate may hold an API key whose scopes leave this operation out.
+      if (responses['401']) responses['403'] ??= problemResponse(403);
+      // The body parser answers these for any operation that takes a body, before its handler.
+      if (requestBody)
+        for (const status of BODY_STATUSES) responses[status] ??= problemResponse(+status);
       for (const [status, response] of Object.entries(responses)) {
         const headers = { ...(response.headers as Record<string, Json> | undefined) };
         for (const [name, header] of Object.entries(headers)) {

@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { describeCustomFields } from '#platform/customization/custom-fields.openapi.js';
+import { UNRESTRICTABLE } from '#platform/access/roles/role-permissions.validator.js';
 import { recordSchemas } from '#platform/records/record-controller.factory.js';
 import { querySchemaOf } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { documentRecordFilters } from './openapi-filters.js';
+import { PROBLEMS } from './problem-catalog.js';
 import { applySchemaConventions, documentSharedResponses } from './openapi-conventions.js';
 
 function sortKeys(value: unknown): unknown {
@@ -17,6 +19,58 @@ function sortKeys(value: unknown): unknown {
     );
   }
   return value;
+}
+
+const HIDDEN_FIELDS_LEFT_OUT =
+  'A field your role hides (permissions.fields) is left out, as are the fields `fields=` does not name.';
+
+function kebab(entity: string): string {
+  return entity.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * States on each record's response schema the related records `include=` embeds (the related
+ * record as its own endpoint answers it, or null when there is none or the caller may not see
+ * it), and that a field the caller's role hides is left out: only the fields no role can hide
+ * stay required.
+ */
+function documentRecordEmbedsAndHiding(
+  document: OpenAPIObject,
+  resources: { entity: string; relations: { name: string; entity: string }[] }[],
+): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<
+    string,
+    { properties?: Record<string, unknown>; required?: string[]; description?: string }
+  >;
+  const responseSchema = (entity: string) => recordSchemas.get(kebab(entity))?.[2];
+  for (const { entity, relations } of resources) {
+    const schema = schemas[responseSchema(entity) ?? ''];
+    const properties = schema?.properties;
+    if (!properties) continue;
+    schema.required = schema.required?.filter((name) => UNRESTRICTABLE.has(name));
+    if (!schema.description?.includes(HIDDEN_FIELDS_LEFT_OUT))
+      schema.description = [schema.description, HIDDEN_FIELDS_LEFT_OUT].filter(Boolean).join(' ');
+    for (const relation of relations) {
+      const target = responseSchema(relation.entity);
+      if (!target || properties[relation.name]) continue;
+      properties[relation.name] = {
+        type: 'object',
+        nullable: true,
+        allOf: [{ $ref: `#/components/schemas/${target}` }],
+        description: `Only with include=${relation.name}: the related record, or null when there is none or it is outside your read scope`,
+      };
+    }
+  }
+}
+
+/** Lists on the problem schema the extension members the problems in force declare. */
+function documentProblemExtensions(document: OpenAPIObject): void {
+  const problem = document.components?.schemas?.ProblemDto as
+    { properties?: Record<string, unknown> } | undefined;
+  if (!problem?.properties) return;
+  for (const definition of Object.values(PROBLEMS))
+    for (const [name, schema] of Object.entries(definition.extensions ?? {}))
+      problem.properties[name] ??= { ...schema };
 }
 
 /** The OpenAPI document, with sorted keys so the checked-in copy diffs cleanly. */
@@ -57,6 +111,11 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       return { label: def.label, schema: querySchemaOf(def) };
     }),
   );
+  documentRecordEmbedsAndHiding(
+    document,
+    registry.entities().map((entity) => ({ entity, relations: registry.get(entity).relations })),
+  );
+  documentProblemExtensions(document);
   documentSharedResponses(document);
   applySchemaConventions(document);
   return sortKeys(document) as OpenAPIObject;

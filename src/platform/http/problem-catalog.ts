@@ -1,9 +1,14 @@
 import type { Locale } from './locale.js';
 
 /** An error the API can answer: its HTTP status, and its title and detail in each language. */
-export type ProblemDefinition = { readonly status: number } & Readonly<
-  Record<Locale, readonly [title: string, detail: string]>
->;
+export type ProblemDefinition = {
+  readonly status: number;
+  /**
+   * Extension members (RFC 9457 §3.2) the problem carries beside the standard ones, as OpenAPI
+   * schemas: the API document lists them on the problem schema.
+   */
+  readonly extensions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+} & Readonly<Record<Locale, readonly [title: string, detail: string]>>;
 
 export type ProblemCatalog = Readonly<Record<string, ProblemDefinition>>;
 

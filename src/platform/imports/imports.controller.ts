@@ -139,10 +139,15 @@ export class ImportsController {
     summary: 'Row errors of an import',
     operationId: 'listImportErrors',
     description:
-      'One entry per problem, by row number. Filter on rowNumber, column, field, code; page with `limit` and `cursor`.',
+      'One entry per problem, by row number. Filter on rowNumber, column, field, code; project with `fields=`; page with `limit` and `cursor`.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiListQuery({ filter: 'filter[code][eq]=isEmail', sort: 'rowNumber', q: false })
+  @ApiListQuery({
+    filter: 'filter[code][eq]=isEmail',
+    sort: 'rowNumber',
+    fields: 'rowNumber,code',
+    q: false,
+  })
   @ApiOkResponse({ type: ImportErrorListDto })
   @ApiProblems(400, 401, 404)
   errors(

@@ -12,6 +12,20 @@ export const OPPORTUNITY_PROBLEMS = {
       'Perubahan tahap tidak diizinkan',
       'Peluang ini sudah ditutup ({status}) pada tahap {from}; peluang hanya dapat dibuka kembali ke tahap terbuka, bukan dipindahkan ke {to}.',
     ],
+    extensions: {
+      from: {
+        type: 'string',
+        maxLength: 100,
+        example: 'closed_lost',
+        description: 'Stage key the opportunity is in',
+      },
+      to: {
+        type: 'string',
+        maxLength: 100,
+        example: 'negotiation',
+        description: 'Stage key it was to move to',
+      },
+    },
   },
 } as const satisfies ProblemCatalog;
 

@@ -14,7 +14,8 @@ const SCOPES: readonly Scope[] = ['none', 'own', 'team', 'all'];
 const FIELD_ACCESS: readonly FieldAccess[] = ['hidden', 'read-only'];
 const TOP_LEVEL = ['admin', 'entities', 'fields'];
 /** Attributes every representation needs; restricting them would break reads and writes. */
-const UNRESTRICTABLE = new Set(['id', 'version']);
+/** Fields every role sees: a record's identity and the version If-Match compares. */
+export const UNRESTRICTABLE: ReadonlySet<string> = new Set(['id', 'version']);
 const MAX_ERRORS = 50;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
