@@ -172,8 +172,9 @@ describe('quotes: bad input and access', () => {
       expect(notYet.body.code).toBe('product_not_available');
       const unpriced = await admin.catalog.product();
       const none = await line(unpriced.id);
-      expect(none.status).toBe(404);
-      expect(none.body.code).toBe('price_not_found');
+      expect(none.status).toBe(422);
+      expect(none.body.code).toBe('line_price_not_found');
+      expect(none.body.errors).toEqual([expect.objectContaining({ field: 'unitPrice' })]);
       expect((await line(unpriced.id, { unitPrice: IDR('99') })).status).toBe(201);
     });
 

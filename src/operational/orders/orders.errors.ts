@@ -12,6 +12,14 @@ export const ORDER_PROBLEMS_CATALOG = {
       'Perubahan status tidak diizinkan',
       'Pesanan berstatus {from} tidak dapat berpindah ke {to}; status berikutnya yang diizinkan: {allowed}.',
     ],
+    extensions: {
+      allowed: {
+        type: 'array',
+        maxItems: 10,
+        items: { type: 'string', maxLength: 20, example: 'confirmed' },
+        description: 'Statuses the order may move to from where it is',
+      },
+    },
   },
   order_not_returnable: {
     status: 409,

@@ -12,6 +12,14 @@ export const QUOTE_PROBLEMS_CATALOG = {
       'Penawaran tidak dapat diubah',
       'Penawaran {number} berstatus {status}; hanya draf yang dapat diubah. Revisi (POST /quotes/{id}/revise) untuk membuat versi draf baru.',
     ],
+    extensions: {
+      quoteStatus: {
+        type: 'string',
+        maxLength: 20,
+        example: 'sent',
+        description: 'Status the quote is in',
+      },
+    },
   },
   quote_status_transition: {
     status: 409,
@@ -23,6 +31,26 @@ export const QUOTE_PROBLEMS_CATALOG = {
       'Perubahan status tidak diizinkan',
       'Penawaran {number} berstatus {status}; penawaran tidak dapat di-{action} (hanya dari: {allowed}).',
     ],
+    extensions: {
+      quoteStatus: {
+        type: 'string',
+        maxLength: 20,
+        example: 'draft',
+        description: 'Status the quote is in',
+      },
+      action: {
+        type: 'string',
+        maxLength: 20,
+        example: 'send',
+        description: 'The step that was asked for',
+      },
+      allowedFrom: {
+        type: 'array',
+        maxItems: 10,
+        items: { type: 'string', maxLength: 20, example: 'approved' },
+        description: 'Statuses the step may be taken from',
+      },
+    },
   },
   quote_has_no_lines: {
     status: 422,

@@ -271,7 +271,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       description: 'ETag from a read; a stale one answers 412',
     })
     @ApiOkResponse({ type: o.responseDto })
-    @ApiProblems(400, 401, 403, 404, 409, 412)
+    @ApiProblems(400, 401, 403, 404, 409, 412, 422)
     async update(
       @Ctx() ctx: RequestContext,
       @Param('id', UuidParamPipe) id: string,
@@ -294,7 +294,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiHeader({ name: 'If-Match', required: false })
     @ApiNoContentResponse()
-    @ApiProblems(400, 401, 403, 404, 412)
+    @ApiProblems(400, 401, 403, 404, 409, 412)
     remove(
       @Ctx() ctx: RequestContext,
       @Param('id', UuidParamPipe) id: string,

@@ -12,6 +12,14 @@ export const CONFIGURATOR_PROBLEMS_CATALOG = {
       'Konfigurasi melanggar aturannya',
       'Konfigurasi {sku} melanggar {count} aturan; lihat `violations`.',
     ],
+    extensions: {
+      violations: {
+        type: 'array',
+        maxItems: 1000,
+        items: { $ref: '#/components/schemas/ViolationDto' },
+        description: 'Every rule the configuration breaks',
+      },
+    },
   },
   option_surcharge_missing: {
     status: 422,

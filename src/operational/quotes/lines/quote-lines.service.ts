@@ -118,17 +118,19 @@ export class QuoteLinesService extends RecordResourceService {
 
     const fill: Record<string, unknown> = { ownerId: quote.ownerId, teamId: quote.teamId };
     if (!given) {
-      const found = await this.prices.lookup(
-        ctx,
-        {
-          productId: product.id,
-          currency,
-          date: day,
-          accountId: quote.accountId as string,
-          quantity: r.quantity as string,
-        },
-        { priceBookId: quote.priceBookId as string | null },
-      );
+      const found = await this.prices
+        .lookup(
+          ctx,
+          {
+            productId: product.id,
+            currency,
+            date: day,
+            accountId: quote.accountId as string,
+            quantity: r.quantity as string,
+          },
+          { priceBookId: quote.priceBookId as string | null },
+        )
+        .catch(unpricedLine);
       fill.unitPrice = found.data[0].unitPrice;
       fill.priceBookId = found.data[0].priceBook.id;
     }
@@ -200,4 +202,20 @@ export class QuoteLinesService extends RecordResourceService {
       [ids.map((r) => r.id), ids.map(() => uuidv7()), to.id, to.ownerId, to.teamId, tx.user.userId],
     );
   }
+}
+
+/**
+ * A product the books do not price is a problem of the line being written (422, as on
+ * opportunity lines), not a missing resource: the client can give `unitPrice` instead.
+ */
+function unpricedLine(e: unknown): never {
+  if (e instanceof AppError && e.code === 'price_not_found')
+    throw new AppError('line_price_not_found', { ...e.params, field: 'unitPrice' }, [
+      {
+        field: 'unitPrice',
+        rule: 'priceNotFound',
+        message: 'no price book prices this product; give unitPrice',
+      },
+    ]);
+  throw e;
 }

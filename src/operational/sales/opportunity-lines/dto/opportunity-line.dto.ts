@@ -98,5 +98,5 @@ export class OpportunityLineDto extends RecordResponse(CreateOpportunityLineDto)
   @ApiProperty({ type: MoneyDto }) declare unitPrice: MoneyDto;
   @ApiProperty({ type: 'string', example: '0' }) declare discountPercent: string;
   @ApiProperty({ example: 0 }) declare position: number;
-  @ApiProperty({ format: 'uuid' }) teamId: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) teamId: string | null;
 }
