@@ -15,10 +15,10 @@ import { OpportunityBoardDeltas1764500000002 } from './1764500000002-opportunity
 import { Forecasting1764500000010 } from './1764500000010-forecasting.js';
 import { LeadScoringAssignment1764500000030 } from './1764500000030-lead-scoring-assignment.js';
 import { Catalog1764600000000 } from './1764600000000-catalog.js';
+import { Configurator1764700000000 } from './1764700000000-configurator.js';
+import { Quotes1764700100000 } from './1764700100000-quotes.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
-import { Quotes1764700100000 } from './1764700100000-quotes.js';
-import { Configurator1764700000000 } from './1764700000000-configurator.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -39,8 +39,8 @@ export const MIGRATIONS = [
   Forecasting1764500000010,
   LeadScoringAssignment1764500000030,
   Catalog1764600000000,
+  Configurator1764700000000,
+  Quotes1764700100000,
   OpportunityLines1764700200000,
   Orders1764700200001,
-  Quotes1764700100000,
-  Configurator1764700000000,
 ];
