@@ -138,7 +138,9 @@ export default {
       comment:
         'This import resolves to no file. Subpath imports (#platform/…) point at src through ' +
         '.dependency-cruiser.resolve.js; check the path and the .js suffix.',
-      from: {},
+      // The typed-client program imports types the typed-client test generates from the API
+      // document at run time (test/typed-client/api.ts, not checked in).
+      from: { pathNot: String.raw`^test/typed-client/` },
       to: { couldNotResolve: true },
     },
   ],
