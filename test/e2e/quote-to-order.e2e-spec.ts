@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { accessFactories } from '../support/access-factories.js';
+import { quoteFactories } from '../support/quote-factories.js';
+import { eventsOf, writeSalesConfig } from '../support/sales-factories.js';
+import { startServer, type TestServer } from '../support/test-server.js';
+
+const CONFIG = `
+version: 1
+organization: { defaultCurrency: IDR, timeZone: Asia/Jakarta }
+quotes:
+  maxDiscountPercent: { sales_rep: 10, sales_manager: 30 }
+  approverRoles: [sales_manager]
+`;
+
+const IDR = (amount: string) => ({ amount, currency: 'IDR' });
+type Line = { productId: string; configurationId: string | null; quantity: string };
+
+describe('from quote to order', () => {
+  let server: TestServer;
+  let admin: ReturnType<typeof quoteFactories>;
+  let rep: ReturnType<typeof quoteFactories>;
+  let manager: ReturnType<typeof quoteFactories>;
+  let outsider: ReturnType<typeof quoteFactories>;
+  let analyst: ReturnType<typeof quoteFactories>;
+  let laptop: { id: string };
+  let service: { id: string };
+
+  beforeAll(async () => {
+    server = await startServer({
+      env: { CRM_CONFIG: writeSalesConfig('quote-order', CONFIG), CRM_PRINCIPAL_CACHE_TTL_MS: '0' },
+    });
+    const token = await server.login();
+    admin = quoteFactories(server, token);
+    const people = accessFactories(server, token);
+    const team = await people.team();
+    const other = await people.team();
+    rep = quoteFactories(
+      server,
+      (await people.userWithToken('sales_rep', { teamIds: [team.id] })).token,
+    );
+    manager = quoteFactories(
+      server,
+      (await people.userWithToken('sales_manager', { teamIds: [team.id] })).token,
+    );
+    outsider = quoteFactories(
+      server,
+      (await people.userWithToken('sales_rep', { teamIds: [other.id] })).token,
+    );
+    analyst = quoteFactories(
+      server,
+      (await people.userWithToken('analyst', { teamIds: [team.id] })).token,
+    );
+    const book = await admin.catalog.priceBook({ name: 'Standar', isStandard: true });
+    laptop = await admin.catalog.product({ name: { en: 'Business laptop', id: 'Laptop bisnis' } });
+    service = await admin.catalog.product({ name: { en: 'Installation' }, taxCategory: 'exempt' });
+    await admin.catalog.entry(book.id, laptop.id, '1000000');
+    await admin.catalog.entry(book.id, service.id, '750000');
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  /** A rep's quote, moved to `until` (approved by the manager when the discount asks for it). */
+  async function quoteIn(until: 'draft' | 'sent' | 'accepted', header = '5') {
+    const deal = await rep.opportunity({ amount: IDR('5000000') });
+    const quote = await rep.forOpportunity(deal, { headerDiscountPercent: header });
+    await rep.line(quote.id, laptop.id, { quantity: '3', discountPercent: '10' });
+    await rep.line(quote.id, service.id, { quantity: '7', unitPrice: IDR('333333.33') });
+    if (until === 'draft') return { deal, quote: await rep.get(quote.id) };
+    const submitted = await rep.act(quote.id, 'submit');
+    if (submitted.body.status === 'in_review') await manager.act(quote.id, 'approve').expect(200);
+    await rep.act(quote.id, 'send').expect(200);
+    if (until === 'sent') return { deal, quote: await rep.get(quote.id) };
+    await rep.act(quote.id, 'accept').expect(200);
+    return { deal, quote: await rep.get(quote.id) };
+  }
+
+  const order = (id: string, who = rep, body?: object) =>
+    server.http
+      .post(`/api/v1/quotes/${id}/order`)
+      .set(who.auth)
+      .send(body ?? {});
+
+  it('places the order of an accepted quote with its lines and grand total as quoted', async () => {
+    const { deal, quote } = await quoteIn('accepted');
+    const res = await order(quote.id);
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/v1/orders/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      quoteId: quote.id,
+      opportunityId: deal.id,
+      accountId: quote.accountId,
+      currency: 'IDR',
+      status: 'placed',
+      total: quote.grandTotal,
+      taxTotal: quote.taxTotal,
+    });
+    expect(res.body.lines.map((l: Line) => [l.productId, l.quantity])).toEqual([
+      [laptop.id, '3'],
+      [service.id, '7'],
+    ]);
+    // 10% on the line, then 5% of the subtotal over the lines: 14.5% in all on the laptop.
+    expect(res.body.lines[0]).toMatchObject({
+      unitPrice: IDR('1000000'),
+      discountPercent: '14.5',
+      net: IDR('2565000'),
+    });
+    const lines = (
+      await server.http.get(`/api/v1/quote-lines?filter[quoteId][eq]=${quote.id}`).set(rep.auth)
+    ).body.data as { netAmount: { amount: string }; headerDiscountAmount: { amount: string } }[];
+    const taxable = (l: (typeof lines)[number]) =>
+      Number(l.netAmount.amount) - Number(l.headerDiscountAmount.amount);
+    expect(res.body.lines.map((l: { net: { amount: string } }) => Number(l.net.amount))).toEqual(
+      lines.map(taxable),
+    );
+    const placed = (await eventsOf(server, res.body.id)).find((e) => e.type === 'order.placed');
+    expect(placed?.data).toMatchObject({ quoteId: quote.id, total: quote.grandTotal });
+  });
+
+  it('places it once per quote: a second call names the existing order', async () => {
+    const { quote } = await quoteIn('accepted', '0');
+    const first = await order(quote.id);
+    expect(first.status).toBe(201);
+    const again = await order(quote.id, manager);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      code: 'order_quote_already_ordered',
+      orderId: first.body.id,
+    });
+    expect(again.body.detail).toContain(first.body.number);
+    const { quote: raced } = await quoteIn('accepted', '0');
+    const racing = await Promise.all([order(raced.id), order(raced.id)]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
+  it('accepts and orders in one step, and leaves the quote sent when the order cannot be placed', async () => {
+    const { quote } = await quoteIn('sent', '0');
+    const refused = await analyst.act(quote.id, 'accept', {}, { createOrder: true });
+    expect([403, 404]).toContain(refused.status);
+    const res = await rep.act(quote.id, 'accept', {}, { createOrder: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'accepted', orderId: expect.any(String) });
+    const placed = await server.http.get(`/api/v1/orders/${res.body.orderId}`).set(rep.auth);
+    expect(placed.body).toMatchObject({ quoteId: quote.id, total: quote.grandTotal });
+
+    const { quote: other } = await quoteIn('sent', '0');
+    const wrong = await rep.act(other.id, 'accept', {}, { createOrder: 'yes' });
+    expect(wrong.status).toBe(400);
+    const unknown = await rep.act(other.id, 'accept', {}, { createOrder: true, extra: 1 });
+    expect(unknown.status).toBe(400);
+    expect((await rep.get(other.id)).status).toBe('sent');
+  });
+
+  it('refuses a quote that is not accepted, outside scope, or without create on orders', async () => {
+    const { quote: draft } = await quoteIn('draft');
+    const fromDraft = await order(draft.id);
+    expect(fromDraft.status).toBe(409);
+    expect(fromDraft.body).toMatchObject({
+      code: 'order_quote_not_accepted',
+      quoteStatus: 'draft',
+    });
+    const { quote: sent } = await quoteIn('sent');
+    const fromSent = await order(sent.id);
+    expect(fromSent.status).toBe(409);
+    expect(fromSent.body).toMatchObject({ code: 'order_quote_not_accepted', quoteStatus: 'sent' });
+
+    const { quote } = await quoteIn('accepted', '0');
+    expect((await order(quote.id, outsider)).status).toBe(404);
+    expect((await order(randomUUID())).status).toBe(404);
+    expect((await order('not-a-uuid')).status).toBe(400);
+    const unknown = await order(quote.id, rep, { lines: [] });
+    expect(unknown.status).toBe(400);
+    const forbidden = await order(quote.id, analyst);
+    expect(forbidden.status).toBe(403);
+    const orders = await server.http
+      .get(`/api/v1/orders?filter[quoteId][eq]=${quote.id}`)
+      .set(admin.auth);
+    expect(orders.body.data).toEqual([]);
+  });
+});
