@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accessFactories } from '../support/access-factories.js';
+import { configuratorFactories } from '../support/configurator-factories.js';
 import { quoteFactories } from '../support/quote-factories.js';
 import { eventsOf, writeSalesConfig } from '../support/sales-factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
@@ -24,6 +25,8 @@ describe('from quote to order', () => {
   let analyst: ReturnType<typeof quoteFactories>;
   let laptop: { id: string };
   let service: { id: string };
+  let workstation: { id: string };
+  let memory: { id: string };
 
   beforeAll(async () => {
     server = await startServer({
@@ -55,7 +58,36 @@ describe('from quote to order', () => {
     service = await admin.catalog.product({ name: { en: 'Installation' }, taxCategory: 'exempt' });
     await admin.catalog.entry(book.id, laptop.id, '1000000');
     await admin.catalog.entry(book.id, service.id, '750000');
+    // A configurable workstation: 2,000,000 plus a memory option of 500,000, in IDR and USD.
+    const make = configuratorFactories(server, admin.auth);
+    workstation = await make.product({ name: { en: 'Workstation' } });
+    await make.entry(book.id, workstation.id, '2000000');
+    const group = await make.group(workstation.id, 'Memory');
+    memory = await make.productOption(group.id, book.id, '500000');
+    const usd = await make.priceBook({ name: 'Dollar', currency: 'USD', isStandard: true });
+    await make.entry(usd.id, workstation.id, '130', {
+      unitPrice: { amount: '130', currency: 'USD' },
+    });
+    await make.entry(usd.id, (memory as unknown as { product: { id: string } }).product.id, '32', {
+      unitPrice: { amount: '32', currency: 'USD' },
+    });
   });
+
+  /** A saved configuration of two workstations with the memory option. */
+  async function saved(who = rep, currency = 'IDR') {
+    const res = await server.http
+      .post('/api/v1/configurations')
+      .set(who.auth)
+      .send({
+        productId: workstation.id,
+        currency,
+        quantity: '2',
+        selections: [{ optionId: memory.id }],
+      });
+    if (res.status !== 201)
+      throw new Error(`configuration: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; total: { amount: string; currency: string } };
+  }
   afterAll(async () => {
     await server.stop();
   });
@@ -176,5 +208,95 @@ describe('from quote to order', () => {
       .get(`/api/v1/orders?filter[quoteId][eq]=${quote.id}`)
       .set(admin.auth);
     expect(orders.body.data).toEqual([]);
+  });
+
+  describe('lines selling a saved configuration', () => {
+    it('prices a quote line and an opportunity line from the configuration, and the order keeps it', async () => {
+      const configuration = await saved();
+      expect(configuration.total).toEqual(IDR('5000000'));
+      const deal = await rep.opportunity({ amount: IDR('0') });
+      const oppLine = await server.http
+        .post('/api/v1/opportunity-lines')
+        .set(rep.auth)
+        .send({ opportunityId: deal.id, configurationId: configuration.id, quantity: '2' });
+      expect(oppLine.status).toBe(201);
+      expect(oppLine.body).toMatchObject({
+        productId: workstation.id,
+        configurationId: configuration.id,
+        unitPrice: IDR('2500000'),
+      });
+      const amount = await server.http.get(`/api/v1/opportunities/${deal.id}`).set(rep.auth);
+      expect(amount.body.amount).toEqual(IDR('5000000'));
+
+      const quote = await rep.forOpportunity(deal);
+      const line = await rep.line(quote.id, undefined as unknown as string, {
+        productId: undefined,
+        configurationId: configuration.id,
+        quantity: '2',
+      });
+      expect(line).toMatchObject({
+        productId: workstation.id,
+        configurationId: configuration.id,
+        unitPrice: IDR('2500000'),
+        grossAmount: IDR('5000000'),
+      });
+      const same = await rep.line(quote.id, workstation.id, { configurationId: configuration.id });
+      expect(same.unitPrice).toEqual(IDR('2500000'));
+      await rep.act(quote.id, 'submit').expect(200);
+      await rep.act(quote.id, 'send').expect(200);
+      const accepted = await rep.act(quote.id, 'accept', {}, { createOrder: true });
+      expect(accepted.status).toBe(200);
+      const order = await server.http.get(`/api/v1/orders/${accepted.body.orderId}`).set(rep.auth);
+      expect(order.body.lines.map((l: Line) => l.configurationId)).toEqual([
+        configuration.id,
+        configuration.id,
+      ]);
+      expect(order.body.total).toEqual(accepted.body.grandTotal);
+    });
+
+    it("refuses another product, another currency and another team's configuration", async () => {
+      const quote = await rep.quote();
+      const deal = await rep.opportunity({ amount: IDR('0') });
+      const line = (body: Record<string, unknown>) =>
+        server.http
+          .post('/api/v1/quote-lines')
+          .set(rep.auth)
+          .send({ quoteId: quote.id, quantity: '1', ...body });
+      const oppLine = (body: Record<string, unknown>) =>
+        server.http
+          .post('/api/v1/opportunity-lines')
+          .set(rep.auth)
+          .send({ opportunityId: deal.id, quantity: '1', ...body });
+      const mine = await saved();
+
+      // A quote answers its own currency problem (422); an opportunity line a field error.
+      for (const [post, currencyStatus] of [
+        [line, 422],
+        [oppLine, 400],
+      ] as const) {
+        const other = await post({ configurationId: mine.id, productId: laptop.id });
+        expect(other.status).toBe(400);
+        expect(other.body.errors).toEqual([expect.objectContaining({ field: 'productId' })]);
+
+        const dollars = await post({ configurationId: (await saved(rep, 'USD')).id });
+        expect(dollars.status).toBe(currencyStatus);
+        expect(dollars.body.errors).toEqual([
+          expect.objectContaining({ field: 'configurationId' }),
+        ]);
+
+        const theirs = await post({ configurationId: (await saved(outsider)).id });
+        expect(theirs.status).toBe(400);
+        expect(theirs.body.errors).toEqual([expect.objectContaining({ field: 'configurationId' })]);
+        const missing = await post({ configurationId: randomUUID() });
+        expect(missing.status).toBe(400);
+        const neither = await post({});
+        expect(neither.status).toBe(400);
+        expect(neither.body.errors).toEqual([expect.objectContaining({ field: 'productId' })]);
+        const wrongType = await post({ configurationId: 42 });
+        expect(wrongType.status).toBe(400);
+      }
+      const dollars = await line({ configurationId: (await saved(rep, 'USD')).id });
+      expect(dollars.body.code).toBe('quote_currency_mismatch');
+    });
   });
 });

@@ -206,11 +206,14 @@ export class OrdersService extends RecordResourceService {
     const out: NewOrderLine[] = [];
     for (const [i, line] of requested.entries()) {
       const field = `lines[${i}]`;
+      // An order line names its product even when it sells a configuration.
+      const productId = line.productId;
+      if (!productId) throw AppError.field(`${field}.productId`, 'required', 'is required');
       checkQuantity(line.quantity, `${field}.quantity`);
       const discountPercent = line.discountPercent ?? '0';
       checkDiscount(discountPercent, `${field}.discountPercent`);
       const price = await this.pricing.price(tx, {
-        productId: line.productId,
+        productId,
         quantity: line.quantity,
         currency,
         given: line.unitPrice,
@@ -228,7 +231,7 @@ export class OrdersService extends RecordResourceService {
       out.push({
         kind: 'sale',
         creditOfLineId: null,
-        productId: line.productId.toLowerCase(),
+        productId: productId.toLowerCase(),
         configurationId: line.configurationId ?? null,
         sku: price.sku,
         productName: price.productName,

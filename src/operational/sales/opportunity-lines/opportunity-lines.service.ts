@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfiguredLinePricing } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
@@ -69,6 +70,7 @@ export class OpportunityLinesService extends RecordResourceService {
     private readonly pricing: LinePricing,
     private readonly permissions: PermissionEvaluator,
     private readonly amounts: OpportunityAmount,
+    private readonly configured: ConfiguredLinePricing,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {
     super(records);
@@ -103,15 +105,48 @@ export class OpportunityLinesService extends RecordResourceService {
     const currency =
       (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
     if (existing && !changed.has('unitPrice')) return;
+    const configured = existing ? null : await this.configuredPrice(ctx, r, currency);
     const price = await this.pricing.price(ctx, {
       productId: r.productId as string,
       quantity: r.quantity as string,
       currency,
-      given: r.unitPrice as Price | null | undefined,
+      given: (r.unitPrice as Price | null | undefined) ?? configured,
       date: dayIn(new Date(), this.config.organization.timeZone),
       accountId: opportunity.accountId as string,
     });
     // A price taken from the books is the line's own from now on: later book changes leave it.
     r.unitPrice = price.unitPrice;
+  }
+
+  /**
+   * A line selling a saved configuration takes its product and, unless it gives one, its
+   * price (see ConfiguredLinePricing); the configuration must be in the opportunity's currency.
+   */
+  private async configuredPrice(
+    ctx: RequestContext,
+    r: Record<string, unknown>,
+    currency: string,
+  ): Promise<Price | null> {
+    if (!r.configurationId) {
+      if (!r.productId)
+        throw AppError.field('productId', 'required', 'is required without configurationId');
+      return null;
+    }
+    const line = await this.configured.price(
+      ctx,
+      r.configurationId as string,
+      r.productId as string | undefined,
+    );
+    if (line.currency !== currency)
+      throw AppError.field(
+        'configurationId',
+        'currency',
+        `must be a configuration in ${currency}`,
+        {
+          currency,
+        },
+      );
+    r.productId = line.productId;
+    return line.unitPrice;
   }
 }
