@@ -59,4 +59,31 @@ export class ConfiguredLinePricing {
       total: snapshot.total,
     };
   }
+
+  /**
+   * The unit price of a line being created that may sell a configuration: null without one
+   * (then the line must name its product), else the configuration's price, with the line's
+   * `productId` set to the configuration's product. `mismatch` is the line's own answer to a
+   * configuration in another currency than `currency`.
+   */
+  async forLine(
+    ctx: RequestContext,
+    line: Record<string, unknown>,
+    currency: string,
+    mismatch: (found: string) => AppError,
+  ): Promise<MoneyValue | null> {
+    if (!line.configurationId) {
+      if (!line.productId)
+        throw AppError.field('productId', 'required', 'is required without configurationId');
+      return null;
+    }
+    const priced = await this.price(
+      ctx,
+      line.configurationId as string,
+      line.productId as string | undefined,
+    );
+    if (priced.currency !== currency) throw mismatch(priced.currency);
+    line.productId = priced.productId;
+    return priced.unitPrice;
+  }
 }

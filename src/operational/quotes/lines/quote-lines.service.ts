@@ -107,7 +107,23 @@ export class QuoteLinesService extends RecordResourceService {
     }
     if (existing) return;
 
-    const configured = await this.configuredPrice(ctx, r, currency);
+    const configured = await this.configured.forLine(
+      ctx,
+      r,
+      currency,
+      (found) =>
+        new AppError(
+          'quote_currency_mismatch',
+          { quoteCurrency: currency, currency: found, field: 'the configuration' },
+          [
+            {
+              field: 'configurationId',
+              rule: 'currency',
+              message: `must be a configuration in ${currency}`,
+            },
+          ],
+        ),
+    );
     await this.records.mustReference(
       ctx,
       'products',
@@ -147,42 +163,6 @@ export class QuoteLinesService extends RecordResourceService {
     if (r.description === undefined) fill.description = nameIn(product.name, quote.language);
     if (r.position === undefined) fill.position = await this.nextPosition(ctx, quote.id);
     this.priced.set(r, fill);
-  }
-
-  /**
-   * A line selling a saved configuration takes the configuration's product and, unless it
-   * gives one, its price (see ConfiguredLinePricing); the configuration must be in the
-   * quote's currency. Without a configuration, the product is required.
-   */
-  private async configuredPrice(
-    ctx: RequestContext,
-    r: Record<string, unknown>,
-    currency: string,
-  ): Promise<MoneyValue | null> {
-    if (!r.configurationId) {
-      if (!r.productId)
-        throw AppError.field('productId', 'required', 'is required without configurationId');
-      return null;
-    }
-    const line = await this.configured.price(
-      ctx,
-      r.configurationId as string,
-      r.productId as string | undefined,
-    );
-    if (line.currency !== currency)
-      throw new AppError(
-        'quote_currency_mismatch',
-        { quoteCurrency: currency, currency: line.currency, field: 'the configuration' },
-        [
-          {
-            field: 'configurationId',
-            rule: 'currency',
-            message: `must be a configuration in ${currency}`,
-          },
-        ],
-      );
-    r.productId = line.productId;
-    return line.unitPrice;
   }
 
   /** The product's cost in the quote's currency by the day's rate; null without one. */

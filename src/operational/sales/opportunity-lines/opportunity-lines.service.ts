@@ -105,7 +105,13 @@ export class OpportunityLinesService extends RecordResourceService {
     const currency =
       (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
     if (existing && !changed.has('unitPrice')) return;
-    const configured = existing ? null : await this.configuredPrice(ctx, r, currency);
+    const configured = existing
+      ? null
+      : await this.configured.forLine(ctx, r, currency, () =>
+          AppError.field('configurationId', 'currency', `must be a configuration in ${currency}`, {
+            currency,
+          }),
+        );
     const price = await this.pricing.price(ctx, {
       productId: r.productId as string,
       quantity: r.quantity as string,
@@ -116,37 +122,5 @@ export class OpportunityLinesService extends RecordResourceService {
     });
     // A price taken from the books is the line's own from now on: later book changes leave it.
     r.unitPrice = price.unitPrice;
-  }
-
-  /**
-   * A line selling a saved configuration takes its product and, unless it gives one, its
-   * price (see ConfiguredLinePricing); the configuration must be in the opportunity's currency.
-   */
-  private async configuredPrice(
-    ctx: RequestContext,
-    r: Record<string, unknown>,
-    currency: string,
-  ): Promise<Price | null> {
-    if (!r.configurationId) {
-      if (!r.productId)
-        throw AppError.field('productId', 'required', 'is required without configurationId');
-      return null;
-    }
-    const line = await this.configured.price(
-      ctx,
-      r.configurationId as string,
-      r.productId as string | undefined,
-    );
-    if (line.currency !== currency)
-      throw AppError.field(
-        'configurationId',
-        'currency',
-        `must be a configuration in ${currency}`,
-        {
-          currency,
-        },
-      );
-    r.productId = line.productId;
-    return line.unitPrice;
   }
 }
