@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { accessFactories } from '../support/access-factories.js';
 import { configuratorFactories } from '../support/configurator-factories.js';
 import { quoteFactories } from '../support/quote-factories.js';
-import { eventsOf, writeSalesConfig } from '../support/sales-factories.js';
+import { join } from 'node:path';
+import type { Response } from 'superagent';
+import { eventsOf, eventually, writeSalesConfig } from '../support/sales-factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 const CONFIG = `
@@ -14,6 +16,31 @@ quotes:
 `;
 
 const IDR = (amount: string) => ({ amount, currency: 'IDR' });
+/** The text of every page of a PDF, as a reader's copy and paste would give it. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    disableFontFace: true,
+    standardFontDataUrl: join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts/'),
+  }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join('\n'));
+  }
+  await doc.destroy();
+  return pages.join('\n');
+}
+
+function binary(res: Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+const printed = (amount: string) => `IDR ${Number(amount).toLocaleString('en-US')}`;
+
 type Line = { productId: string; configurationId: string | null; quantity: string };
 
 describe('from quote to order', () => {
@@ -298,5 +325,115 @@ describe('from quote to order', () => {
       const dollars = await line({ configurationId: (await saved(rep, 'USD')).id });
       expect(dollars.body.code).toBe('quote_currency_mismatch');
     });
+  });
+
+  it('takes a deal from its lines through an approved, accepted quote to a delivered order and a return', async () => {
+    // An opportunity worth its product lines.
+    const deal = await rep.opportunity({ amount: IDR('0') });
+    const dealLine = await server.http
+      .post('/api/v1/opportunity-lines')
+      .set(rep.auth)
+      .send({ opportunityId: deal.id, productId: laptop.id, quantity: '2' });
+    expect(dealLine.status).toBe(201);
+    const worth = await server.http.get(`/api/v1/opportunities/${deal.id}`).set(rep.auth);
+    expect(worth.body.amount).toEqual(IDR('2000000'));
+
+    // A saved configuration, priced again today.
+    const configuration = await saved();
+    const repriced = await server.http
+      .post(`/api/v1/configurations/${configuration.id}/price`)
+      .set(rep.auth)
+      .send({});
+    expect(repriced.status).toBe(200);
+    expect(repriced.body.total).toEqual(IDR('5000000'));
+
+    // The quote: the laptops at 15 % off (over the rep's 10 %) and the configuration.
+    const quote = await rep.forOpportunity(deal);
+    await rep.line(quote.id, laptop.id, { quantity: '2', discountPercent: '15' });
+    await rep.line(quote.id, workstation.id, { configurationId: configuration.id, quantity: '2' });
+    const submitted = await rep.act(quote.id, 'submit');
+    expect(submitted.body).toMatchObject({ status: 'in_review', approvalRequired: true });
+    expect((await rep.act(quote.id, 'approve')).status).toBe(403);
+    expect((await manager.act(quote.id, 'approve')).body.status).toBe('approved');
+    const approved = await rep.get(quote.id);
+    // 2 × 1,000,000 − 15 % = 1,700,000 + 11 % tax; 5,000,000 + 11 % tax.
+    expect(approved).toMatchObject({
+      subtotal: IDR('6700000'),
+      taxTotal: IDR('737000'),
+      grandTotal: IDR('7437000'),
+    });
+
+    const pdf = await server.http
+      .get(`/api/v1/quotes/${quote.id}/document`)
+      .set(rep.auth)
+      .buffer(true)
+      .parse(binary as never);
+    expect(pdf.status).toBe(200);
+    const text = await pdfText(pdf.body as Buffer);
+    for (const expected of [
+      String(quote.number),
+      'Workstation',
+      printed('6700000'),
+      printed('737000'),
+      printed('7437000'),
+    ])
+      expect(text).toContain(expected);
+
+    expect((await rep.act(quote.id, 'send')).body.status).toBe('sent');
+    expect((await rep.act(quote.id, 'accept')).body.status).toBe('accepted');
+    const won = await eventually(
+      async () =>
+        (await server.http.get(`/api/v1/opportunities/${deal.id}`).set(rep.auth)).body as {
+          status: string;
+        },
+      (o) => o.status === 'won',
+    );
+    expect(won.status).toBe('won');
+
+    // The order, at the quote's totals, through its lifecycle.
+    const placed = await order(quote.id);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({
+      ownerId: quote.ownerId,
+      subtotal: approved.subtotal,
+      taxTotal: approved.taxTotal,
+      total: approved.grandTotal,
+    });
+    const id = placed.body.id as string;
+    const move = (status: string) =>
+      server.http.patch(`/api/v1/orders/${id}`).set(rep.auth).send({ status });
+    expect((await move('confirmed')).body.status).toBe('confirmed');
+    expect((await move('in_fulfilment')).body.status).toBe('in_fulfilment');
+    expect((await move('shipped')).body.status).toBe('shipped');
+    const tracked = await server.http
+      .post(`/api/v1/orders/${id}/tracking-events`)
+      .set(rep.auth)
+      .send({
+        occurredAt: new Date().toISOString(),
+        status: 'in_transit',
+        carrier: 'JNE',
+        trackingNumber: 'JNE123456',
+      });
+    expect(tracked.status).toBe(201);
+    expect((await move('delivered')).body.status).toBe('delivered');
+    const laptopLine = (placed.body.lines as (Line & { id: string })[])[0];
+    const returned = await server.http
+      .post(`/api/v1/orders/${id}/returns`)
+      .set(rep.auth)
+      .send({ lines: [{ lineId: laptopLine.id, quantity: '1' }], reason: 'Wrong keyboard' });
+    expect(returned.status).toBe(200);
+    expect(returned.body.status).toBe('delivered');
+    // One laptop of 850,000 net comes back with its tax: 943,500 off the total.
+    expect(returned.body.total).toEqual(IDR('6493500'));
+    expect(returned.body.trackingEvents).toEqual([
+      expect.objectContaining({ carrier: 'JNE', trackingNumber: 'JNE123456' }),
+    ]);
+
+    const timeline = await server.http
+      .get(`/api/v1/accounts/${String(quote.accountId)}/timeline?filter[type][eq]=order`)
+      .set(rep.auth);
+    expect(timeline.body.data).toContainEqual(
+      expect.objectContaining({ source: { entity: 'orders', id } }),
+    );
   });
 });
