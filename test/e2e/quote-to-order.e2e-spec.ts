@@ -370,9 +370,14 @@ describe('from quote to order', () => {
       .parse(binary as never);
     expect(pdf.status).toBe(200);
     const text = await pdfText(pdf.body as Buffer);
+    const options = (repriced.body.lines as { optionId: string | null; description: string }[])
+      .filter((l) => l.optionId !== null)
+      .map((l) => `+ ${l.description}`);
+    expect(options).toHaveLength(1);
     for (const expected of [
       String(quote.number),
       'Workstation',
+      ...options,
       printed('6700000'),
       printed('737000'),
       printed('7437000'),
