@@ -269,6 +269,17 @@ describe('from quote to order', () => {
       });
       const same = await rep.line(quote.id, workstation.id, { configurationId: configuration.id });
       expect(same.unitPrice).toEqual(IDR('2500000'));
+      // The configuration of a line is set once.
+      const moved = await server.http
+        .patch(`/api/v1/quote-lines/${same.id}`)
+        .set(rep.auth)
+        .send({ configurationId: null });
+      expect(moved.status).toBe(400);
+      const movedDeal = await server.http
+        .patch(`/api/v1/opportunity-lines/${String(oppLine.body.id)}`)
+        .set(rep.auth)
+        .send({ configurationId: null });
+      expect(movedDeal.status).toBe(400);
       await rep.act(quote.id, 'submit').expect(200);
       await rep.act(quote.id, 'send').expect(200);
       const accepted = await rep.act(quote.id, 'accept', {}, { createOrder: true });

@@ -98,7 +98,7 @@ export class CreateQuoteLineDto {
 }
 
 export class UpdateQuoteLineDto extends PartialType(
-  OmitType(CreateQuoteLineDto, ['quoteId', 'productId'] as const),
+  OmitType(CreateQuoteLineDto, ['quoteId', 'productId', 'configurationId'] as const),
 ) {}
 
 export class QuoteLineDto extends RecordResponse(CreateQuoteLineDto) {

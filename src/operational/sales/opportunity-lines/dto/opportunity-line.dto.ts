@@ -93,7 +93,7 @@ export class CreateOpportunityLineDto {
 }
 
 export class UpdateOpportunityLineDto extends PartialType(
-  OmitType(CreateOpportunityLineDto, ['opportunityId', 'productId'] as const),
+  OmitType(CreateOpportunityLineDto, ['opportunityId', 'productId', 'configurationId'] as const),
 ) {}
 
 export class OpportunityLineDto extends RecordResponse(CreateOpportunityLineDto) {
