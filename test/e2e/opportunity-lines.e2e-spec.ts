@@ -107,13 +107,23 @@ describe('opportunity lines', () => {
       .delete(`/api/v1/opportunity-lines/${defaults.body.id}`)
       .set(admin)
       .expect(204);
+    // A configuration that does not exist is refused.
+    const unknownConfiguration = await addLine({
+      opportunityId: deal.id,
+      productId: support.id,
+      quantity: '1',
+      configurationId: randomUUID(),
+    });
+    expect(unknownConfiguration.status).toBe(400);
+    expect(unknownConfiguration.body.errors).toEqual([
+      expect.objectContaining({ field: 'configurationId' }),
+    ]);
     // A given price is taken as it is.
     const third = await addLine({
       opportunityId: deal.id,
       productId: support.id,
       quantity: '1.5',
       unitPrice: { amount: '333.333', currency: 'IDR' },
-      configurationId: randomUUID(),
     });
     expect(third.status).toBe(201);
     // IDR has no minor unit in the currency table: totals round to whole rupiah.

@@ -6,6 +6,7 @@ import {
   ProductsController,
 } from './catalog.controllers.js';
 import { ConfigurationPricingService } from './configurator/configuration-pricing.service.js';
+import { ConfiguredLinePricing } from './configurator/configured-line-pricing.js';
 import {
   CONFIGURATOR_CONTROLLERS,
   CONFIGURATOR_PROVIDERS,
@@ -37,7 +38,13 @@ import { ProductsService } from './products/products.service.js';
     PriceBookEntriesService,
     PriceLookupService,
     ...CONFIGURATOR_PROVIDERS,
+    ConfiguredLinePricing,
   ],
-  exports: [ProductsService, PriceLookupService, ConfigurationPricingService],
+  exports: [
+    ProductsService,
+    PriceLookupService,
+    ConfigurationPricingService,
+    ConfiguredLinePricing,
+  ],
 })
 export class CatalogModule {}

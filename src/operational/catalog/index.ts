@@ -13,6 +13,10 @@ export {
   type MoneyValue,
   type PricedLine,
 } from './configurator/configuration-pricing.service.js';
+export {
+  ConfiguredLinePricing,
+  type ConfiguredLine,
+} from './configurator/configured-line-pricing.js';
 export type { Selection } from './configurator/configuration-model.js';
 export type { Violation, ViolationCode } from './configurator/configuration-rules.js';
 export {

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, etagOf, UuidParamPipe } from '#platform/http/index.js';
+import { ApiProblems, AppError, etagOf, UuidParamPipe } from '#platform/http/index.js';
 import { recordController } from '#platform/records/index.js';
 import { CreateOrderDto, OrderDto, OrderReturnDto, UpdateOrderDto } from './dto/order.dto.js';
 import {
@@ -20,6 +20,7 @@ import {
   TrackingEventListDto,
 } from './dto/tracking-event.dto.js';
 import { OrderActionsService } from './order-actions.service.js';
+import { OrderFromQuoteService } from './order-from-quote.service.js';
 import { OrdersService } from './orders.service.js';
 
 export const OrdersController = recordController({
@@ -115,5 +116,47 @@ export class OrderActionsController {
     @Param('eventId', UuidParamPipe) eventId: string,
   ) {
     return this.actions.trackingEvent(ctx, id, eventId);
+  }
+}
+
+@ApiTags('Orders')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('api/v1/quotes')
+export class QuoteOrderController {
+  constructor(private readonly fromQuote: OrderFromQuoteService) {}
+
+  @Post(':id/order')
+  @ApiOperation({
+    summary: 'Place the order of an accepted quote',
+    description:
+      "The order takes the quote's account, contact, opportunity and currency, and its lines in their order with " +
+      "the quoted unit prices and tax rates; each line's discount is its quoted discount with its share of the " +
+      "header discount folded in, so the order's total equals the quote's grand total. `quoteId` is set and " +
+      'each line keeps its `configurationId`. Needs create on orders. Only from an accepted quote (409 ' +
+      '`order_quote_not_accepted`), once per quote (409 `order_quote_already_ordered` naming the order in `orderId`). ' +
+      'Emits `order.placed`.',
+    operationId: 'create_order_quotes',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiCreatedResponse({
+    type: OrderDto,
+    headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 401, 403, 404, 409)
+  async order(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // Nothing to give: the quote says it all.
+    const given = body && typeof body === 'object' ? Object.keys(body) : [];
+    if (given.length) throw AppError.field(given[0], 'whitelist', 'is not a field of this request');
+    const order = await this.fromQuote.place(ctx, id);
+    void reply
+      .header('location', `/api/v1/orders/${order.id}`)
+      .header('etag', etagOf(order.version));
+    return order;
   }
 }

@@ -48,6 +48,39 @@ export const ORDER_PROBLEMS_CATALOG = {
     en: ['Order cancelled', 'The order was cancelled; it takes no tracking events.'],
     id: ['Pesanan dibatalkan', 'Pesanan ini dibatalkan; tidak dapat diberi peristiwa pelacakan.'],
   },
+  order_quote_not_accepted: {
+    status: 409,
+    en: [
+      'Quote not accepted',
+      'The quote {number} is {status}; only an accepted quote becomes an order.',
+    ],
+    id: [
+      'Penawaran belum diterima',
+      'Penawaran {number} berstatus {status}; hanya penawaran yang diterima dapat menjadi pesanan.',
+    ],
+    extensions: {
+      quoteStatus: {
+        type: 'string',
+        maxLength: 20,
+        example: 'sent',
+        description: 'Status the quote is in',
+      },
+    },
+  },
+  order_quote_already_ordered: {
+    status: 409,
+    en: ['Quote already ordered', 'The quote {number} became the order {order} already.'],
+    id: ['Penawaran sudah dipesan', 'Penawaran {number} sudah menjadi pesanan {order}.'],
+    extensions: {
+      orderId: {
+        type: 'string',
+        format: 'uuid',
+        maxLength: 36,
+        example: '0192f000-0000-7000-8000-000000000042',
+        description: 'The order placed from the quote',
+      },
+    },
+  },
 } as const satisfies ProblemCatalog;
 
 declare module '#platform/http/problem-catalog.js' {
@@ -56,6 +89,8 @@ declare module '#platform/http/problem-catalog.js' {
     order_not_returnable: true;
     order_return_exceeds_delivered: true;
     order_closed_for_tracking: true;
+    order_quote_not_accepted: true;
+    order_quote_already_ordered: true;
   }
 }
 

@@ -113,47 +113,59 @@ export class OrdersService extends RecordResourceService {
       const orderedAt = header.orderedAt ?? new Date().toISOString();
       const day = dayIn(new Date(orderedAt), this.config.organization.timeZone);
       const priced = await this.priceLines(tx, requested, currency, day, header.accountId);
-      const totals = orderTotals(priced, currency);
-      const created = await super.create(
-        tx,
-        {
-          ...header,
-          currency,
-          orderedAt,
-          subtotal: money(totals.subtotal, currency),
-          taxTotal: money(totals.taxTotal, currency),
-          total: money(totals.total, currency),
-          taxes: totals.taxes,
-        },
-        options,
-      );
-      const lines = await this.lines.insert(
-        tx,
-        { id: created.id, accountId: header.accountId, currency, bookedAt: orderedAt },
-        priced.map((l, i) => ({ ...l, net: totals.lineNets[i] })),
-      );
-      const order = created as unknown as ApiRecord;
-      await this.outbox.append(tx, [
-        ORDER_PLACED.of(order.id, {
-          ...parties(order),
-          opportunityId: (order.opportunityId as string | null) ?? null,
-          quoteId: (order.quoteId as string | null) ?? null,
-          orderedAt: order.orderedAt as string,
-          currency,
-          subtotal: order.subtotal as Money,
-          taxTotal: order.taxTotal as Money,
-          total: order.total as Money,
-          lines: lines.map((l) => ({
-            lineId: l.id,
-            productId: l.productId,
-            sku: l.sku,
-            quantity: l.quantity,
-            net: l.net,
-          })),
-        }),
-      ]);
-      return { ...created, lines, trackingEvents: [] };
+      return this.write(tx, { ...header, currency, orderedAt }, priced, options);
     });
+  }
+
+  /**
+   * Writes an order whose lines are priced already: totals, the order, its lines and
+   * `order.placed`, in the caller's transaction.
+   */
+  async write(
+    tx: RequestContext,
+    header: Omit<PlaceOrderInput, 'lines'> & { currency: string; orderedAt: string },
+    priced: NewOrderLine[],
+    options: CreateOptions = {},
+  ) {
+    const { currency, orderedAt } = header;
+    const totals = orderTotals(priced, currency);
+    const created = await super.create(
+      tx,
+      {
+        ...header,
+        subtotal: money(totals.subtotal, currency),
+        taxTotal: money(totals.taxTotal, currency),
+        total: money(totals.total, currency),
+        taxes: totals.taxes,
+      },
+      options,
+    );
+    const lines = await this.lines.insert(
+      tx,
+      { id: created.id, accountId: header.accountId, currency, bookedAt: orderedAt },
+      priced.map((l, i) => ({ ...l, net: totals.lineNets[i] })),
+    );
+    const order = created as unknown as ApiRecord;
+    await this.outbox.append(tx, [
+      ORDER_PLACED.of(order.id, {
+        ...parties(order),
+        opportunityId: (order.opportunityId as string | null) ?? null,
+        quoteId: (order.quoteId as string | null) ?? null,
+        orderedAt: order.orderedAt as string,
+        currency,
+        subtotal: order.subtotal as Money,
+        taxTotal: order.taxTotal as Money,
+        total: order.total as Money,
+        lines: lines.map((l) => ({
+          lineId: l.id,
+          productId: l.productId,
+          sku: l.sku,
+          quantity: l.quantity,
+          net: l.net,
+        })),
+      }),
+    ]);
+    return { ...created, lines, trackingEvents: [] };
   }
 
   /** One order with its lines and tracking events (unless `fields` picks other fields). */
@@ -194,11 +206,14 @@ export class OrdersService extends RecordResourceService {
     const out: NewOrderLine[] = [];
     for (const [i, line] of requested.entries()) {
       const field = `lines[${i}]`;
+      // An order line names its product even when it sells a configuration.
+      const productId = line.productId;
+      if (!productId) throw AppError.field(`${field}.productId`, 'required', 'is required');
       checkQuantity(line.quantity, `${field}.quantity`);
       const discountPercent = line.discountPercent ?? '0';
       checkDiscount(discountPercent, `${field}.discountPercent`);
       const price = await this.pricing.price(tx, {
-        productId: line.productId,
+        productId,
         quantity: line.quantity,
         currency,
         given: line.unitPrice,
@@ -216,7 +231,7 @@ export class OrdersService extends RecordResourceService {
       out.push({
         kind: 'sale',
         creditOfLineId: null,
-        productId: line.productId.toLowerCase(),
+        productId: productId.toLowerCase(),
         configurationId: line.configurationId ?? null,
         sku: price.sku,
         productName: price.productName,

@@ -7,6 +7,7 @@ import type { ApiRecord } from '#platform/records/index.js';
 import { addDays } from './quote-facts.js';
 import { highestDiscount } from './quote-math.js';
 import { QuoteLinesService } from './lines/quote-lines.service.js';
+import { QuoteOrdering } from './quote-ordering.js';
 import { QuoteTotals } from './quote-totals.js';
 import type { QuoteStatus } from './quotes.definitions.js';
 import { QuotesService } from './quotes.service.js';
@@ -47,6 +48,7 @@ export class QuoteWorkflow {
     private readonly quotes: QuotesService,
     private readonly lines: QuoteLinesService,
     private readonly totals: QuoteTotals,
+    private readonly ordering: QuoteOrdering,
   ) {}
 
   async run(
@@ -55,6 +57,7 @@ export class QuoteWorkflow {
     action: Exclude<QuoteAction, 'revise'>,
     ifMatch?: string,
     reason?: string,
+    createOrder = false,
   ) {
     return this.db.transaction(ctx, async (tx) => {
       const quote = await this.quotes.lockForAction(tx, id, ifMatch);
@@ -81,7 +84,10 @@ export class QuoteWorkflow {
           patch = { status: 'rejected', decidedAt: now, rejectionReason: reason ?? null };
           break;
       }
-      return this.quotes.present(tx, await this.quotes.step(tx, id, patch));
+      const done = this.quotes.present(tx, await this.quotes.step(tx, id, patch));
+      if (!createOrder) return done;
+      const order = await this.ordering.place(tx, id);
+      return { ...done, orderId: order.id };
     });
   }
 

@@ -28,6 +28,7 @@ import { recordController } from '#platform/records/index.js';
 import { QuoteDocumentService } from './document/quote-document.service.js';
 import { CreateQuoteLineDto, QuoteLineDto, UpdateQuoteLineDto } from './dto/quote-line.dto.js';
 import {
+  AcceptQuoteDto,
   CreateOpportunityQuoteDto,
   CreateQuoteDto,
   QuoteDto,
@@ -90,8 +91,9 @@ export class QuoteActionsController {
     ifMatch: string | undefined,
     reply: FastifyReply,
     reason?: string,
+    createOrder?: boolean,
   ) {
-    const quote = await this.workflow.run(ctx, id, action, ifMatch, reason);
+    const quote = await this.workflow.run(ctx, id, action, ifMatch, reason, createOrder);
     void reply.header('etag', etagOf(quote.version));
     return quote;
   }
@@ -161,19 +163,22 @@ export class QuoteActionsController {
   @step(
     'accept',
     'Record that the customer accepted the quote',
-    "Emits `quote.accepted`; the opportunity of the quote is then marked won (its pipeline's won stage). A quote past validUntil answers 422.",
+    "Emits `quote.accepted`; the opportunity of the quote is then marked won (its pipeline's won stage). A quote past validUntil answers 422. With `createOrder: true` the quote's order is placed in the same transaction (as POST /quotes/{id}/order) and its id answered in `orderId`; when the order cannot be placed (e.g. 403 without create on orders) the quote stays as it was.",
   )
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH)
+  @ApiBody({ type: AcceptQuoteDto, required: false })
   @ApiOkResponse({ type: QuoteDto })
   @ApiProblems(400, 401, 403, 404, 409, 412, 422)
-  accept(
+  async accept(
     @Ctx() ctx: RequestContext,
     @Param('id', UuidParamPipe) id: string,
+    @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.act(ctx, id, 'accept', ifMatch, reply);
+    const { createOrder } = await validateDto(AcceptQuoteDto, body ?? {});
+    return this.act(ctx, id, 'accept', ifMatch, reply, undefined, createOrder);
   }
 
   @Post(':id/reject')

@@ -4,6 +4,7 @@ import { CurrencyModule } from '#platform/currency/index.js';
 import { QuoteDocumentService } from './document/quote-document.service.js';
 import { QuoteLinesService } from './lines/quote-lines.service.js';
 import { QuoteExpiry } from './quote-expiry.js';
+import { QuoteOrdering } from './quote-ordering.js';
 import { QuoteTotals } from './quote-totals.js';
 import { QuoteWorkflow } from './quote-workflow.js';
 import {
@@ -30,7 +31,8 @@ import { QuotesService } from './quotes.service.js';
     QuoteWorkflow,
     QuoteExpiry,
     QuoteDocumentService,
+    QuoteOrdering,
   ],
-  exports: [QuotesService],
+  exports: [QuotesService, QuoteOrdering],
 })
 export class QuotesModule {}

@@ -21,6 +21,8 @@ export interface Proposal {
     unitPrice: string;
     discountPercent: string;
     net: string;
+    /** What the line's configuration is made of, printed under it. */
+    details?: string[];
   }[];
   subtotal: string;
   headerDiscountPercent: string;
@@ -174,7 +176,10 @@ export function renderProposal(p: Proposal): Promise<Buffer> {
   };
   let y = header(doc.y);
   p.lines.forEach((line, i) => {
-    const text = `${i + 1}. ${plain(line.description)}`;
+    const text = [
+      `${i + 1}. ${plain(line.description)}`,
+      ...(line.details ?? []).map((d) => `   + ${plain(d)}`),
+    ].join('\n');
     const height = doc.heightOfString(text, { width: 210 });
     if (y + height > BOTTOM) {
       doc.addPage();

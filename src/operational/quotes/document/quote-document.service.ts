@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CATALOG_SECTION, type CatalogConfig } from '#operational/catalog/index.js';
+import {
+  CATALOG_SECTION,
+  ConfigurationPricingService,
+  type CatalogConfig,
+} from '#operational/catalog/index.js';
 import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
@@ -25,6 +29,7 @@ export class QuoteDocumentService {
     private readonly quotes: QuotesService,
     private readonly records: RecordService,
     private readonly db: DatabaseService,
+    private readonly configurations: ConfigurationPricingService,
     @Inject(CRM_CONFIG) config: CrmConfig,
   ) {
     this.catalog = CATALOG_SECTION.read(config);
@@ -33,14 +38,22 @@ export class QuoteDocumentService {
   async render(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; fileName: string }> {
     const { record: q } = await this.quotes.get(ctx, id);
     const language = q.language as QuoteLanguage;
-    const lines = await this.db.query<Proposal['lines'][number]>(
+    const rows = await this.db.query<
+      Proposal['lines'][number] & { configurationId: string | null }
+    >(
       ctx,
       `SELECT coalesce(description, '') AS description, quantity::text AS quantity,
               unit_price_amount::text AS "unitPrice", discount_percent::text AS "discountPercent",
-              net_amount_amount::text AS net
+              net_amount_amount::text AS net, configuration_id AS "configurationId"
          FROM quote_lines WHERE quote_id = $1 AND deleted_at IS NULL ORDER BY position, id`,
       [id],
     );
+    const lines: Proposal['lines'] = [];
+    for (const { configurationId, ...line } of rows)
+      lines.push({
+        ...line,
+        details: configurationId ? await this.optionsOf(ctx, configurationId) : [],
+      });
     const account = await this.nameOf(ctx, ACCOUNT_DEFINITION, q.accountId as string, (r) =>
       String(r.name),
     );
@@ -78,6 +91,16 @@ export class QuoteDocumentService {
       pdf: await renderProposal(proposal),
       fileName: `${String(q.number)}-${String(q.revision)}.pdf`,
     };
+  }
+
+  /**
+   * The options of a line's configuration, as its saved selections read today; a proposal
+   * prints without them when the caller may no longer read the configuration.
+   */
+  private async optionsOf(ctx: RequestContext, configurationId: string): Promise<string[]> {
+    if (!(await this.records.isReadable(ctx, 'configurations', configurationId))) return [];
+    const snapshot = await this.configurations.priceSaved(ctx, configurationId);
+    return snapshot.lines.filter((l) => l.optionId !== null).map((l) => l.description);
   }
 
   private taxLabel(t: Tax, language: QuoteLanguage): string {

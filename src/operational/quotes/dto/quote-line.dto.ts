@@ -28,16 +28,21 @@ export class CreateQuoteLineDto {
   @IsUUID('all')
   quoteId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'An active product available today' })
-  @IsNotEmpty()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "An active product available today. Required without configurationId; with it, the configuration's product (taken from it when left out)",
+  })
+  @IsOptional()
   @IsUUID('all')
-  productId: string;
+  productId?: string;
 
   @ApiPropertyOptional({
     type: 'string',
     format: 'uuid',
     nullable: true,
-    description: 'A saved product configuration the line sells',
+    description:
+      "A saved product configuration the line sells, in the quote's currency: unless unitPrice is given, the line's unit price is the configuration's total priced today over its configured quantity, rounded to the minor unit. Set on creation.",
   })
   @IsOptional()
   @IsUUID('all')
@@ -93,7 +98,7 @@ export class CreateQuoteLineDto {
 }
 
 export class UpdateQuoteLineDto extends PartialType(
-  OmitType(CreateQuoteLineDto, ['quoteId', 'productId'] as const),
+  OmitType(CreateQuoteLineDto, ['quoteId', 'productId', 'configurationId'] as const),
 ) {}
 
 export class QuoteLineDto extends RecordResponse(CreateQuoteLineDto) {

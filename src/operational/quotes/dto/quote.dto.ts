@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '#platform/http/index.js';
 import {
   IsCurrencyCode,
@@ -180,6 +180,14 @@ export class QuoteDto extends RecordResponse(CreateQuoteDto) {
   @ApiProperty({ type: MoneyDto, nullable: true }) margin: MoneyDto | null;
   @ApiProperty({ type: 'string', nullable: true, maxLength: 30, example: '37.50' })
   marginPercent: string | null;
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'uuid',
+    maxLength: 36,
+    description:
+      'Only in the answer of POST /quotes/{id}/accept with `createOrder: true`: the order placed with it',
+  })
+  orderId?: string;
 }
 
 export class RejectQuoteDto {
@@ -188,4 +196,16 @@ export class RejectQuoteDto {
   @IsString()
   @MaxLength(2000)
   reason?: string;
+}
+
+export class AcceptQuoteDto {
+  @ApiPropertyOptional({
+    type: 'boolean',
+    example: true,
+    description:
+      'Also place the order of the quote in the same transaction (as POST /quotes/{id}/order); needs create on orders.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  createOrder?: boolean;
 }

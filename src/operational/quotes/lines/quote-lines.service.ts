@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   CATALOG_SECTION,
+  ConfiguredLinePricing,
   PriceLookupService,
   PRODUCT_DEFINITION,
   assertSellable,
@@ -63,6 +64,7 @@ export class QuoteLinesService extends RecordResourceService {
     private readonly prices: PriceLookupService,
     private readonly rates: ExchangeRatesService,
     private readonly totals: QuoteTotals,
+    private readonly configured: ConfiguredLinePricing,
     @Inject(CRM_CONFIG) config: CrmConfig,
   ) {
     super(records);
@@ -105,6 +107,23 @@ export class QuoteLinesService extends RecordResourceService {
     }
     if (existing) return;
 
+    const configured = await this.configured.forLine(
+      ctx,
+      r,
+      currency,
+      (found) =>
+        new AppError(
+          'quote_currency_mismatch',
+          { quoteCurrency: currency, currency: found, field: 'the configuration' },
+          [
+            {
+              field: 'configurationId',
+              rule: 'currency',
+              message: `must be a configuration in ${currency}`,
+            },
+          ],
+        ),
+    );
     await this.records.mustReference(
       ctx,
       'products',
@@ -117,7 +136,10 @@ export class QuoteLinesService extends RecordResourceService {
     assertSellable(product, day);
 
     const fill: Record<string, unknown> = { ownerId: quote.ownerId, teamId: quote.teamId };
-    if (!given) {
+    if (!given && configured) {
+      fill.unitPrice = configured;
+      fill.priceBookId = null;
+    } else if (!given) {
       const found = await this.prices
         .lookup(
           ctx,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfiguredLinePricing } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
@@ -69,6 +70,7 @@ export class OpportunityLinesService extends RecordResourceService {
     private readonly pricing: LinePricing,
     private readonly permissions: PermissionEvaluator,
     private readonly amounts: OpportunityAmount,
+    private readonly configured: ConfiguredLinePricing,
     @Inject(CRM_CONFIG) private readonly config: CrmConfig,
   ) {
     super(records);
@@ -103,11 +105,18 @@ export class OpportunityLinesService extends RecordResourceService {
     const currency =
       (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
     if (existing && !changed.has('unitPrice')) return;
+    const configured = existing
+      ? null
+      : await this.configured.forLine(ctx, r, currency, () =>
+          AppError.field('configurationId', 'currency', `must be a configuration in ${currency}`, {
+            currency,
+          }),
+        );
     const price = await this.pricing.price(ctx, {
       productId: r.productId as string,
       quantity: r.quantity as string,
       currency,
-      given: r.unitPrice as Price | null | undefined,
+      given: (r.unitPrice as Price | null | undefined) ?? configured,
       date: dayIn(new Date(), this.config.organization.timeZone),
       accountId: opportunity.accountId as string,
     });

@@ -25,16 +25,21 @@ export class CreateOpportunityLineDto {
   @IsUUID('all')
   opportunityId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'Set once; an active product available today' })
-  @IsNotEmpty()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Set once; an active product available today. Required without configurationId; with it, the configuration's product (taken from it when left out)",
+  })
+  @IsOptional()
   @IsUUID('all')
-  productId: string;
+  productId?: string;
 
   @ApiPropertyOptional({
     type: 'string',
     format: 'uuid',
     nullable: true,
-    description: 'A saved product configuration the line was built from',
+    description:
+      "A saved product configuration the line sells, in the opportunity's currency: unless unitPrice is given, the line's unit price is the configuration's total priced today over its configured quantity, rounded to the minor unit. Set on creation.",
   })
   @IsOptional()
   @IsUUID('all')
@@ -88,7 +93,7 @@ export class CreateOpportunityLineDto {
 }
 
 export class UpdateOpportunityLineDto extends PartialType(
-  OmitType(CreateOpportunityLineDto, ['opportunityId', 'productId'] as const),
+  OmitType(CreateOpportunityLineDto, ['opportunityId', 'productId', 'configurationId'] as const),
 ) {}
 
 export class OpportunityLineDto extends RecordResponse(CreateOpportunityLineDto) {
