@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { accessFactories } from '../support/access-factories.js';
 import { configuratorFactories } from '../support/configurator-factories.js';
 import { quoteFactories } from '../support/quote-factories.js';
-import { join } from 'node:path';
-import type { Response } from 'superagent';
 import { eventsOf, eventually, writeSalesConfig } from '../support/sales-factories.js';
+import { binary, pdfText } from '../support/pdf-text.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 const CONFIG = `
@@ -16,29 +15,6 @@ quotes:
 `;
 
 const IDR = (amount: string) => ({ amount, currency: 'IDR' });
-/** The text of every page of a PDF, as a reader's copy and paste would give it. */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({
-    data: new Uint8Array(pdf),
-    disableFontFace: true,
-    standardFontDataUrl: join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts/'),
-  }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join('\n'));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}
-
-function binary(res: Response, done: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
 const printed = (amount: string) => `IDR ${Number(amount).toLocaleString('en-US')}`;
 
 type Line = { productId: string; configurationId: string | null; quantity: string };
