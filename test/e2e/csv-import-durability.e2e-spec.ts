@@ -139,6 +139,52 @@ describe('CSV import as a durable job', () => {
     }
   }, 240_000);
 
+  it('skips rows matching records of any earlier batch, the one being written included', async () => {
+    // Batches of 3 read ahead while the batch before is written: a row repeating an email of
+    // the previous batch, of an older one, of its own batch or of an existing record is
+    // skipped, whatever batch it falls in.
+    const server = await startServer({ env: { ...ENV, CRM_IMPORT_BATCH_SIZE: '3' } });
+    const auth = { authorization: `Bearer ${await server.login()}` };
+    try {
+      await server.http
+        .post('/api/v1/contacts')
+        .set(auth)
+        .send({ lastName: 'Known', email: 'e5@batches.test' })
+        .expect(201);
+      const emails = Array.from({ length: 60 }, (_, i) => `e${(i * i * 7 + 3) % 13}@batches.test`);
+      const lines = ['lastName,email', ...emails.map((e, i) => `Row ${i},${e}`)];
+      const upload = await server.http
+        .post('/api/v1/imports')
+        .set(auth)
+        .field('entity', 'contacts')
+        .field('duplicates', 'skip')
+        .attach('file', Buffer.from(`${lines.join('\r\n')}\r\n`), 'batches.csv')
+        .expect(202);
+      const done = await until(
+        server,
+        auth,
+        upload.body.id as string,
+        (s) => s.status !== 'running' && s.status !== 'queued',
+        60_000,
+      );
+      const distinct = new Set(emails);
+      const fresh = [...distinct].filter((e) => e !== 'e5@batches.test').length;
+      expect(done).toMatchObject({
+        status: 'completed',
+        created: fresh,
+        skipped: 60 - fresh,
+        failed: 0,
+      });
+      const stored = await server.db.query<{ email: string; n: string }>(
+        `SELECT email, count(*) AS n FROM contacts WHERE email LIKE '%@batches.test' GROUP BY email`,
+      );
+      expect(stored.rows).toHaveLength(distinct.size);
+      expect(stored.rows.every((r) => r.n === '1')).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('cancels a running import: written rows stay, the rest is never read', async () => {
     const server = await startServer({ env: ENV });
     const auth = { authorization: `Bearer ${await server.login()}` };

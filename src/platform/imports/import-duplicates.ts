@@ -55,6 +55,14 @@ export class DuplicateMatcher {
     return this.externalIdMapped;
   }
 
+  /**
+   * Whether a row can only match records sharing one of its `keysOf` — not so for an entity
+   * matched by its own duplicate check, which may compare anything.
+   */
+  get matchesByKeys(): boolean {
+    return this.rules.length > 0 || !this.hooks.findDuplicate;
+  }
+
   /** Columns of a row for matching: derived keys, and stored columns when a rule names them. */
   columnsOf(input: Record<string, unknown>): Record<string, unknown> {
     let derived: Record<string, unknown> = {};

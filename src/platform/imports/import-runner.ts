@@ -34,6 +34,10 @@ interface Planned {
   row: StagedRow;
   input: Record<string, unknown>;
   columns: Record<string, unknown>;
+  /** What identifies the row as a record (duplicate modes only). */
+  keys: string[];
+  /** The columns POST's rules gave the row while it was loaded, or why they refused it. */
+  prepared?: { columns: Record<string, unknown> } | { error: unknown };
 }
 
 /** A batch read and validated: the rows it took, those to write, and the failures so far. */
@@ -43,6 +47,10 @@ interface Loaded {
   planned: Planned[];
   errors: RowError[];
   failed: Set<number>;
+  /** What identifies the planned rows as records (duplicate modes only). */
+  keys: Set<string>;
+  /** The planned rows' matches among committed records, found while loading. */
+  matches?: (Match | null)[];
 }
 
 /** What every batch of one run of an import works with. */
@@ -146,6 +154,7 @@ export class ImportRunner implements OnModuleInit {
       };
       const load = (start: number) => this.load(run, start);
       let loading = load(state.next_row);
+      let written: ReadonlySet<string> = new Set();
       for (;;) {
         const loaded = await loading;
         if (loaded.rows.length === 0) break;
@@ -161,10 +170,11 @@ export class ImportRunner implements OnModuleInit {
           }
           return ahead;
         };
-        const result = await this.write(run, loaded, () => {
+        const result = await this.write(run, loaded, written, () => {
           void readAhead();
         });
         if (result.stopped) return;
+        written = loaded.keys;
         loading = readAhead();
         await upkeep.afterBatch(result.created + result.updated);
       }
@@ -185,9 +195,16 @@ export class ImportRunner implements OnModuleInit {
   private async load(run: ImportRun, start: number): Promise<Loaded> {
     const { state, resource, columns, matcher } = run;
     const staged = await this.imports.staged(state.id, start, this.env.importBatchSize);
-    const loaded: Loaded = { start, rows: [], planned: [], errors: [], failed: new Set() };
+    const loaded: Loaded = {
+      start,
+      rows: [],
+      planned: [],
+      errors: [],
+      failed: new Set(),
+      keys: new Set(),
+    };
     const mode = state.duplicates;
-    const seen = new Set<string>();
+    const seen = loaded.keys;
     for (const [i, row] of staged.entries()) {
       // Let the batch being written meanwhile go on with its statements.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
@@ -225,22 +242,90 @@ export class ImportRunner implements OnModuleInit {
         continue;
       }
       const keyColumns = mode === 'create' ? {} : matcher.columnsOf(body);
-      if (mode !== 'create') {
-        // A row that is the same record as an earlier row of this batch waits for the next
-        // batch, when the earlier one is written and can be matched.
-        const keys = matcher.keysOf({ input: body, columns: keyColumns });
-        if (keys.some((k) => seen.has(k))) break;
-        for (const k of keys) seen.add(k);
-      }
+      const keys = mode === 'create' ? [] : matcher.keysOf({ input: body, columns: keyColumns });
+      // A row that is the same record as an earlier row of this batch waits for the next
+      // batch, when the earlier one is written and can be matched.
+      if (keys.some((k) => seen.has(k))) break;
+      for (const k of keys) seen.add(k);
       loaded.rows.push(row);
-      loaded.planned.push({ row, input: body, columns: keyColumns });
+      loaded.planned.push({ row, input: body, columns: keyColumns, keys });
+    }
+    // Not for updates: a row of the batch being written may change what an earlier record
+    // is matched by, without sharing a key with the row that would have matched it.
+    if (mode === 'skip' && matcher.matchesByKeys) {
+      loaded.matches = await matcher.find(
+        run.ctx,
+        loaded.planned.map((p) => ({ input: p.input, columns: p.columns })),
+      );
+    }
+    if (this.preparesEarly(run)) {
+      for (const [i, p] of loaded.planned.entries()) {
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
+        p.prepared = await this.prepare(run, p.input).then(
+          (columns) => ({ columns }),
+          (error: unknown) => ({ error }),
+        );
+      }
     }
     return loaded;
   }
 
+  /**
+   * Whether a batch's rows can pass POST's rules while the batch before is still being
+   * written, so the database is not kept waiting for them. Not for updates (a row is only a
+   * new record once it matched none), nor when the resource's ownership hook draws a number
+   * or takes a turn: a row that turns out to be skipped must not have used one.
+   */
+  private preparesEarly(run: ImportRun): boolean {
+    return run.state.duplicates !== 'update' && !run.resource.service.recordHooks.assignOwnership;
+  }
+
+  private prepare(
+    run: ImportRun,
+    input: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const { ctx, resource } = run;
+    return this.records.prepareCreate(ctx, resource.def, input, resource.service.recordHooks, {
+      allowDuplicate: true,
+    });
+  }
+
+  /**
+   * Which planned rows are records already. Matches found while loading stand, except for
+   * rows sharing a key with the batch written meanwhile (`previous`): only they are matched
+   * again, now that it is committed.
+   */
+  private async matches(
+    run: ImportRun,
+    loaded: Loaded,
+    previous: ReadonlySet<string>,
+  ): Promise<(Match | null)[]> {
+    const { ctx, state, matcher } = run;
+    const { planned } = loaded;
+    if (state.duplicates === 'create') return planned.map(() => null);
+    const early = loaded.matches;
+    const again = early
+      ? planned.flatMap((p, i) => (p.keys.some((k) => previous.has(k)) ? [i] : []))
+      : planned.map((_, i) => i);
+    const found = again.length
+      ? await matcher.find(
+          ctx,
+          again.map((i) => ({ input: planned[i].input, columns: planned[i].columns })),
+        )
+      : [];
+    const matches = early ? [...early] : planned.map(() => null);
+    again.forEach((i, j) => (matches[i] = found[j]));
+    return matches;
+  }
+
   /** Matches, checks and writes one loaded batch: one transaction, or nothing if the import moved on. */
-  private async write(run: ImportRun, loaded: Loaded, writing: () => void): Promise<BatchResult> {
-    const { ctx, state, resource, columns, matcher } = run;
+  private async write(
+    run: ImportRun,
+    loaded: Loaded,
+    previous: ReadonlySet<string>,
+    writing: () => void,
+  ): Promise<BatchResult> {
+    const { ctx, state, resource, columns } = run;
     const { start, rows, planned, errors, failed } = loaded;
     const result: BatchResult = { created: 0, updated: 0, skipped: 0, stopped: false };
     const fail = (row: StagedRow, err: unknown) => {
@@ -250,13 +335,7 @@ export class ImportRunner implements OnModuleInit {
     const mode = state.duplicates;
 
     // Which rows are records already (the batch before this one is committed by now).
-    const matches: (Match | null)[] =
-      mode === 'create'
-        ? planned.map(() => null)
-        : await matcher.find(
-            ctx,
-            planned.map((p) => ({ input: p.input, columns: p.columns })),
-          );
+    const matches = await this.matches(run, loaded, previous);
 
     // What to do with each row; new records pass RecordService's create rules now.
     const inserts: ImportInsert<StagedRow>[] = [];
@@ -271,17 +350,15 @@ export class ImportRunner implements OnModuleInit {
         updates.push({ planned: p, match });
         continue;
       }
-      let input = p.input;
       try {
-        // Validated as a partial body so far; a new record needs what POST requires.
-        if (mode === 'update') input = await validateDtoFast(resource.createDto, p.input);
-        const cols = await this.records.prepareCreate(
-          ctx,
-          resource.def,
-          input,
-          resource.service.recordHooks,
-          { allowDuplicate: true },
-        );
+        if (p.prepared && 'error' in p.prepared) throw p.prepared.error;
+        // An update's row is validated as a partial body so far; a new record needs what POST requires.
+        const cols =
+          p.prepared?.columns ??
+          (await this.prepare(
+            run,
+            mode === 'update' ? await validateDtoFast(resource.createDto, p.input) : p.input,
+          ));
         inserts.push({ row: p.row, columns: cols });
       } catch (err) {
         fail(p.row, err);
