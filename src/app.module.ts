@@ -4,6 +4,7 @@ import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
+import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CatalogModule,
         OrdersModule,
         QuotesModule,
+        PrivacyModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],
