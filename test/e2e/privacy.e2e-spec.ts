@@ -153,6 +153,22 @@ describe('data-subject tools', () => {
 
   it('erases the personal data and its traces, keeps the records that point at the contact', async () => {
     const { contact, activityId, opportunityId } = await person();
+    // The lead the contact was converted from holds the same person.
+    const lead = await server.http
+      .post('/api/v1/leads')
+      .set(admin)
+      .send({
+        firstName: 'Sari',
+        lastName: 'Lead',
+        company: 'PT Contoh',
+        email: 'sari.lead@contoh.co.id',
+      })
+      .expect(201);
+    await server.http
+      .post(`/api/v1/leads/${lead.body.id as string}/convert`)
+      .set(admin)
+      .send({ contactId: contact.id, accountId: contact.accountId })
+      .expect(200);
     const res = await server.http
       .post(`/api/v1/contacts/${contact.id}/erasure`)
       .set(admin)
@@ -163,8 +179,25 @@ describe('data-subject tools', () => {
       trigger: 'request',
       subjectId: contact.id,
       reason: 'Requested by the data subject (ticket 4711)',
-      summary: { contacts: 1, history: 2 },
+      summary: { contacts: 1, history: 2, convertedLeads: 1 },
     });
+    const erasedLead = await server.http
+      .get(`/api/v1/leads/${lead.body.id as string}`)
+      .set(admin)
+      .expect(200);
+    expect(erasedLead.body).toMatchObject({
+      firstName: null,
+      lastName: 'Erased',
+      email: null,
+      company: 'PT Contoh',
+      status: 'converted',
+      convertedContactId: contact.id,
+    });
+    const leadHistory = await server.http
+      .get(`/api/v1/leads/${lead.body.id as string}/history`)
+      .set(admin)
+      .expect(200);
+    expect(JSON.stringify(leadHistory.body)).not.toContain('sari.lead');
 
     const after = await server.http.get(`/api/v1/contacts/${contact.id}`).set(admin).expect(200);
     expect(after.body).toMatchObject({

@@ -9,6 +9,7 @@ import { RecordService, type ApiRecord } from '#platform/records/index.js';
 import { ContactPersonalData } from './contact-personal-data.js';
 import { PersonalDataContributors } from './personal-data-contributors.js';
 import { CONTACT_ERASED } from './privacy.events.js';
+import { TraceRedaction } from './trace-redaction.js';
 import {
   PrivacyRequestsRepository,
   type PrivacyRequest,
@@ -59,6 +60,7 @@ export class ContactErasure {
     private readonly data: ContactPersonalData,
     private readonly contributors: PersonalDataContributors,
     private readonly requests: PrivacyRequestsRepository,
+    private readonly traces: TraceRedaction,
   ) {}
 
   erase(
@@ -76,8 +78,7 @@ export class ContactErasure {
         });
       const summary: Record<string, number> = {
         contacts: 1,
-        history: await this.redactHistory(tx, contactId),
-        events: await this.redactEvents(tx, contactId),
+        ...(await this.traces.redact(tx, 'contacts', [contactId])),
       };
       for (const c of this.contributors.all())
         if (c.erase) summary[c.section] = await c.erase(tx, contactId);
@@ -114,30 +115,5 @@ export class ContactErasure {
       .filter(([field, erased]) => !isEmpty(contact[field]) && contact[field] !== erased)
       .map(([field, erased]) => ({ field, old: null, new: erased }));
     await this.records.recordChange(tx, def, contact.id, changes, 'privacy.erasure');
-  }
-
-  /** Keeps who changed which field when, without the values. */
-  private async redactHistory(tx: RequestContext, contactId: string): Promise<number> {
-    const rows = await this.db.query(
-      tx,
-      `UPDATE record_history h
-          SET changes = (SELECT coalesce(jsonb_agg(jsonb_build_object('field', c->'field', 'old', NULL, 'new', NULL)), '[]'::jsonb)
-                           FROM jsonb_array_elements(h.changes) c)
-        WHERE h.entity = 'contacts' AND h.record_id = $1
-        RETURNING h.id`,
-      [contactId],
-    );
-    return rows.length;
-  }
-
-  /** Events about the contact keep their type and time; webhooks not yet sent carry no data. */
-  private async redactEvents(tx: RequestContext, contactId: string): Promise<number> {
-    const rows = await this.db.query(
-      tx,
-      `UPDATE domain_events SET data = '{"erased": true}'::jsonb
-        WHERE entity = 'contacts' AND record_id = $1 RETURNING id`,
-      [contactId],
-    );
-    return rows.length;
   }
 }

@@ -10,7 +10,7 @@ export interface PersonalDataContributor {
   /** Key of the module's part in an export (`marketingConsent`). */
   readonly section: string;
   /** What the module holds on the contact, as JSON. */
-  export(tx: RequestContext, contactId: string): Promise<unknown>;
+  export?(tx: RequestContext, contactId: string): Promise<unknown>;
   /**
    * Erases or anonymizes it in the erasure's transaction, keeping what aggregates need
    * (amounts, dates, counts); answers how many rows it changed.

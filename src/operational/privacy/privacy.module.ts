@@ -7,6 +7,7 @@ import { PersonalDataContributors } from './personal-data-contributors.js';
 import { PrivacyController } from './privacy.controller.js';
 import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { PrivacyService } from './privacy.service.js';
+import { TraceRedaction } from './trace-redaction.js';
 
 /**
  * Data-subject tools: export, erasure and retention of a contact's personal data across
@@ -23,7 +24,8 @@ import { PrivacyService } from './privacy.service.js';
     ContactErasure,
     ContactRetention,
     PrivacyService,
+    TraceRedaction,
   ],
-  exports: [PersonalDataContributors, ContactRetention],
+  exports: [PersonalDataContributors, TraceRedaction, ContactRetention],
 })
 export class PrivacyModule {}

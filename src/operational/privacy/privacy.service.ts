@@ -28,7 +28,8 @@ export class PrivacyService {
     return this.db.transaction(ctx, async (tx) => {
       const contact = await this.data.contact(tx, contactId);
       const sections: Record<string, unknown> = {};
-      for (const c of this.contributors.all()) sections[c.section] = await c.export(tx, contactId);
+      for (const c of this.contributors.all())
+        if (c.export) sections[c.section] = await c.export(tx, contactId);
       const document = {
         subject: { entity: 'contacts', id: contactId },
         generatedAt: new Date().toISOString(),

@@ -1,3 +1,4 @@
+import { PrivacyModule } from '#operational/privacy/index.js';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '#operational/catalog/index.js';
 import { CustomersModule } from '#operational/customers/index.js';
@@ -13,6 +14,7 @@ import { LeadScoreActivityTrigger } from './lead-scoring/lead-score-activity-tri
 import { NightlyLeadRescore } from './lead-scoring/lead-score-nightly.js';
 import { LeadScoreStore } from './lead-scoring/lead-score-store.js';
 import { LeadScoringService } from './lead-scoring/lead-scoring.service.js';
+import { LeadPersonalData } from './leads/lead-personal-data.js';
 import { LeadConversionService } from './leads/lead-conversion.service.js';
 import { LeadActionsController, LeadsController } from './leads/leads.controller.js';
 import { LeadsService } from './leads/leads.service.js';
@@ -37,7 +39,7 @@ import { timelineController } from '#platform/timeline/index.js';
 
 /** Sales force automation: pipelines, opportunities, leads with their scoring and assignment rules, and forecasts. */
 @Module({
-  imports: [CustomersModule, CatalogModule],
+  imports: [CustomersModule, CatalogModule, PrivacyModule],
   controllers: [
     PipelinesController,
     OpportunityActionsController,
@@ -76,6 +78,7 @@ import { timelineController } from '#platform/timeline/index.js';
     LeadAssigner,
     LeadsService,
     LeadConversionService,
+    LeadPersonalData,
     ForecastSource,
     WeightedForecastService,
     StatisticalForecastService,
