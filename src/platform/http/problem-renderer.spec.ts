@@ -42,6 +42,16 @@ describe('renderProblem', () => {
     expect(p.unexpected).toBe(status === 500);
   });
 
+  it('answers 503 for a transaction whose connection died, and still logs it', () => {
+    const released = Object.assign(new Error('Query runner already released.'), {
+      name: 'QueryRunnerAlreadyReleasedError',
+    });
+    const p = renderProblem(released, req(), 'en', 1024);
+    expect(p.status).toBe(503);
+    expect(p.body.code).toBe('service_unavailable');
+    expect(p.unexpected).toBe(true);
+  });
+
   it('never leaks a stack trace', () => {
     const p = renderProblem(new Error('secret internals'), req(), 'en', 1024);
     expect(JSON.stringify(p.body)).not.toContain('secret internals');

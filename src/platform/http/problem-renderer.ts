@@ -116,6 +116,12 @@ export function toAppError(
   ) {
     return { error: new AppError('service_unavailable'), unexpected: false };
   }
+  // TypeORM releases a transaction's query runner when its connection dies (PostgreSQL went
+  // away mid-transaction, which PostgreSQL rolls back): the client may retry, so 503. Still
+  // logged as unexpected, since a runner used after its own commit would look the same.
+  if (err instanceof Error && err.name === 'QueryRunnerAlreadyReleasedError') {
+    return { error: new AppError('service_unavailable'), unexpected: true };
+  }
   const fastifyCode = (err as { code?: string })?.code ?? '';
   switch (fastifyCode) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
