@@ -102,8 +102,12 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', req.id);
     assertUrlLength(req.url);
-    if (!readiness.isReady && req.url.startsWith('/api/'))
+    if (!readiness.isReady && req.url.startsWith('/api/')) {
+      // Starting or stopping: a kept-alive client should reconnect — behind a load balancer,
+      // to another process — rather than keep sending here.
+      void reply.header('connection', 'close');
       throw new AppError('service_unavailable');
+    }
     const type = req.headers['content-type'] ?? '';
     const multipart = (req.routeOptions.config as { multipart?: boolean }).multipart === true;
     if (
