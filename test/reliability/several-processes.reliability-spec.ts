@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeSalesConfig } from '../support/sales-factories.js';
 import { freshDatabase, JWT_SECRET, startServer, type TestServer } from '../support/test-server.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { LOAD, sleep, until, WriteLoad } from './reliability-support.js';
+import { LOAD, sleep, WriteLoad } from './reliability-support.js';
 
 const SLOW = 240_000;
 const SECRET_KEY = 'test-secret-key-for-webhook-secrets-0123456789';
