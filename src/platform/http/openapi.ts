@@ -8,6 +8,7 @@ import { ResourceRegistry } from '#platform/records/resource-registry.js';
 import { documentRecordFilters } from './openapi-filters.js';
 import { PROBLEMS } from './problem-catalog.js';
 import { applySchemaConventions, documentSharedResponses } from './openapi-conventions.js';
+import { documentValidatorRules } from './openapi-validators.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -115,6 +116,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     document,
     registry.entities().map((entity) => ({ entity, relations: registry.get(entity).relations })),
   );
+  documentValidatorRules(document);
   documentProblemExtensions(document);
   documentSharedResponses(document);
   applySchemaConventions(document);
