@@ -9,6 +9,8 @@ import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
+import { SERVICE_CASES_CONFIG } from '#operational/service/service.config.js';
+import { SERVICE_CASES_PROBLEMS } from '#operational/service/service.errors.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -16,7 +18,12 @@ import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
  * all load the config with it.
  */
 export const APP_CONFIG: ConfigComposition = {
-  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections, ...QUOTES_CONFIG.sections],
+  sections: [
+    ...SALES_CONFIG.sections,
+    ...CATALOG_CONFIG.sections,
+    ...QUOTES_CONFIG.sections,
+    ...SERVICE_CASES_CONFIG.sections,
+  ],
   reservedPaths: [
     'accounts',
     'contacts',
@@ -24,12 +31,11 @@ export const APP_CONFIG: ConfigComposition = {
     ...SALES_CONFIG.reservedPaths,
     ...CATALOG_CONFIG.reservedPaths,
     ...QUOTES_CONFIG.reservedPaths,
+    ...SERVICE_CASES_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
     'campaigns',
     'segments',
-    'cases',
-    'queues',
     'articles',
     'reports',
     'messages',
@@ -43,6 +49,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...CATALOG_PROBLEMS,
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
+  ...SERVICE_CASES_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

@@ -6,6 +6,7 @@ import { CustomersModule } from '#operational/customers/customers.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
+import { ServiceModule } from '#operational/service/service.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CatalogModule,
         OrdersModule,
         QuotesModule,
+        ServiceModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { accessFactories } from '../support/access-factories.js';
+import { factories } from '../support/factories.js';
+import { eventsOf } from '../support/sales-factories.js';
+import {
+  caseFactories,
+  writeServiceConfig,
+  type Auth,
+  type CaseRecord,
+} from '../support/service-factories.js';
+import { startServer, type TestServer } from '../support/test-server.js';
+
+const MINUTE = 60_000;
+const shift = (iso: string | null, minutes: number) =>
+  new Date(new Date(iso!).getTime() + minutes * MINUTE).toISOString();
+
+describe('service desk: cases', () => {
+  let server: TestServer;
+  let admin: Auth;
+  let customers: ReturnType<typeof factories>;
+  let people: ReturnType<typeof accessFactories>;
+  let cases: ReturnType<typeof caseFactories>;
+  let account: { id: string };
+  let contact: { id: string };
+
+  beforeAll(async () => {
+    server = await startServer({
+      env: { CRM_CONFIG: writeServiceConfig('cases'), CRM_PRINCIPAL_CACHE_TTL_MS: '0' },
+    });
+    const token = await server.login();
+    admin = { authorization: `Bearer ${token}` };
+    customers = factories(server, token);
+    people = accessFactories(server, token);
+    cases = caseFactories(server, admin);
+    account = await customers.account({ customFields: { tier: 'gold' } });
+    contact = await customers.contact({ accountId: account.id });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('opens a case: a yearly number, SLA due times from the matching policy, an event, history and timeline entries', async () => {
+    const res = await server.http.post('/api/v1/cases').set(admin).send({
+      subject: 'Invoice shows the wrong tax',
+      description: 'PPN 12% instead of 11%',
+      accountId: account.id,
+      contactId: contact.id,
+      channel: 'phone',
+      type: 'problem',
+      category: 'billing',
+      priority: 'urgent',
+      language: 'id',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/v1/cases/${res.body.id}`);
+    const c = res.body as CaseRecord;
+    const year = new Date().getUTCFullYear();
+    expect(c.number).toMatch(new RegExp(`^CS-${year}-\\d{6}$`));
+    expect(c).toMatchObject({
+      status: 'new',
+      channel: 'phone',
+      type: 'problem',
+      category: 'billing',
+      priority: 'urgent',
+      slaPolicy: 'gold_urgent',
+      slaStatus: 'on_track',
+      slaPausedAt: null,
+      firstRespondedAt: null,
+    });
+    // Round-the-clock calendar: business minutes are wall minutes.
+    expect(c.firstResponseDueAt).toBe(shift(c.createdAt as string, 30));
+    expect(c.resolutionDueAt).toBe(shift(c.createdAt as string, 120));
+
+    const next = await cases.case();
+    expect(Number(next.number.slice(-6))).toBe(Number(c.number.slice(-6)) + 1);
+    // Without the tier's policy: the catch-all one.
+    expect(next.slaPolicy).toBe('standard');
+
+    const read = await server.http.get(`/api/v1/cases/${c.id}`).set(admin);
+    expect(read.status).toBe(200);
+    expect(read.headers.etag).toBe(`"${c.version}"`);
+    expect((await eventsOf(server, c.id)).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['case.created', 'case.opened']),
+    );
+    for (const path of [`accounts/${account.id}`, `contacts/${contact.id}`]) {
+      const timeline = await server.http
+        .get(`/api/v1/${path}/timeline?filter[type][eq]=case`)
+        .set(admin);
+      expect(timeline.status).toBe(200);
+      expect(timeline.body.data).toContainEqual(
+        expect.objectContaining({
+          type: 'case',
+          source: { entity: 'cases', id: c.id },
+          title: `Case ${c.number}: Invoice shows the wrong tax (new)`,
+        }),
+      );
+    }
+    const listed = await server.http
+      .get(`/api/v1/cases?filter[accountId][eq]=${account.id}&filter[slaStatus][eq]=on_track`)
+      .set(admin);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((x: CaseRecord) => x.id)).toContain(c.id);
+  });
+
+  it('moves along its lifecycle; illegal moves answer 409 with a code, stale ETags 412', async () => {
+    const c = await cases.case({ accountId: account.id });
+    const skip = await cases.patch(c.id, { status: 'closed' });
+    expect(skip.status).toBe(409);
+    expect(skip.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(skip.body).toMatchObject({
+      code: 'case_status_transition',
+      from: 'new',
+      to: 'closed',
+      allowed: ['open', 'pending_customer', 'on_hold', 'resolved'],
+    });
+    expect((await cases.patch(c.id, { status: 'gone' })).status).toBe(400);
+    expect((await cases.patch(c.id, { status: 'open' }, { 'if-match': '"99"' })).status).toBe(412);
+    for (const status of ['open', 'resolved', 'reopened', 'resolved', 'closed'])
+      expect((await cases.patch(c.id, { status })).status).toBe(200);
+    const closed = await cases.get(c.id);
+    expect(closed).toMatchObject({ status: 'closed', slaStatus: 'met' });
+    expect(closed.closedAt).toEqual(expect.any(String));
+    expect((await cases.patch(c.id, { status: 'reopened' })).status).toBe(409);
+    const moves = (await eventsOf(server, c.id))
+      .filter((e) => e.type === 'case.status_changed')
+      .map((e) => `${e.data.from as string}>${e.data.to as string}`);
+    expect(moves).toEqual([
+      'new>open',
+      'open>resolved',
+      'resolved>reopened',
+      'reopened>resolved',
+      'resolved>closed',
+    ]);
+    const history = await server.http.get(`/api/v1/cases/${c.id}/history`).set(admin);
+    expect(history.status).toBe(200);
+    expect(
+      (history.body.data as { changes: { field: string }[] }[])
+        .flatMap((h) => h.changes)
+        .filter((ch) => ch.field === 'status'),
+    ).toHaveLength(6);
+  });
+
+  it('stops the SLA clock while waiting for the customer and moves the due times on by the pause', async () => {
+    const c = await cases.case({ accountId: account.id, priority: 'urgent' });
+    const waiting = await cases.patch(c.id, { status: 'pending_customer' });
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toMatchObject({ slaStatus: 'paused', slaPausedAt: expect.any(String) });
+    // The customer took 45 minutes to answer.
+    await server.db.query(
+      `UPDATE cases SET sla_paused_at = sla_paused_at - interval '45 minutes' WHERE id = $1`,
+      [c.id],
+    );
+    const back = await cases.patch(c.id, { status: 'open' });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ slaStatus: 'on_track', slaPausedAt: null });
+    expect(back.body.firstResponseDueAt).toBe(shift(c.firstResponseDueAt, 45));
+    expect(back.body.resolutionDueAt).toBe(shift(c.resolutionDueAt, 45));
+    // on_hold does not stop the clock in this configuration.
+    const held = await cases.patch(c.id, { status: 'on_hold' });
+    expect(held.body.slaStatus).toBe('on_track');
+    // A priority change picks the policy again.
+    const low = await cases.patch(c.id, { priority: 'low' });
+    expect(low.body.slaPolicy).toBe('standard');
+    expect(low.body.resolutionDueAt).toBe(shift(c.createdAt as string, 480 + 45));
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['missing subject', { subject: undefined }, 'subject'],
+      ['subject of wrong type', { subject: 42 }, 'subject'],
+      ['subject too long', { subject: 'x'.repeat(501) }, 'subject'],
+      ['description too long', { description: 'x'.repeat(20001) }, 'description'],
+      ['unknown channel', { channel: 'pigeon' }, 'channel'],
+      ['unknown type', { type: 'rant' }, 'type'],
+      ['unknown priority', { priority: 'asap' }, 'priority'],
+      ['category not configured', { category: 'gardening' }, 'category'],
+      ['account not a uuid', { accountId: 'acme' }, 'accountId'],
+      ['unknown account', { accountId: randomUUID() }, 'accountId'],
+      ['unknown assignee', { assigneeId: randomUUID() }, 'assigneeId'],
+      ['bad language', { language: 'Bahasa Indonesia' }, 'language'],
+      ['status on create', { status: 'open' }, 'status'],
+      ['number is the server’s', { number: 'CS-1' }, 'number'],
+      ['SLA is the server’s', { slaStatus: 'met' }, 'slaStatus'],
+      ['unknown field', { mood: 'angry' }, 'mood'],
+    ])('%s → 400 naming the field', async (_name, change, field) => {
+      const res = await server.http
+        .post('/api/v1/cases')
+        .set(admin)
+        .send({ subject: 'Help', ...change });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('refuses a contact of another account', async () => {
+      const other = await customers.account();
+      const stranger = await customers.contact({ accountId: other.id });
+      const res = await server.http
+        .post('/api/v1/cases')
+        .set(admin)
+        .send({ subject: 'Help', accountId: account.id, contactId: stranger.id });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ field: 'contactId', code: 'contactOfAccount' }),
+      ]);
+      const c = await cases.case({ accountId: account.id, contactId: contact.id });
+      expect((await cases.patch(c.id, { accountId: other.id })).status).toBe(400);
+      expect((await cases.patch(c.id, { subject: 'x'.repeat(501) })).status).toBe(400);
+      expect((await cases.patch(c.id, { subject: null })).status).toBe(400);
+      expect((await cases.patch(c.id, { colour: 'red' })).status).toBe(400);
+    });
+  });
+
+  describe('access', () => {
+    it("hides another team's cases (404) and refuses roles without cases (403)", async () => {
+      const teamA = await people.team();
+      const teamB = await people.team();
+      const agentA = await people.userWithToken('service_agent', { teamIds: [teamA.id] });
+      const agentB = await people.userWithToken('service_agent', { teamIds: [teamB.id] });
+      const marketing = await people.userWithToken('marketing');
+      const c = await cases.case({ subject: 'Team A case' }, agentA.auth);
+      expect(c.ownerId).toBe(agentA.user.id);
+      expect((await server.http.get(`/api/v1/cases/${c.id}`).set(agentA.auth)).status).toBe(200);
+      for (const req of [
+        server.http.get(`/api/v1/cases/${c.id}`),
+        server.http.patch(`/api/v1/cases/${c.id}`).send({ status: 'open' }),
+        server.http.delete(`/api/v1/cases/${c.id}`),
+        server.http.get(`/api/v1/cases/${c.id}/history`),
+      ])
+        expect((await req.set(agentB.auth)).status).toBe(404);
+      const listB = await server.http.get('/api/v1/cases').set(agentB.auth);
+      expect(listB.body.data.map((x: CaseRecord) => x.id)).not.toContain(c.id);
+      expect((await server.http.get('/api/v1/cases').set(marketing.auth)).status).toBe(403);
+      expect(
+        (await server.http.post('/api/v1/cases').set(marketing.auth).send({ subject: 'x' })).status,
+      ).toBe(403);
+    });
+
+    it('deletes softly and restores', async () => {
+      const c = await cases.case();
+      expect((await server.http.delete(`/api/v1/cases/${c.id}`).set(admin)).status).toBe(204);
+      expect((await server.http.get(`/api/v1/cases/${c.id}`).set(admin)).status).toBe(404);
+      const restored = await server.http.post(`/api/v1/cases/${c.id}/restore`).set(admin);
+      expect(restored.status).toBe(200);
+      expect(restored.body.number).toBe(c.number);
+    });
+  });
+});
