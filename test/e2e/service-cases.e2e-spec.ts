@@ -164,6 +164,151 @@ describe('service desk: cases', () => {
     expect(low.body.resolutionDueAt).toBe(shift(c.createdAt as string, 480 + 45));
   });
 
+  describe('comments', () => {
+    it('takes internal and public comments; the first public one by staff is the first response', async () => {
+      const c = await cases.case({ accountId: account.id, priority: 'urgent' });
+      const note = await server.http
+        .post(`/api/v1/cases/${c.id}/comments`)
+        .set(admin)
+        .send({ body: 'Customer sounds upset' });
+      expect(note.status).toBe(201);
+      expect(note.body).toMatchObject({ visibility: 'internal', source: 'api', caseId: c.id });
+      expect((await cases.get(c.id)).firstRespondedAt).toBeNull();
+      const answer = await server.http
+        .post(`/api/v1/cases/${c.id}/comments`)
+        .set(admin)
+        .send({ body: 'We are on it', visibility: 'public' });
+      expect(answer.status).toBe(201);
+      const read = await cases.get(c.id);
+      expect(read.firstRespondedAt).toBe(answer.body.createdAt);
+      expect(read.slaStatus).toBe('on_track');
+      const list = await server.http.get(`/api/v1/cases/${c.id}/comments`).set(admin);
+      expect(list.body.data.map((x: { body: string }) => x.body)).toEqual([
+        'Customer sounds upset',
+        'We are on it',
+      ]);
+      expect(
+        (await eventsOf(server, c.id)).filter((e) => e.type === 'case.comment_added'),
+      ).toHaveLength(2);
+    });
+
+    it.each([
+      ['missing body', { body: undefined }, 'body'],
+      ['empty body', { body: '' }, 'body'],
+      ['body of wrong type', { body: 7 }, 'body'],
+      ['body too long', { body: 'x'.repeat(50001) }, 'body'],
+      ['unknown visibility', { visibility: 'secret' }, 'visibility'],
+      ['unknown field', { pinned: true }, 'pinned'],
+    ])('refuses a comment with %s → 400', async (_name, change, field) => {
+      const c = await cases.case();
+      const res = await server.http
+        .post(`/api/v1/cases/${c.id}/comments`)
+        .set(admin)
+        .send({ body: 'Hello', ...change });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('refuses comments on a closed case (409) and on an unknown one (404)', async () => {
+      const c = await cases.case();
+      for (const status of ['resolved', 'closed']) await cases.patch(c.id, { status }).expect(200);
+      const res = await server.http
+        .post(`/api/v1/cases/${c.id}/comments`)
+        .set(admin)
+        .send({ body: 'Anyone?' });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('case_closed');
+      expect(
+        (
+          await server.http
+            .post(`/api/v1/cases/${randomUUID()}/comments`)
+            .set(admin)
+            .send({ body: 'x' })
+        ).status,
+      ).toBe(404);
+    });
+  });
+
+  describe('attachments', () => {
+    const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+    const upload = (id: string, content: Buffer, name: string, auth: Auth = admin) =>
+      server.http.post(`/api/v1/cases/${id}/attachments`).set(auth).attach('file', content, name);
+
+    it('stores a file by its content hash, lists it and streams it back with the sniffed type', async () => {
+      const c = await cases.case();
+      // The name says PNG; the content says PDF.
+      const res = await upload(c.id, PDF, 'scan.png');
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        caseId: c.id,
+        fileName: 'scan.png',
+        mediaType: 'application/pdf',
+        sizeBytes: PDF.length,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(res.headers.location).toBe(`/api/v1/cases/${c.id}/attachments/${res.body.id}`);
+      const again = await upload(c.id, PDF, 'copy.pdf');
+      expect(again.body.sha256).toBe(res.body.sha256);
+      const list = await server.http.get(`/api/v1/cases/${c.id}/attachments`).set(admin);
+      expect(list.body.data.map((a: { fileName: string }) => a.fileName)).toEqual([
+        'scan.png',
+        'copy.pdf',
+      ]);
+      const download = await server.http
+        .get(`/api/v1/cases/${c.id}/attachments/${res.body.id}/content`)
+        .set(admin)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (x: Buffer) => chunks.push(x));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(download.status).toBe(200);
+      expect(download.headers['content-type']).toBe('application/pdf');
+      expect(download.headers['content-disposition']).toBe('attachment; filename="scan.png"');
+      expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
+    });
+
+    it('refuses a file over the size limit (413), a forbidden type (415), no file and an extra field (400)', async () => {
+      const c = await cases.case();
+      const big = await upload(c.id, Buffer.alloc(5000, 'a'), 'big.txt');
+      expect(big.status).toBe(413);
+      expect(big.body.code).toBe('case_attachment_too_large');
+      const exe = await upload(
+        c.id,
+        Buffer.from('MZ\x90\x00rest-of-program', 'latin1'),
+        'notes.txt',
+      );
+      expect(exe.status).toBe(415);
+      expect(exe.body).toMatchObject({
+        code: 'case_attachment_type_forbidden',
+        mediaType: 'application/x-msdownload',
+      });
+      const json = await server.http
+        .post(`/api/v1/cases/${c.id}/attachments`)
+        .set(admin)
+        .send({ file: 'x' });
+      expect(json.status).toBe(415);
+      const extra = await server.http
+        .post(`/api/v1/cases/${c.id}/attachments`)
+        .set(admin)
+        .field('note', 'hi')
+        .attach('file', PDF, 'a.pdf');
+      expect(extra.status).toBe(400);
+      const none = await server.http
+        .post(`/api/v1/cases/${c.id}/attachments`)
+        .set(admin)
+        .field('file', 'not a file');
+      expect(none.status).toBe(400);
+      const list = await server.http.get(`/api/v1/cases/${c.id}/attachments`).set(admin);
+      expect(list.body.data).toEqual([]);
+      expect(
+        (await server.http.get(`/api/v1/cases/${c.id}/attachments/${randomUUID()}`).set(admin))
+          .status,
+      ).toBe(404);
+    });
+  });
+
   describe('bad input', () => {
     it.each([
       ['missing subject', { subject: undefined }, 'subject'],
@@ -226,6 +371,12 @@ describe('service desk: cases', () => {
         server.http.patch(`/api/v1/cases/${c.id}`).send({ status: 'open' }),
         server.http.delete(`/api/v1/cases/${c.id}`),
         server.http.get(`/api/v1/cases/${c.id}/history`),
+        server.http.get(`/api/v1/cases/${c.id}/comments`),
+        server.http.post(`/api/v1/cases/${c.id}/comments`).send({ body: 'x' }),
+        server.http.get(`/api/v1/cases/${c.id}/attachments`),
+        server.http
+          .post(`/api/v1/cases/${c.id}/attachments`)
+          .attach('file', Buffer.from('hello'), 'a.txt'),
       ])
         expect((await req.set(agentB.auth)).status).toBe(404);
       const listB = await server.http.get('/api/v1/cases').set(agentB.auth);

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
 import { timelineController } from '#platform/timeline/index.js';
+import { AttachmentStore } from './attachments/attachment-store.js';
+import { CaseAttachmentsController } from './attachments/case-attachments.controller.js';
+import { CaseAttachmentsService } from './attachments/case-attachments.service.js';
+import { CaseCommentsController } from './cases/comments/case-comments.controller.js';
+import { CaseCommentsRepository } from './cases/comments/case-comments.repository.js';
+import { CaseCommentsService } from './cases/comments/case-comments.service.js';
 import { CaseTimeline } from './cases/case-timeline.js';
 import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
@@ -9,10 +15,21 @@ import { SlaClock } from './sla/sla-clock.js';
 /** The service desk: cases with their SLA clock, comments and attachments, queues, e-mail to case. */
 @Module({
   controllers: [
+    CaseCommentsController,
+    CaseAttachmentsController,
     CasesController,
     timelineController({ path: 'cases', entity: 'cases', tag: 'Cases', label: 'a case' }),
   ],
-  providers: [QueueAssignment, SlaClock, CaseTimeline, CasesService],
+  providers: [
+    QueueAssignment,
+    SlaClock,
+    CaseTimeline,
+    CasesService,
+    CaseCommentsRepository,
+    CaseCommentsService,
+    AttachmentStore,
+    CaseAttachmentsService,
+  ],
   exports: [CasesService],
 })
 export class ServiceModule {}

@@ -76,6 +76,14 @@ export class CasesService extends RecordResourceService {
     return found;
   }
 
+  /** Checks, without locking, that the caller may change the case (404 / 403). */
+  async checkUpdatable(ctx: RequestContext, id: string): Promise<void> {
+    const found = await this.records.load(ctx, this.def, id);
+    const scope = this.permissions.grant(ctx.user, this.def.entity).update;
+    if (!this.permissions.inScope(ctx.user, scope, found))
+      throw AppError.forbidden('update', 'cases');
+  }
+
   /** The case as the caller may read it (404 outside reach). */
   load(ctx: RequestContext, id: string): Promise<ApiRecord> {
     return this.records.load(ctx, this.def, id);
