@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { accessFactories } from '../support/access-factories.js';
 import { factories } from '../support/factories.js';
-import { eventsOf } from '../support/sales-factories.js';
+import { eventsOf, eventually } from '../support/sales-factories.js';
 import {
   caseFactories,
   writeServiceConfig,
@@ -162,6 +162,103 @@ describe('service desk: cases', () => {
     const low = await cases.patch(c.id, { priority: 'low' });
     expect(low.body.slaPolicy).toBe('standard');
     expect(low.body.resolutionDueAt).toBe(shift(c.createdAt as string, 480 + 45));
+  });
+
+  describe('SLA check', () => {
+    const runCheck = () =>
+      server.db.query(
+        `UPDATE job_schedules SET next_run_at = now() WHERE name = 'service.sla-check'`,
+      );
+    /** Moves a case's due times so they fall `minutes` from now, and lets the check look at it. */
+    const dueIn = (id: string, firstResponse: number, resolution: number) =>
+      server.db.query(
+        `UPDATE cases SET first_response_due_at = now() + make_interval(mins => $2),
+                resolution_due_at = now() + make_interval(mins => $3),
+                sla_next_check_at = now() - interval '1 second'
+          WHERE id = $1`,
+        [id, firstResponse, resolution],
+      );
+    const eventTypes = async (id: string) => (await eventsOf(server, id)).map((e) => e.type);
+
+    it('warns once before a breach: the case is at risk and filterable so', async () => {
+      const c = await cases.case({ subject: 'Slow reply', accountId: account.id });
+      // The standard policy warns 30 minutes ahead.
+      await dueIn(c.id, 10, 400);
+      await runCheck();
+      const risky = await eventually(
+        () => cases.get(c.id),
+        (x) => x.slaStatus === 'at_risk',
+      );
+      expect(risky.slaStatus).toBe('at_risk');
+      const events = await eventsOf(server, c.id);
+      expect(events.filter((e) => e.type === 'case.sla_at_risk').map((e) => e.data)).toEqual([
+        expect.objectContaining({ target: 'first_response', policy: 'standard', number: c.number }),
+      ]);
+      const listed = await server.http
+        .get('/api/v1/cases?filter[slaStatus][eq]=at_risk')
+        .set(admin);
+      expect(listed.body.data.map((x: CaseRecord) => x.id)).toContain(c.id);
+      // The next run looks again only at the due time.
+      const { rows } = await server.db.query<{ next: Date; due: Date }>(
+        `SELECT sla_next_check_at AS next, first_response_due_at AS due FROM cases WHERE id = $1`,
+        [c.id],
+      );
+      expect(rows[0].next).toEqual(rows[0].due);
+    });
+
+    it('escalates once on a breach: breached status, a higher priority, breach and escalation events', async () => {
+      const c = await cases.case({ subject: 'Nobody answers', priority: 'normal' });
+      await dueIn(c.id, -1, 400);
+      await runCheck();
+      const breached = await eventually(
+        () => cases.get(c.id),
+        (x) => x.slaStatus === 'breached',
+      );
+      expect(breached).toMatchObject({ slaStatus: 'breached', priority: 'high' });
+      const breach = (await eventsOf(server, c.id)).find((e) => e.type === 'case.sla_breached');
+      expect(breach?.data).toMatchObject({
+        target: 'first_response',
+        policy: 'standard',
+        actions: ['priority', 'notify'],
+      });
+      expect(await eventTypes(c.id)).toContain('case.escalated');
+      const history = await server.http.get(`/api/v1/cases/${c.id}/history`).set(admin);
+      expect(history.body.data[0]).toMatchObject({
+        changes: [{ field: 'priority', old: 'normal', new: 'high' }],
+      });
+      // Another run, even one forced at the same case, adds nothing.
+      await server.db.query(
+        `UPDATE cases SET sla_next_check_at = now() - interval '1 second' WHERE id = $1`,
+        [c.id],
+      );
+      await runCheck();
+      await eventually(
+        () => server.db.query(`SELECT sla_next_check_at FROM cases WHERE id = $1`, [c.id]),
+        (r) => (r.rows[0] as { sla_next_check_at: Date }).sla_next_check_at > new Date(),
+      );
+      const types = await eventTypes(c.id);
+      expect(types.filter((t) => t === 'case.sla_breached')).toHaveLength(1);
+      expect((await cases.get(c.id)).priority).toBe('high');
+    });
+
+    it('leaves a paused clock alone and counts a late resolution as breached', async () => {
+      const waiting = await cases.case({ subject: 'Waiting' });
+      await cases.patch(waiting.id, { status: 'pending_customer' }).expect(200);
+      await dueIn(waiting.id, -5, -5);
+      await server.db.query(`UPDATE cases SET sla_next_check_at = NULL WHERE id = $1`, [
+        waiting.id,
+      ]);
+      await runCheck();
+      const late = await cases.case({ subject: 'Late' });
+      await server.db.query(
+        `UPDATE cases SET resolution_due_at = now() - interval '1 minute', sla_next_check_at = NULL WHERE id = $1`,
+        [late.id],
+      );
+      const resolved = await cases.patch(late.id, { status: 'resolved' });
+      expect(resolved.body.slaStatus).toBe('breached');
+      expect((await cases.get(waiting.id)).slaStatus).toBe('paused');
+      expect(await eventTypes(waiting.id)).not.toContain('case.sla_breached');
+    });
   });
 
   describe('comments', () => {

@@ -11,6 +11,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
 import { QueueAssignment } from './queues/queue-assignment.js';
 import { SlaClock } from './sla/sla-clock.js';
+import { SlaMonitor } from './sla/sla-monitor.js';
 
 /** The service desk: cases with their SLA clock, comments and attachments, queues, e-mail to case. */
 @Module({
@@ -23,6 +24,7 @@ import { SlaClock } from './sla/sla-clock.js';
   providers: [
     QueueAssignment,
     SlaClock,
+    SlaMonitor,
     CaseTimeline,
     CasesService,
     CaseCommentsRepository,
