@@ -10,6 +10,8 @@ import { CaseTimeline } from './cases/case-timeline.js';
 import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
 import { QueueAssignment } from './queues/queue-assignment.js';
+import { QueuesController, QueueWorkController } from './queues/queues.controller.js';
+import { QueuesService } from './queues/queues.service.js';
 import { SlaClock } from './sla/sla-clock.js';
 import { SlaMonitor } from './sla/sla-monitor.js';
 
@@ -19,6 +21,8 @@ import { SlaMonitor } from './sla/sla-monitor.js';
     CaseCommentsController,
     CaseAttachmentsController,
     CasesController,
+    QueueWorkController,
+    QueuesController,
     timelineController({ path: 'cases', entity: 'cases', tag: 'Cases', label: 'a case' }),
   ],
   providers: [
@@ -31,6 +35,7 @@ import { SlaMonitor } from './sla/sla-monitor.js';
     CaseCommentsService,
     AttachmentStore,
     CaseAttachmentsService,
+    QueuesService,
   ],
   exports: [CasesService],
 })
