@@ -42,7 +42,8 @@ const RECORD_COLUMNS = `
 
 /**
  * The service desk: queues and their members, cases with their SLA clock, comments,
- * attachments and the e-mail message ids that thread replies.
+ * attachments and the e-mail message ids that thread replies (with what each message became,
+ * so a relay posting it again gets the same answer).
  *
  * - `cases.number` is `CS-<year>-<000123>`, from a counter row per year taken under its row
  *   lock, so two cases never share a number (a rolled-back create may leave a gap).
@@ -200,6 +201,7 @@ export class ServiceCases1764900000000 implements MigrationInterface {
         message_id text PRIMARY KEY CHECK (length(message_id) <= 998),
         case_id uuid NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
         comment_id uuid REFERENCES case_comments (id) ON DELETE SET NULL,
+        result jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX case_email_messages_case_idx ON case_email_messages (case_id)`);

@@ -11,6 +11,7 @@ import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
 import { SERVICE_CASES_CONFIG } from '#operational/service/service.config.js';
 import { SERVICE_CASES_PROBLEMS } from '#operational/service/service.errors.js';
+import { SERVICE_API_KEY_SCOPES } from '#operational/service/inbound-email/inbound-email.scopes.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -53,4 +54,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */
-export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];
+export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [
+  ...LEAD_API_KEY_SCOPES,
+  ...SERVICE_API_KEY_SCOPES,
+];

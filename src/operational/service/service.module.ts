@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '#operational/customers/index.js';
 import { timelineController } from '#platform/timeline/index.js';
 import { AttachmentStore } from './attachments/attachment-store.js';
 import { CaseAttachmentsController } from './attachments/case-attachments.controller.js';
@@ -9,6 +10,8 @@ import { CaseCommentsService } from './cases/comments/case-comments.service.js';
 import { CaseTimeline } from './cases/case-timeline.js';
 import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
+import { InboundEmailController } from './inbound-email/inbound-email.controller.js';
+import { InboundEmailService } from './inbound-email/inbound-email.service.js';
 import { QueueAssignment } from './queues/queue-assignment.js';
 import { QueuesController, QueueWorkController } from './queues/queues.controller.js';
 import { QueuesService } from './queues/queues.service.js';
@@ -17,11 +20,13 @@ import { SlaMonitor } from './sla/sla-monitor.js';
 
 /** The service desk: cases with their SLA clock, comments and attachments, queues, e-mail to case. */
 @Module({
+  imports: [CustomersModule],
   controllers: [
     CaseCommentsController,
     CaseAttachmentsController,
     CasesController,
     QueueWorkController,
+    InboundEmailController,
     QueuesController,
     timelineController({ path: 'cases', entity: 'cases', tag: 'Cases', label: 'a case' }),
   ],
@@ -36,6 +41,7 @@ import { SlaMonitor } from './sla/sla-monitor.js';
     AttachmentStore,
     CaseAttachmentsService,
     QueuesService,
+    InboundEmailService,
   ],
   exports: [CasesService],
 })
