@@ -22,7 +22,12 @@ export class InboundEmailResultDto {
   @ApiProperty({ description: 'Whether the mail opened a new case' }) created: boolean;
   @ApiProperty({ format: 'uuid', description: 'The sender, found by address or created' })
   contactId: string;
-  @ApiProperty({ type: [String], maxItems: 100, description: 'Ids of the attachments kept' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'uuid', maxLength: 36 },
+    maxItems: 100,
+    description: 'Ids of the attachments kept',
+  })
   attachmentIds: string[];
   @ApiProperty({ type: [SkippedAttachmentDto], maxItems: 100 })
   skippedAttachments: SkippedAttachmentDto[];

@@ -72,7 +72,8 @@ const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
 export class PutQueueMemberDto {
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', maxLength: 50 },
     maxItems: 50,
     example: ['billing'],
     description: 'Case categories the agent handles (skills strategy); empty: any',
@@ -85,7 +86,8 @@ export class PutQueueMemberDto {
   categories?: string[];
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', maxLength: 20 },
     maxItems: 20,
     example: ['id', 'en'],
     description: 'Languages the agent speaks (skills strategy); empty: any',
@@ -106,8 +108,10 @@ export class PutQueueMemberDto {
 export class QueueMemberDto {
   @ApiProperty({ format: 'uuid' }) queueId: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ type: [String], maxItems: 50 }) categories: string[];
-  @ApiProperty({ type: [String], maxItems: 20 }) languages: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 })
+  categories: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 20 })
+  languages: string[];
   @ApiProperty() available: boolean;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) lastAssignedAt:
     string | null;
