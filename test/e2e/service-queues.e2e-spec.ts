@@ -223,4 +223,37 @@ describe('service desk: queues and assignment', () => {
     );
     expect(Number(rows[0].n)).toBe(15);
   });
+  it('finds the next case of a large queue through its index', async () => {
+    const q = await queue();
+    const client = await server.db.connect();
+    try {
+      // 50,000 waiting cases, rolled back afterwards.
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO cases (id, number, subject, priority, priority_rank, queue_id, owner_id, resolution_due_at)
+         SELECT gen_random_uuid(), 'CS-1999-' || lpad(g::text, 7, '0'), 'Bulk', 'normal', 1 + g % 4, $1,
+                (SELECT id FROM users ORDER BY created_at LIMIT 1), now() + g * interval '1 minute'
+           FROM generate_series(1, 50000) g`,
+        [q.id],
+      );
+      await client.query('ANALYZE cases');
+      const plan = JSON.stringify(
+        (
+          await client.query(
+            `EXPLAIN SELECT id, owner_id FROM cases
+              WHERE queue_id = $1 AND assignee_id IS NULL AND deleted_at IS NULL
+                AND status NOT IN ('resolved', 'closed')
+              ORDER BY priority_rank DESC, resolution_due_at, created_at
+              LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [q.id],
+          )
+        ).rows,
+      );
+      expect(plan).toContain('cases_queue_next_idx');
+      expect(plan).not.toContain('Sort');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
 });
