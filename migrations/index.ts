@@ -20,6 +20,7 @@ import { Quotes1764700100000 } from './1764700100000-quotes.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
 import { PrivacyRequests1764750000000 } from './1764750000000-privacy-requests.js';
+import { ServiceCases1764900000000 } from './1764900000000-service-cases.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   OpportunityLines1764700200000,
   Orders1764700200001,
   PrivacyRequests1764750000000,
+  ServiceCases1764900000000,
 ];

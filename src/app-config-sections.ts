@@ -10,6 +10,9 @@ import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
+import { SERVICE_CASES_CONFIG } from '#operational/service/service.config.js';
+import { SERVICE_CASES_PROBLEMS } from '#operational/service/service.errors.js';
+import { SERVICE_API_KEY_SCOPES } from '#operational/service/inbound-email/inbound-email.scopes.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -22,6 +25,7 @@ export const APP_CONFIG: ConfigComposition = {
     ...CATALOG_CONFIG.sections,
     ...QUOTES_CONFIG.sections,
     ...PRIVACY_CONFIG.sections,
+    ...SERVICE_CASES_CONFIG.sections,
   ],
   reservedPaths: [
     'accounts',
@@ -31,12 +35,11 @@ export const APP_CONFIG: ConfigComposition = {
     ...CATALOG_CONFIG.reservedPaths,
     ...QUOTES_CONFIG.reservedPaths,
     ...PRIVACY_CONFIG.reservedPaths,
+    ...SERVICE_CASES_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
     'campaigns',
     'segments',
-    'cases',
-    'queues',
     'articles',
     'reports',
     'messages',
@@ -51,7 +54,11 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
   ...PRIVACY_PROBLEMS,
+  ...SERVICE_CASES_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */
-export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [...LEAD_API_KEY_SCOPES];
+export const APP_API_KEY_SCOPES: readonly ApiKeyScope[] = [
+  ...LEAD_API_KEY_SCOPES,
+  ...SERVICE_API_KEY_SCOPES,
+];

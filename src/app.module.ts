@@ -7,6 +7,7 @@ import { OrdersModule } from '#operational/orders/index.js';
 import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
+import { ServiceModule } from '#operational/service/service.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         OrdersModule,
         QuotesModule,
         PrivacyModule,
+        ServiceModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

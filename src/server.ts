@@ -36,6 +36,12 @@ export const VERSION = '0.1.0';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
+/**
+ * Media types that routes with `config.rawBody` take as the bytes sent (a mail relay posts
+ * message/rfc822); the handler gets a Buffer. Other routes refuse them like any non-JSON body.
+ */
+const RAW_TYPES = ['message/rfc822'];
+const RAW_TYPE = /^message\/rfc822\s*(;|$)/i;
 
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
@@ -97,6 +103,9 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   });
   await registerApiCors(app, env);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
   const readiness = app.get(Readiness);
 
   fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -109,12 +118,14 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       throw new AppError('service_unavailable');
     }
     const type = req.headers['content-type'] ?? '';
-    const multipart = (req.routeOptions.config as { multipart?: boolean }).multipart === true;
+    const config = req.routeOptions.config as { multipart?: boolean; rawBody?: boolean };
+    const multipart = config.multipart === true;
     if (
       BODY_METHODS.has(req.method) &&
       hasBody(req) &&
       !JSON_TYPE.test(type) &&
-      !(multipart && MULTIPART_TYPE.test(type))
+      !(multipart && MULTIPART_TYPE.test(type)) &&
+      !(config.rawBody === true && RAW_TYPE.test(type))
     ) {
       throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
     }
