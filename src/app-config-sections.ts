@@ -9,6 +9,7 @@ import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
+import { KNOWLEDGE_PROBLEMS } from '#operational/service/knowledge/index.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -24,6 +25,8 @@ export const APP_CONFIG: ConfigComposition = {
     ...SALES_CONFIG.reservedPaths,
     ...CATALOG_CONFIG.reservedPaths,
     ...QUOTES_CONFIG.reservedPaths,
+    'knowledge-articles',
+    'public',
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
     'campaigns',
@@ -43,6 +46,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...CATALOG_PROBLEMS,
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
+  ...KNOWLEDGE_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

@@ -6,6 +6,7 @@ import { CustomersModule } from '#operational/customers/customers.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
+import { KnowledgeModule } from '#operational/service/knowledge/index.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CatalogModule,
         OrdersModule,
         QuotesModule,
+        KnowledgeModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],
