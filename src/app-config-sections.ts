@@ -9,6 +9,7 @@ import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
 import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
+import { CALL_PROBLEMS, CALLS_CONFIG } from '#operational/service/calls/index.js';
 import { KNOWLEDGE_PROBLEMS } from '#operational/service/knowledge/index.js';
 
 /**
@@ -17,7 +18,12 @@ import { KNOWLEDGE_PROBLEMS } from '#operational/service/knowledge/index.js';
  * all load the config with it.
  */
 export const APP_CONFIG: ConfigComposition = {
-  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections, ...QUOTES_CONFIG.sections],
+  sections: [
+    ...SALES_CONFIG.sections,
+    ...CATALOG_CONFIG.sections,
+    ...QUOTES_CONFIG.sections,
+    ...CALLS_CONFIG.sections,
+  ],
   reservedPaths: [
     'accounts',
     'contacts',
@@ -26,6 +32,7 @@ export const APP_CONFIG: ConfigComposition = {
     ...CATALOG_CONFIG.reservedPaths,
     ...QUOTES_CONFIG.reservedPaths,
     'knowledge-articles',
+    ...CALLS_CONFIG.reservedPaths,
     'public',
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
@@ -47,6 +54,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
   ...KNOWLEDGE_PROBLEMS,
+  ...CALL_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

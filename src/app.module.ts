@@ -6,6 +6,7 @@ import { CustomersModule } from '#operational/customers/customers.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
+import { CallsModule } from '#operational/service/calls/index.js';
 import { KnowledgeModule } from '#operational/service/knowledge/index.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
@@ -49,6 +50,7 @@ export class AppModule {
         OrdersModule,
         QuotesModule,
         KnowledgeModule,
+        CallsModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

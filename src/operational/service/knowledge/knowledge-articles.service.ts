@@ -196,7 +196,7 @@ export class KnowledgeArticlesService extends RecordResourceService {
     changed: ReadonlySet<string>,
     existing: ApiRecord | null,
   ): Promise<void> {
-    if (changed.has('content') && Object.keys((r.content ?? {})).length === 0)
+    if (changed.has('content') && Object.keys(r.content ?? {}).length === 0)
       throw AppError.field('content', 'required', 'needs at least one language (en or id)');
     if (existing && changed.has('status')) {
       const from = existing.status as ArticleStatus;
