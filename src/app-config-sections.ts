@@ -10,6 +10,7 @@ import { LEAD_API_KEY_SCOPES } from '#operational/sales/leads/leads.scopes.js';
 import { SALES_CONFIG } from '#operational/sales/sales.config.js';
 import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
 import { CALL_PROBLEMS, CALLS_CONFIG } from '#operational/service/calls/index.js';
+import { FIELD_SERVICE_PROBLEMS } from '#operational/service/field-service/index.js';
 import { KNOWLEDGE_PROBLEMS } from '#operational/service/knowledge/index.js';
 
 /**
@@ -33,6 +34,8 @@ export const APP_CONFIG: ConfigComposition = {
     ...QUOTES_CONFIG.reservedPaths,
     'knowledge-articles',
     ...CALLS_CONFIG.reservedPaths,
+    'technicians',
+    'work-orders',
     'public',
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
@@ -55,6 +58,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...QUOTE_PROBLEMS,
   ...KNOWLEDGE_PROBLEMS,
   ...CALL_PROBLEMS,
+  ...FIELD_SERVICE_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

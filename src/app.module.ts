@@ -7,6 +7,7 @@ import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { CallsModule } from '#operational/service/calls/index.js';
+import { FieldServiceModule } from '#operational/service/field-service/index.js';
 import { KnowledgeModule } from '#operational/service/knowledge/index.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
@@ -51,6 +52,7 @@ export class AppModule {
         QuotesModule,
         KnowledgeModule,
         CallsModule,
+        FieldServiceModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

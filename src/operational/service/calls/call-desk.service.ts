@@ -3,6 +3,7 @@ import { PermissionEvaluator } from '#platform/access/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { QueryParams } from '#platform/http/index.js';
+import { nextDay, startOfDay } from '../field-service/local-time.js';
 import { CallsRepository } from './calls.repository.js';
 import { CallsService } from './calls.service.js';
 import { CALL_CASES, NO_CASES, type CallCasesSource } from './open-cases.js';
@@ -10,15 +11,6 @@ import { phoneKeysOf } from './phone-numbers.js';
 
 const rate = (part: number, whole: number) =>
   whole ? Math.round((part / whole) * 10_000) / 10_000 : null;
-
-/** The midnight that starts `day` in `zone`, as an instant. */
-function startOfDay(day: string, zone: string): Date {
-  const utc = new Date(`${day}T00:00:00Z`);
-  const local = new Date(utc.toLocaleString('en-US', { timeZone: zone }));
-  const offset =
-    local.getTime() - new Date(utc.toLocaleString('en-US', { timeZone: 'UTC' })).getTime();
-  return new Date(utc.getTime() - offset);
-}
 
 /** The agent's desk: who is calling (screen-pop) and how the agents did (report). */
 @Injectable()
@@ -63,12 +55,10 @@ export class CallDeskService {
     if (from && to && to < from) params.fail('to', 'min', 'must not be before from');
     params.done();
     const zone = this.config.organization.timeZone;
-    const end = new Date(`${to!}T00:00:00Z`);
-    end.setUTCDate(end.getUTCDate() + 1);
     const rows = await this.repository.agents(
       ctx,
       startOfDay(from!, zone),
-      startOfDay(end.toISOString().slice(0, 10), zone),
+      startOfDay(nextDay(to!), zone),
     );
     const resolved = await this.cases.resolvedAmong(ctx, [
       ...new Set(rows.flatMap((r) => r.singleCallCaseIds)),
