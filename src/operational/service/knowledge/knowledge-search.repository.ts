@@ -93,7 +93,9 @@ export class KnowledgeSearchRepository {
     const rows = await this.db.query<SearchRow>(
       ctx,
       `WITH hits AS (
-         SELECT ka.*, ts_rank_cd(ka.${l.vector}, q.query) AS rank, q.query
+         SELECT ka.id, ka.slug, ka.content, ka.status, ka.visibility, ka.category, ka.tags,
+                ka.${l.bodyText}, ka.published_at, ka.updated_at,
+                ts_rank_cd(ka.${l.vector}, q.query) AS rank, q.query
            FROM knowledge_articles ka, ${query} AS q(query)
           WHERE ka.deleted_at IS NULL AND ka.content ? ${p.add(r.lang)} AND ka.${l.vector} @@ q.query
             ${r.where.map((w) => `AND ${w}`).join(' ')}
