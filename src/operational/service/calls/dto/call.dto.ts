@@ -280,6 +280,8 @@ class AgentFiguresDto {
   @ApiProperty({
     type: 'integer',
     nullable: true,
+    minimum: 0,
+    maximum: 86400,
     example: 245,
     description: 'Average talk time of answered calls',
   })
