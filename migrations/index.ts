@@ -21,6 +21,9 @@ import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines
 import { Orders1764700200001 } from './1764700200001-orders.js';
 import { PrivacyRequests1764750000000 } from './1764750000000-privacy-requests.js';
 import { ServiceCases1764900000000 } from './1764900000000-service-cases.js';
+import { KnowledgeBase1764900100000 } from './1764900100000-knowledge-base.js';
+import { CallCentre1764900100001 } from './1764900100001-call-centre.js';
+import { FieldService1764900100002 } from './1764900100002-field-service.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -47,4 +50,7 @@ export const MIGRATIONS = [
   Orders1764700200001,
   PrivacyRequests1764750000000,
   ServiceCases1764900000000,
+  KnowledgeBase1764900100000,
+  CallCentre1764900100001,
+  FieldService1764900100002,
 ];

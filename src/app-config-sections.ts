@@ -13,6 +13,9 @@ import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
 import { SERVICE_CASES_CONFIG } from '#operational/service/service.config.js';
 import { SERVICE_CASES_PROBLEMS } from '#operational/service/service.errors.js';
 import { SERVICE_API_KEY_SCOPES } from '#operational/service/inbound-email/inbound-email.scopes.js';
+import { CALL_PROBLEMS, CALLS_CONFIG } from '#operational/service/calls/index.js';
+import { FIELD_SERVICE_PROBLEMS } from '#operational/service/field-service/index.js';
+import { KNOWLEDGE_PROBLEMS } from '#operational/service/knowledge/index.js';
 
 /**
  * The modules' part of crm.config.yaml and of the API paths, composed here at the root so the
@@ -26,6 +29,7 @@ export const APP_CONFIG: ConfigComposition = {
     ...QUOTES_CONFIG.sections,
     ...PRIVACY_CONFIG.sections,
     ...SERVICE_CASES_CONFIG.sections,
+    ...CALLS_CONFIG.sections,
   ],
   reservedPaths: [
     'accounts',
@@ -36,6 +40,11 @@ export const APP_CONFIG: ConfigComposition = {
     ...QUOTES_CONFIG.reservedPaths,
     ...PRIVACY_CONFIG.reservedPaths,
     ...SERVICE_CASES_CONFIG.reservedPaths,
+    'knowledge-articles',
+    ...CALLS_CONFIG.reservedPaths,
+    'technicians',
+    'work-orders',
+    'public',
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
     'campaigns',
@@ -55,6 +64,9 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...QUOTE_PROBLEMS,
   ...PRIVACY_PROBLEMS,
   ...SERVICE_CASES_PROBLEMS,
+  ...KNOWLEDGE_PROBLEMS,
+  ...CALL_PROBLEMS,
+  ...FIELD_SERVICE_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

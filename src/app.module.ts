@@ -8,6 +8,9 @@ import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
 import { ServiceModule } from '#operational/service/service.module.js';
+import { CallsModule } from '#operational/service/calls/index.js';
+import { FieldServiceModule } from '#operational/service/field-service/index.js';
+import { KnowledgeModule } from '#operational/service/knowledge/index.js';
 import { AccessModule } from '#platform/access/access.module.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
@@ -51,6 +54,9 @@ export class AppModule {
         QuotesModule,
         PrivacyModule,
         ServiceModule,
+        KnowledgeModule,
+        CallsModule,
+        FieldServiceModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

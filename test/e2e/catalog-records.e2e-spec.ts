@@ -1,4 +1,5 @@
 import { accessFactories } from '../support/access-factories.js';
+import { expectProblem } from '../support/problems.js';
 import { catalogFactories } from '../support/catalog-factories.js';
 import { eventsOf, writeSalesConfig } from '../support/sales-factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
@@ -10,14 +11,6 @@ catalog:
     - { key: ppn, label: { en: VAT 11%, id: PPN 11% }, rate: "11", default: true }
     - { key: exempt, label: { en: Exempt, id: Bebas PPN }, rate: "0" }
 `;
-
-const expectProblem = (
-  res: { status: number; headers: Record<string, string> },
-  status: number,
-) => {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-};
 
 describe('catalog records', () => {
   let server: TestServer;

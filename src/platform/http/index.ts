@@ -9,3 +9,4 @@ export type { Locale } from './locale.js';
 export { UuidParamPipe, parseLimitParam } from './params.js';
 export type { ModuleProblems, ProblemCatalog } from './problem-catalog.js';
 export { QueryParams } from './query-params.js';
+export { IsTimeZone, isTimeZone } from './is-time-zone.validator.js';

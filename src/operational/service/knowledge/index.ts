@@ -1,0 +1,5 @@
+/** What other modules use of the knowledge base: the module, and the articles linked to a case. */
+export { KnowledgeModule } from './knowledge.module.js';
+export { KnowledgeArticlesService } from './knowledge-articles.service.js';
+export { KNOWLEDGE_PROBLEMS } from './knowledge.errors.js';
+export * from './knowledge.events.js';
