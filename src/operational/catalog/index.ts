@@ -4,6 +4,7 @@ export { ProductsService } from './products/products.service.js';
 export { PriceLookupService } from './prices/price-lookup.service.js';
 export { PRODUCT_DEFINITION, PRICE_BOOK_DEFINITION } from './catalog.definitions.js';
 export { assertSellable, nameIn, todayIn, withinWindow } from './catalog-rules.js';
+export { PRICE_SOURCES, repricesFromBook, type PriceSource } from './lines/line-price-source.js';
 export { CATALOG_SECTION, type CatalogConfig, type TaxCategoryConfig } from './catalog.config.js';
 export {
   ConfigurationPricingService,

@@ -1,3 +1,4 @@
+import { PRICE_SOURCES } from '#operational/catalog/index.js';
 import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
 import {
   querySchemaOf,
@@ -18,8 +19,6 @@ export const QUOTE_STATUSES = [
   'superseded',
 ] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
-
-export const PRICE_SOURCES = ['price_book', 'manual'] as const;
 
 const scalar = (
   name: string,

@@ -19,7 +19,7 @@ import {
   RecordResponse,
   CustomFieldsInput,
 } from '#platform/records/index.js';
-import { PRICE_SOURCES } from '../quotes.definitions.js';
+import { PRICE_SOURCES } from '#operational/catalog/index.js';
 import { PERCENT, PERCENT_DOC } from './quote.dto.js';
 
 export class CreateQuoteLineDto {

@@ -12,6 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PRICE_SOURCES } from '#operational/catalog/index.js';
 import {
   IsDecimalString,
   MoneyDto,
@@ -101,6 +102,13 @@ export class OpportunityLineDto extends RecordResponse(CreateOpportunityLineDto)
   total: MoneyDto;
 
   @ApiProperty({ type: MoneyDto }) declare unitPrice: MoneyDto;
+  @ApiProperty({
+    type: 'string',
+    enum: PRICE_SOURCES,
+    description:
+      '`price_book`: the books priced the line, and price it again when only its quantity changes (volume tiers); `manual`: the price was given and stays as given',
+  })
+  priceSource: string;
   @ApiProperty({ type: 'string', example: '0' }) declare discountPercent: string;
   @ApiProperty({ example: 0 }) declare position: number;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) teamId: string | null;
