@@ -13,6 +13,10 @@ customization:
         type: picklist
         label: { en: Tier, id: Tingkat }
         options: [{ value: gold, label: { en: Gold, id: Emas } }, { value: silver, label: { en: Silver, id: Perak } }]
+catalog:
+  taxCategories:
+    - { key: standard, label: { en: VAT 11%, id: PPN 11% }, rate: '11' }
+    - { key: luxury, label: { en: Luxury goods VAT }, rate: '12.5', default: true }
 `;
 
 describe('price lookup', () => {
@@ -226,5 +230,27 @@ describe('price lookup', () => {
   it('answers 404 for an unknown product', async () => {
     const res = await lookup({ productId: '0192f000-0000-7000-8000-0000000000ee' });
     expect(res.status).toBe(404);
+  });
+
+  describe('GET /tax-categories', () => {
+    it('lists the configured categories with their names, rates and the default', async () => {
+      const rep = await people.userWithToken('sales_rep');
+      const res = await server.http.get('/api/v1/tax-categories').set(rep.auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        data: [
+          { code: 'standard', name: { en: 'VAT 11%', id: 'PPN 11%' }, rate: '11', default: false },
+          { code: 'luxury', name: { en: 'Luxury goods VAT' }, rate: '12.5', default: true },
+        ],
+      });
+      // A product naming no category takes the default one.
+      expect((await make.product()).taxCategory).toBe('luxury');
+    });
+
+    it('answers 401 without credentials', async () => {
+      const res = await server.http.get('/api/v1/tax-categories');
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    });
   });
 });
