@@ -61,6 +61,7 @@ describe('price lookup', () => {
       currency: 'IDR',
       date: '2026-05-04',
       accountId: null,
+      unpriced: [],
       data: [
         {
           productId: product.id,
@@ -230,6 +231,50 @@ describe('price lookup', () => {
   it('answers 404 for an unknown product', async () => {
     const res = await lookup({ productId: '0192f000-0000-7000-8000-0000000000ee' });
     expect(res.status).toBe(404);
+  });
+
+  it('answers several products each on its own: the priced in data, the others in unpriced', async () => {
+    const router = await make.product({ name: { en: 'Router' } });
+    await make.entry(standard.id, router.id, '1500000.00');
+    const inactive = await make.product();
+    await make.entry(standard.id, inactive.id, '100.00');
+    await server.http.patch(`/api/v1/products/${inactive.id}`).set(admin).send({ active: false });
+    const unpricedProduct = await make.product({ sku: 'NO-PRICE-1' });
+    const unknown = '0192f000-0000-7000-8000-0000000000ee';
+    const res = await lookup(
+      {
+        productIds: [router.id, inactive.id, unpricedProduct.id, unknown].join(','),
+        currency: 'IDR',
+      },
+      admin,
+      'id',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({
+        productId: router.id,
+        unitPrice: { amount: '1500000.00', currency: 'IDR' },
+      }),
+    ]);
+    expect(res.body.unpriced).toEqual([
+      expect.objectContaining({ productId: inactive.id, status: 422, code: 'product_inactive' }),
+      expect.objectContaining({ productId: unknown, status: 404, code: 'not_found' }),
+      expect.objectContaining({
+        productId: unpricedProduct.id,
+        status: 404,
+        code: 'price_not_found',
+        title: 'Harga tidak ada',
+        detail: expect.stringContaining('NO-PRICE-1'),
+      }),
+    ]);
+    // Alone, a product's problem is the answer; the request's own problems fail it whole.
+    expect((await lookup({ productId: unpricedProduct.id })).status).toBe(404);
+    const badAccount = await lookup({ productIds: router.id, accountId: unknown });
+    expect(badAccount.status).toBe(404);
+    const tooMany = await lookup({
+      productIds: Array.from({ length: 101 }, () => router.id).join(','),
+    });
+    expect(tooMany.status).toBe(400);
   });
 
   describe('GET /tax-categories', () => {
