@@ -21,6 +21,7 @@ import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines
 import { Orders1764700200001 } from './1764700200001-orders.js';
 import { OpportunityLinePriceSource1764700300000 } from './1764700300000-opportunity-line-price-source.js';
 import { OrderPerQuote1764700300001 } from './1764700300001-order-per-quote.js';
+import { QuoteLineConfigurationOptions1764700300002 } from './1764700300002-quote-line-configuration-options.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Orders1764700200001,
   OpportunityLinePriceSource1764700300000,
   OrderPerQuote1764700300001,
+  QuoteLineConfigurationOptions1764700300002,
 ];

@@ -17,6 +17,7 @@ export {
 export {
   ConfiguredLinePricing,
   type ConfiguredLine,
+  type ConfiguredOption,
 } from './configurator/configured-line-pricing.js';
 export type { Selection } from './configurator/configuration-model.js';
 export type { Violation, ViolationCode } from './configurator/configuration-rules.js';

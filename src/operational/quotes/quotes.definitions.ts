@@ -111,6 +111,13 @@ export const QUOTE_LINE_DEFINITION: ResourceDefinition = {
     scalar('quoteId', 'quote_id', 'uuid', { writable: 'create' }),
     scalar('productId', 'product_id', 'uuid', { writable: 'create' }),
     scalar('configurationId', 'configuration_id', 'uuid', { nullable: true }),
+    {
+      name: 'configurationOptions',
+      column: 'configuration_options',
+      kind: 'json',
+      nullable: true,
+      writable: 'never',
+    },
     scalar('position', 'position', 'integer', { sortable: true }),
     scalar('description', 'description', 'string', { nullable: true }),
     scalar('quantity', 'quantity', 'decimal', { sortable: true }),

@@ -138,6 +138,9 @@ export class UnpricedProductDto {
   @ApiProperty({ type: 'string', format: 'uuid' }) productId: string;
   @ApiProperty({
     type: 'integer',
+    format: 'int32',
+    minimum: 400,
+    maximum: 599,
     example: 404,
     description: 'What a lookup of this product alone would answer',
   })

@@ -101,6 +101,13 @@ export class UpdateQuoteLineDto extends PartialType(
   OmitType(CreateQuoteLineDto, ['quoteId', 'productId', 'configurationId'] as const),
 ) {}
 
+export class ConfiguredOptionDto {
+  @ApiProperty({ type: 'string', format: 'uuid' }) optionId: string;
+  @ApiProperty({ type: 'string', maxLength: 500, example: '16 GB memory' }) description: string;
+  @ApiProperty({ type: MoneyDto, description: "The option's amount over the configured quantity" })
+  unitAmount: MoneyDto;
+}
+
 export class QuoteLineDto extends RecordResponse(CreateQuoteLineDto) {
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100000 }) declare position: number;
   @ApiProperty({ type: 'string', nullable: true, maxLength: 1000 }) declare description:
@@ -108,6 +115,14 @@ export class QuoteLineDto extends RecordResponse(CreateQuoteLineDto) {
   @ApiProperty({ type: MoneyDto }) declare unitPrice: MoneyDto;
   @ApiProperty({ ...PERCENT_DOC }) declare discountPercent: string;
   @ApiProperty({ type: 'string', enum: PRICE_SOURCES }) priceSource: string;
+  @ApiProperty({
+    type: [ConfiguredOptionDto],
+    nullable: true,
+    maxItems: 500,
+    description:
+      "With a configurationId: the configuration's options as priced when the line was made, each with its share of one unit's price; the proposal prints them so. Null without a configuration (and on lines made before this was kept)",
+  })
+  configurationOptions: ConfiguredOptionDto[] | null;
   @ApiProperty({
     type: 'string',
     format: 'uuid',

@@ -156,8 +156,10 @@ export class QuoteLinesService extends RecordResourceService {
     assertSellable(product, day);
 
     const fill: Record<string, unknown> = { ownerId: quote.ownerId, teamId: quote.teamId };
+    // The options as priced now, so the proposal prints them as quoted whatever comes later.
+    if (configured) fill.configurationOptions = configured.options;
     if (!given && configured) {
-      fill.unitPrice = configured;
+      fill.unitPrice = configured.unitPrice;
       fill.priceBookId = null;
     } else if (!given) {
       Object.assign(fill, await this.bookPrice(ctx, quote, product.id, r));
@@ -247,10 +249,11 @@ export class QuoteLinesService extends RecordResourceService {
       `INSERT INTO quote_lines (id, quote_id, product_id, configuration_id, position, description,
               quantity, unit_price_amount, unit_price_currency, price_source, price_book_id,
               discount_percent, tax_category, tax_rate, unit_cost_amount, unit_cost_currency,
-              owner_id, team_id, custom_fields, created_by_id, updated_by_id)
+              configuration_options, owner_id, team_id, custom_fields, created_by_id, updated_by_id)
        SELECT n.id, $3, l.product_id, l.configuration_id, l.position, l.description,
               l.quantity, l.unit_price_amount, l.unit_price_currency, l.price_source, l.price_book_id,
               l.discount_percent, l.tax_category, l.tax_rate, l.unit_cost_amount, l.unit_cost_currency,
+              l.configuration_options,
               $4, $5, l.custom_fields, $6, $6
          FROM unnest($1::uuid[], $2::uuid[]) AS n (old_id, id) JOIN quote_lines l ON l.id = n.old_id`,
       [ids.map((r) => r.id), ids.map(() => uuidv7()), to.id, to.ownerId, to.teamId, tx.user.userId],

@@ -124,7 +124,7 @@ export class OpportunityLinesService extends RecordResourceService {
       productId: r.productId as string,
       quantity: r.quantity as string,
       currency,
-      given: (r.unitPrice as Price | null | undefined) ?? configured,
+      given: (r.unitPrice as Price | null | undefined) ?? configured?.unitPrice,
       date: dayIn(new Date(), this.config.organization.timeZone),
       accountId: opportunity.accountId as string,
     });
