@@ -25,3 +25,4 @@ export {
   CONFIGURATION_PRICED,
   type ConfigurationPricedPayload,
 } from './configurator/configurator.events.js';
+export { PERCENT, PERCENT_DOC, SalesLineInputDto } from './lines/sales-line-input.dto.js';
