@@ -24,6 +24,9 @@ import { ServiceCases1764900000000 } from './1764900000000-service-cases.js';
 import { KnowledgeBase1764900100000 } from './1764900100000-knowledge-base.js';
 import { CallCentre1764900100001 } from './1764900100001-call-centre.js';
 import { FieldService1764900100002 } from './1764900100002-field-service.js';
+import { OpportunityLinePriceSource1764700300000 } from './1764700300000-opportunity-line-price-source.js';
+import { OrderPerQuote1764700300001 } from './1764700300001-order-per-quote.js';
+import { QuoteLineConfigurationOptions1764700300002 } from './1764700300002-quote-line-configuration-options.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -48,6 +51,9 @@ export const MIGRATIONS = [
   Quotes1764700100000,
   OpportunityLines1764700200000,
   Orders1764700200001,
+  OpportunityLinePriceSource1764700300000,
+  OrderPerQuote1764700300001,
+  QuoteLineConfigurationOptions1764700300002,
   PrivacyRequests1764750000000,
   ServiceCases1764900000000,
   KnowledgeBase1764900100000,

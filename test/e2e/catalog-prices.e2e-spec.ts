@@ -13,6 +13,10 @@ customization:
         type: picklist
         label: { en: Tier, id: Tingkat }
         options: [{ value: gold, label: { en: Gold, id: Emas } }, { value: silver, label: { en: Silver, id: Perak } }]
+catalog:
+  taxCategories:
+    - { key: standard, label: { en: VAT 11%, id: PPN 11% }, rate: '11' }
+    - { key: luxury, label: { en: Luxury goods VAT }, rate: '12.5', default: true }
 `;
 
 describe('price lookup', () => {
@@ -57,6 +61,7 @@ describe('price lookup', () => {
       currency: 'IDR',
       date: '2026-05-04',
       accountId: null,
+      unpriced: [],
       data: [
         {
           productId: product.id,
@@ -226,5 +231,71 @@ describe('price lookup', () => {
   it('answers 404 for an unknown product', async () => {
     const res = await lookup({ productId: '0192f000-0000-7000-8000-0000000000ee' });
     expect(res.status).toBe(404);
+  });
+
+  it('answers several products each on its own: the priced in data, the others in unpriced', async () => {
+    const router = await make.product({ name: { en: 'Router' } });
+    await make.entry(standard.id, router.id, '1500000.00');
+    const inactive = await make.product();
+    await make.entry(standard.id, inactive.id, '100.00');
+    await server.http.patch(`/api/v1/products/${inactive.id}`).set(admin).send({ active: false });
+    const unpricedProduct = await make.product({ sku: 'NO-PRICE-1' });
+    const unknown = '0192f000-0000-7000-8000-0000000000ee';
+    const res = await lookup(
+      {
+        productIds: [router.id, inactive.id, unpricedProduct.id, unknown].join(','),
+        currency: 'IDR',
+      },
+      admin,
+      'id',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({
+        productId: router.id,
+        unitPrice: { amount: '1500000.00', currency: 'IDR' },
+      }),
+    ]);
+    expect(res.body.unpriced).toEqual([
+      expect.objectContaining({ productId: inactive.id, status: 422, code: 'product_inactive' }),
+      expect.objectContaining({ productId: unknown, status: 404, code: 'not_found' }),
+      expect.objectContaining({
+        productId: unpricedProduct.id,
+        status: 404,
+        code: 'price_not_found',
+        title: 'Harga tidak ada',
+        detail: expect.stringContaining('NO-PRICE-1'),
+      }),
+    ]);
+    // Alone, a product's problem is the answer; the request's own problems fail it whole.
+    expect((await lookup({ productId: unpricedProduct.id })).status).toBe(404);
+    const badAccount = await lookup({ productIds: router.id, accountId: unknown });
+    expect(badAccount.status).toBe(404);
+    const tooMany = await lookup({
+      productIds: Array.from({ length: 101 }, () => router.id).join(','),
+    });
+    expect(tooMany.status).toBe(400);
+  });
+
+  describe('GET /tax-categories', () => {
+    it('lists the configured categories with their names, rates and the default', async () => {
+      const rep = await people.userWithToken('sales_rep');
+      const res = await server.http.get('/api/v1/tax-categories').set(rep.auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        data: [
+          { code: 'standard', name: { en: 'VAT 11%', id: 'PPN 11%' }, rate: '11', default: false },
+          { code: 'luxury', name: { en: 'Luxury goods VAT' }, rate: '12.5', default: true },
+        ],
+      });
+      // A product naming no category takes the default one.
+      expect((await make.product()).taxCategory).toBe('luxury');
+    });
+
+    it('answers 401 without credentials', async () => {
+      const res = await server.http.get('/api/v1/tax-categories');
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+    });
   });
 });

@@ -168,6 +168,50 @@ describe('from quote to order', () => {
     expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
+  it('holds one live order per quote in the database, and places none through POST /orders', async () => {
+    const { quote } = await quoteIn('accepted', '0');
+    const first = await order(quote.id);
+    expect(first.status).toBe(201);
+    const other = await order((await quoteIn('accepted', '0')).quote.id);
+    // Past the service and its lock: the unique index refuses a second live order of the quote.
+    await expect(
+      server.db.query(`UPDATE orders SET quote_id = $1 WHERE id = $2`, [quote.id, other.body.id]),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'orders_quote_key' });
+
+    // A deleted order frees its quote; restoring it while another lives is a 409.
+    await server.http.delete(`/api/v1/orders/${first.body.id}`).set(rep.auth).expect(204);
+    const second = await order(quote.id);
+    expect(second.status).toBe(201);
+    const restored = await server.http
+      .post(`/api/v1/orders/${first.body.id}/restore`)
+      .set(rep.auth);
+    expect(restored.status).toBe(409);
+    expect(restored.body).toMatchObject({ code: 'unique_violation' });
+
+    const plain = {
+      accountId: quote.accountId,
+      lines: [{ productId: laptop.id, quantity: '1' }],
+    };
+    for (const quoteId of [quote.id, null, 'not-a-uuid', 42]) {
+      const res = await server.http
+        .post('/api/v1/orders')
+        .set(rep.auth)
+        .send({ ...plain, quoteId });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('quoteId');
+    }
+    const bulk = await server.http
+      .post('/api/v1/orders/bulk')
+      .set(rep.auth)
+      .send({ items: [plain, { ...plain, quoteId: quote.id }] });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.results.map((r: { status: number }) => r.status)).toEqual([201, 400]);
+    const orders = await server.http
+      .get(`/api/v1/orders?filter[quoteId][eq]=${quote.id}`)
+      .set(rep.auth);
+    expect(orders.body.data.map((o: { id: string }) => o.id)).toEqual([second.body.id]);
+  });
+
   it('accepts and orders in one step, and leaves the quote sent when the order cannot be placed', async () => {
     const { quote } = await quoteIn('sent', '0');
     const refused = await analyst.act(quote.id, 'accept', {}, { createOrder: true });

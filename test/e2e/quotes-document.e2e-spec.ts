@@ -136,4 +136,57 @@ describe('quote proposal documents', () => {
     expect(text).toContain('60. Visit 60');
     expect(text).toContain('IDR 30,000,000');
   });
+
+  it("prints a configuration's options at their prices as quoted, not as priced today", async () => {
+    const post = async (path: string, body: object) => {
+      const res = await server.http.post(`/api/v1/${path}`).set(make.auth).send(body);
+      expect(res.status).toBe(201);
+      return res.body as { id: string };
+    };
+    const book = (
+      await server.http.get('/api/v1/price-books?filter[currency][eq]=IDR').set(make.auth)
+    ).body.data[0] as { id: string };
+    const workstation = await make.catalog.product({ name: { en: 'Workstation' } });
+    await make.catalog.entry(book.id, workstation.id, '2000000');
+    const memory = await make.catalog.product({ name: { en: 'Memory 32 GB' } });
+    const memoryPrice = await make.catalog.entry(book.id, memory.id, '500000');
+    const group = await post('product-option-groups', {
+      productId: workstation.id,
+      name: { en: 'Memory' },
+    });
+    const option = await post('product-options', { groupId: group.id, optionProductId: memory.id });
+    const configuration = await post('configurations', {
+      productId: workstation.id,
+      currency: 'IDR',
+      quantity: '2',
+      selections: [{ optionId: option.id }],
+    });
+    const quote = await make.quote({ language: 'en' });
+    const line = await make.line(quote.id, workstation.id, {
+      configurationId: configuration.id,
+      quantity: '2',
+    });
+    expect(line).toMatchObject({
+      unitPrice: { amount: '2500000', currency: 'IDR' },
+      configurationOptions: [
+        {
+          optionId: option.id,
+          description: expect.stringContaining('Memory 32 GB'),
+          unitAmount: { amount: '500000', currency: 'IDR' },
+        },
+      ],
+    });
+    const repriced = await server.http
+      .patch(`/api/v1/price-book-entries/${memoryPrice.id}`)
+      .set(make.auth)
+      .send({ unitPrice: { amount: '800000', currency: 'IDR' } });
+    expect(repriced.status).toBe(200);
+
+    const text = await pdfText((await documentOf(quote.id)).body as Buffer);
+    expect(text).toContain('Memory 32 GB: IDR 500,000');
+    expect(text).not.toContain('IDR 800,000');
+    // A line without a configuration keeps no options.
+    const plain = await make.line((await make.quote()).id, laptop.id);
+    expect(plain.configurationOptions).toBeNull();
+  });
 });

@@ -79,6 +79,7 @@ export const CATALOG_CONFIG: ConfigComposition = {
     'price-books',
     'price-book-entries',
     'prices',
+    'tax-categories',
     'product-option-groups',
     'product-options',
     'product-bundles',

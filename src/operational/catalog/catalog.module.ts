@@ -17,6 +17,7 @@ import { PriceLookupService } from './prices/price-lookup.service.js';
 import { PricesController } from './prices/prices.controller.js';
 import { ProductFamiliesService } from './product-families/product-families.service.js';
 import { ProductsService } from './products/products.service.js';
+import { TaxCategoriesController } from './tax-categories/tax-categories.controller.js';
 
 /**
  * The product catalog: families, products, price books with their entries, price lookup, and
@@ -29,6 +30,7 @@ import { ProductsService } from './products/products.service.js';
     PriceBooksController,
     PriceBookEntriesController,
     PricesController,
+    TaxCategoriesController,
     ...CONFIGURATOR_CONTROLLERS,
   ],
   providers: [

@@ -134,7 +134,9 @@ export class QuoteOrderController {
       "the quoted unit prices and tax rates; each line's discount is its quoted discount with its share of the " +
       "header discount folded in, so the order's total equals the quote's grand total. `quoteId` is set and " +
       'each line keeps its `configurationId`. Needs create on orders. Only from an accepted quote (409 ' +
-      '`order_quote_not_accepted`), once per quote (409 `order_quote_already_ordered` naming the order in `orderId`). ' +
+      '`order_quote_not_accepted`), once per quote (409 `order_quote_already_ordered` naming the order in `orderId`; ' +
+      'a unique index on the live orders of a quote holds it in the database too). This is the only way to place ' +
+      'an order of a quote: `POST /api/v1/orders` takes no `quoteId`. ' +
       'Emits `order.placed`.',
     operationId: 'create_order_quotes',
   })

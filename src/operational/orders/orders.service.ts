@@ -28,7 +28,6 @@ export interface PlaceOrderInput {
   accountId: string;
   contactId?: string | null;
   opportunityId?: string | null;
-  quoteId?: string | null;
   /** ISO 4217; the organization's currency when left out. */
   currency?: string;
   /** ISO 8601 with a zone; now when left out. Prices from the books hold on its local day. */
@@ -107,6 +106,10 @@ export class OrdersService extends RecordResourceService {
   ) {
     const { lines: requested, ...header } = input as unknown as PlaceOrderInput;
     this.permissions.require(ctx.user, this.def.entity, 'create');
+    // The order of a quote is the quote's lines as quoted, once: only POST /quotes/{id}/order
+    // places it. REST bodies cannot name a quote; this holds for every other caller too.
+    if ((input as { quoteId?: unknown }).quoteId != null)
+      throw AppError.field('quoteId', 'quoteOrder', 'is set by POST /api/v1/quotes/{id}/order');
     return this.db.transaction(ctx, async (tx) => {
       await this.records.mustReference(tx, 'accounts', header.accountId, 'accountId', 'an account');
       const currency = header.currency ?? this.config.organization.defaultCurrency;
@@ -123,7 +126,11 @@ export class OrdersService extends RecordResourceService {
    */
   async write(
     tx: RequestContext,
-    header: Omit<PlaceOrderInput, 'lines'> & { currency: string; orderedAt: string },
+    header: Omit<PlaceOrderInput, 'lines'> & {
+      currency: string;
+      orderedAt: string;
+      quoteId?: string;
+    },
     priced: NewOrderLine[],
     options: CreateOptions = {},
   ) {

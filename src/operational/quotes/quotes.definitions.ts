@@ -1,3 +1,4 @@
+import { PRICE_SOURCES } from '#operational/catalog/index.js';
 import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
 import {
   querySchemaOf,
@@ -18,8 +19,6 @@ export const QUOTE_STATUSES = [
   'superseded',
 ] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
-
-export const PRICE_SOURCES = ['price_book', 'manual'] as const;
 
 const scalar = (
   name: string,
@@ -112,6 +111,13 @@ export const QUOTE_LINE_DEFINITION: ResourceDefinition = {
     scalar('quoteId', 'quote_id', 'uuid', { writable: 'create' }),
     scalar('productId', 'product_id', 'uuid', { writable: 'create' }),
     scalar('configurationId', 'configuration_id', 'uuid', { nullable: true }),
+    {
+      name: 'configurationOptions',
+      column: 'configuration_options',
+      kind: 'json',
+      nullable: true,
+      writable: 'never',
+    },
     scalar('position', 'position', 'integer', { sortable: true }),
     scalar('description', 'description', 'string', { nullable: true }),
     scalar('quantity', 'quantity', 'decimal', { sortable: true }),

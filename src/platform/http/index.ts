@@ -8,5 +8,6 @@ export { IsCalendarDate } from './is-calendar-date.validator.js';
 export type { Locale } from './locale.js';
 export { UuidParamPipe, parseLimitParam } from './params.js';
 export type { ModuleProblems, ProblemCatalog } from './problem-catalog.js';
+export { problemText } from './problem-catalog.js';
 export { QueryParams } from './query-params.js';
 export { IsTimeZone, isTimeZone } from './is-time-zone.validator.js';

@@ -308,7 +308,8 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiOperation({ summary: `Restore a deleted ${o.label}`, operationId: `restore_${o.path}` })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiOkResponse({ type: o.responseDto })
-    @ApiProblems(400, 401, 403, 404)
+    // 409: a live record may hold a unique value the deleted one had meanwhile.
+    @ApiProblems(400, 401, 403, 404, 409)
     restore(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
       return this.service.restore(ctx, id);
     }

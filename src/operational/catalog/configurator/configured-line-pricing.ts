@@ -6,6 +6,14 @@ import { RecordService } from '#platform/records/index.js';
 import type { MoneyValue } from './configuration-model.js';
 import { ConfigurationPricingService } from './configuration-pricing.service.js';
 
+/** One option of a configuration as priced: its share of one configured unit's price. */
+export interface ConfiguredOption {
+  optionId: string;
+  description: string;
+  /** The option's amount over the configured quantity, to the minor unit. */
+  unitAmount: MoneyValue;
+}
+
 /** What a saved configuration gives a quote or opportunity line. */
 export interface ConfiguredLine {
   productId: string;
@@ -14,6 +22,8 @@ export interface ConfiguredLine {
   unitPrice: MoneyValue;
   quantity: string;
   total: MoneyValue;
+  /** The options chosen, at the prices of this pricing: what a proposal prints as quoted. */
+  options: ConfiguredOption[];
 }
 
 /**
@@ -47,31 +57,38 @@ export class ConfiguredLinePricing {
       throw AppError.field('productId', 'equals', "must be the configuration's product", {
         expected: snapshot.productId,
       });
-    const unit = roundMoney(
-      new Money(snapshot.total.amount).dividedBy(snapshot.quantity),
-      snapshot.currency,
-    );
+    const perUnit = (amount: string): MoneyValue => ({
+      amount: roundMoney(new Money(amount).dividedBy(snapshot.quantity), snapshot.currency),
+      currency: snapshot.currency,
+    });
     return {
       productId: snapshot.productId,
       currency: snapshot.currency,
-      unitPrice: { amount: unit, currency: snapshot.currency },
+      unitPrice: perUnit(snapshot.total.amount),
       quantity: snapshot.quantity,
       total: snapshot.total,
+      options: snapshot.lines
+        .filter((l) => l.optionId !== null)
+        .map((l) => ({
+          optionId: l.optionId!,
+          description: l.description,
+          unitAmount: perUnit(l.amount.amount),
+        })),
     };
   }
 
   /**
-   * The unit price of a line being created that may sell a configuration: null without one
-   * (then the line must name its product), else the configuration's price, with the line's
-   * `productId` set to the configuration's product. `mismatch` is the line's own answer to a
-   * configuration in another currency than `currency`.
+   * The pricing of a line being created that may sell a configuration: null without one
+   * (then the line must name its product), else the configuration's price and options, with
+   * the line's `productId` set to the configuration's product. `mismatch` is the line's own
+   * answer to a configuration in another currency than `currency`.
    */
   async forLine(
     ctx: RequestContext,
     line: Record<string, unknown>,
     currency: string,
     mismatch: (found: string) => AppError,
-  ): Promise<MoneyValue | null> {
+  ): Promise<ConfiguredLine | null> {
     if (!line.configurationId) {
       if (!line.productId)
         throw AppError.field('productId', 'required', 'is required without configurationId');
@@ -84,6 +101,6 @@ export class ConfiguredLinePricing {
     );
     if (priced.currency !== currency) throw mismatch(priced.currency);
     line.productId = priced.productId;
-    return priced.unitPrice;
+    return priced;
   }
 }

@@ -133,8 +133,39 @@ export class PriceDto {
   reason: string;
 }
 
+/** A product of a several-product lookup that has no price, and why. */
+export class UnpricedProductDto {
+  @ApiProperty({ type: 'string', format: 'uuid' }) productId: string;
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 400,
+    maximum: 599,
+    example: 404,
+    description: 'What a lookup of this product alone would answer',
+  })
+  status: number;
+  @ApiProperty({ type: 'string', maxLength: 100, example: 'price_not_found' }) code: string;
+  @ApiProperty({ type: 'string', maxLength: 200, example: 'No price' }) title: string;
+  @ApiProperty({
+    type: 'string',
+    maxLength: 2000,
+    description: 'In the language of Accept-Language',
+    example:
+      'No active price book in IDR has a price for LPT-14-BIZ on 2026-05-04 for a quantity of 1; prices are never converted from another currency.',
+  })
+  detail: string;
+}
+
 export class PriceListDto {
   @ApiProperty({ type: [PriceDto], maxItems: MAX_PRODUCTS_PER_LOOKUP }) data: PriceDto[];
+  @ApiProperty({
+    type: [UnpricedProductDto],
+    maxItems: MAX_PRODUCTS_PER_LOOKUP,
+    description:
+      'With `productIds`: each product that cannot be priced (unknown or out of reach 404, inactive or unavailable 422, no price 404), the others answering in `data`. Always empty with `productId` alone, which answers such a problem as the error',
+  })
+  unpriced: UnpricedProductDto[];
   @ApiProperty({ type: 'string', maxLength: 3, example: 'IDR' }) currency: string;
   @ApiProperty({ type: 'string', format: 'date' }) date: string;
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) accountId: string | null;

@@ -5,7 +5,7 @@ import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { Money } from '#platform/currency/index.js';
 import { DatabaseService } from '#platform/database/index.js';
-import { AppError } from '#platform/http/index.js';
+import { AppError, problemText } from '#platform/http/index.js';
 import { SqlParams } from '#platform/query/index.js';
 import { RecordService, querySchemaOf, type ApiRecord } from '#platform/records/index.js';
 import { CATALOG_SECTION } from '../catalog.config.js';
@@ -15,7 +15,12 @@ import {
   PRODUCT_DEFINITION,
 } from '../catalog.definitions.js';
 import { assertSellable, nameIn, todayIn } from '../catalog-rules.js';
-import type { PriceDto, PriceListDto, PriceQueryDto } from '../dto/price.dto.js';
+import type {
+  PriceDto,
+  PriceListDto,
+  PriceQueryDto,
+  UnpricedProductDto,
+} from '../dto/price.dto.js';
 import { choosePrice, explain, type AccountSegment, type PriceCandidate } from './price-choice.js';
 
 /**
@@ -63,49 +68,78 @@ export class PriceLookupService {
     this.permissions.require(ctx.user, PRICE_BOOK_ENTRY_DEFINITION.entity, 'read');
 
     const segment = query.accountId ? await this.segmentOf(ctx, query.accountId) : null;
+    // Several products (`productIds`) are answered each on its own: one that cannot be priced
+    // goes to `unpriced` with its problem. One product alone answers its problem as the error.
+    const unpriced: UnpricedProductDto[] = [];
+    const setAside = (productId: string, e: unknown): void => {
+      if (query.productIds === undefined || !(e instanceof AppError)) throw e;
+      unpriced.push({
+        productId,
+        status: e.status,
+        code: e.code,
+        ...problemText(e.code, ctx.locale, e.params),
+      });
+    };
     const products: ApiRecord[] = [];
     for (const id of ids) {
-      const product = await this.records.load(ctx, PRODUCT_DEFINITION, id);
-      assertSellable(product, day);
-      products.push(product);
+      try {
+        const product = await this.records.load(ctx, PRODUCT_DEFINITION, id);
+        assertSellable(product, day);
+        products.push(product);
+      } catch (e) {
+        setAside(id, e);
+      }
     }
 
-    const candidates = await this.candidates(ctx, ids, currency, only.priceBookId ?? null);
-    const data = products.map((product): PriceDto => {
+    const candidates = await this.candidates(
+      ctx,
+      products.map((p) => p.id),
+      currency,
+      only.priceBookId ?? null,
+    );
+    const data = products.flatMap((product): PriceDto[] => {
       const choice = choosePrice(candidates.get(product.id) ?? [], day, quantity, segment);
-      if (!choice)
-        throw new AppError('price_not_found', {
-          sku: product.sku,
-          currency,
-          date: day,
-          quantity,
-        });
+      if (!choice) {
+        setAside(
+          product.id,
+          new AppError('price_not_found', { sku: product.sku, currency, date: day, quantity }),
+        );
+        return [];
+      }
       const c = choice.candidate;
-      return {
-        productId: product.id,
-        sku: product.sku as string,
-        productName: nameIn(product.name, ctx.locale),
-        unitPrice: { amount: c.unitPrice, currency },
-        quantity,
-        priceBook: {
-          id: c.bookId,
-          name: c.bookName,
-          isStandard: c.isStandard,
-          accountType: c.accountType,
-          industry: c.industry,
-          tier: c.tier,
+      return [
+        {
+          productId: product.id,
+          sku: product.sku as string,
+          productName: nameIn(product.name, ctx.locale),
+          unitPrice: { amount: c.unitPrice, currency },
+          quantity,
+          priceBook: {
+            id: c.bookId,
+            name: c.bookName,
+            isStandard: c.isStandard,
+            accountType: c.accountType,
+            industry: c.industry,
+            tier: c.tier,
+          },
+          entry: {
+            id: c.entryId,
+            minQuantity: c.minQuantity,
+            validFrom: c.entryValidFrom,
+            validTo: c.entryValidTo,
+          },
+          rule: choice.rule,
+          reason: explain(choice),
         },
-        entry: {
-          id: c.entryId,
-          minQuantity: c.minQuantity,
-          validFrom: c.entryValidFrom,
-          validTo: c.entryValidTo,
-        },
-        rule: choice.rule,
-        reason: explain(choice),
-      };
+      ];
     });
-    return { data, currency, date: day, accountId: query.accountId?.toLowerCase() ?? null };
+    return {
+      data,
+      unpriced,
+      currency,
+      date: day,
+      accountId: query.accountId?.toLowerCase() ?? null,
+    };
   }
 
   /** The account's type, industry and tier; 404 when the caller may not read it. */

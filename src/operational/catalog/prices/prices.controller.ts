@@ -29,7 +29,9 @@ export class PricesController {
       'For each product: the entry of the most specific active price book of the currency valid that day whose criteria the account matches ' +
       "(a book setting more of account type, industry and tier wins; then the latest validFrom), falling back to the currency's standard book; " +
       'within a book, the highest volume tier the quantity reaches. Answers the unit price, the book and entry used and the rule that matched. ' +
-      'Prices are never converted between currencies. 404 for a product or account the caller may not read or with no price in the currency; 422 for an inactive product or one outside its availability.',
+      'Prices are never converted between currencies. With `productId`: 404 for a product the caller may not read or with no price in the currency, 422 for an inactive product or one outside its availability. ' +
+      'With `productIds` each product stands alone: those that cannot be priced are listed in `unpriced` with that status and problem, the others priced in `data`. ' +
+      '404 for an account the caller may not read, either way.',
   })
   @ApiQuery({ name: 'productId', required: false, schema: UUID_PARAM })
   @ApiQuery({

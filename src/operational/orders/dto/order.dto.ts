@@ -68,16 +68,6 @@ export class CreateOrderDto {
 
   @ApiPropertyOptional({
     type: 'string',
-    format: 'uuid',
-    nullable: true,
-    description: 'The accepted quote the order came from; set once',
-  })
-  @IsOptional()
-  @IsUUID('all')
-  quoteId?: string | null;
-
-  @ApiPropertyOptional({
-    type: 'string',
     example: 'IDR',
     maxLength: 3,
     description: "ISO 4217; defaults to the organization's currency. Set once",
@@ -173,6 +163,14 @@ export class OrderDto extends RecordResponse(OmitType(CreateOrderDto, ['lines'] 
   @ApiProperty({ example: 'IDR', maxLength: 3 }) declare currency: string;
   @ApiProperty({ format: 'date-time' }) declare orderedAt: string;
   @ApiProperty({ format: 'date-time' }) statusChangedAt: string;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The accepted quote the order was placed from by POST /api/v1/quotes/{id}/order; a quote has one live order at most. POST /api/v1/orders does not take it',
+  })
+  quoteId: string | null;
   @ApiProperty({ type: MoneyDto }) subtotal: MoneyDto;
   @ApiProperty({ type: MoneyDto }) taxTotal: MoneyDto;
   @ApiProperty({ type: MoneyDto }) total: MoneyDto;

@@ -4,6 +4,13 @@ import { minorUnitDigits } from '#platform/currency/index.js';
 import type { LetterheadConfig, QuoteLanguage } from '../quotes.config.js';
 
 /** Everything a proposal prints, already in the quote's language where it is data. */
+/** A part of a line: an option of its configuration with its quoted share of the unit price. */
+export interface LineDetail {
+  text: string;
+  /** Its amount in one unit of the line; null when not known as quoted. */
+  amount: string | null;
+}
+
 export interface Proposal {
   language: QuoteLanguage;
   letterhead: LetterheadConfig;
@@ -22,7 +29,7 @@ export interface Proposal {
     discountPercent: string;
     net: string;
     /** What the line's configuration is made of, printed under it. */
-    details?: string[];
+    details?: LineDetail[];
   }[];
   subtotal: string;
   headerDiscountPercent: string;
@@ -178,7 +185,9 @@ export function renderProposal(p: Proposal): Promise<Buffer> {
   p.lines.forEach((line, i) => {
     const text = [
       `${i + 1}. ${plain(line.description)}`,
-      ...(line.details ?? []).map((d) => `   + ${plain(d)}`),
+      ...(line.details ?? []).map(
+        (d) => `   + ${plain(d.text)}${d.amount === null ? '' : `: ${money(d.amount)}`}`,
+      ),
     ].join('\n');
     const height = doc.heightOfString(text, { width: 210 });
     if (y + height > BOTTOM) {

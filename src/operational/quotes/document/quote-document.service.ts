@@ -3,6 +3,7 @@ import {
   CATALOG_SECTION,
   ConfigurationPricingService,
   type CatalogConfig,
+  type ConfiguredOption,
 } from '#operational/catalog/index.js';
 import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
@@ -11,7 +12,7 @@ import { DatabaseService } from '#platform/database/index.js';
 import { RecordService, type ResourceDefinition } from '#platform/records/index.js';
 import type { QuoteLanguage } from '../quotes.config.js';
 import { QuotesService } from '../quotes.service.js';
-import { renderProposal, type Proposal } from './proposal-layout.js';
+import { renderProposal, type LineDetail, type Proposal } from './proposal-layout.js';
 
 type Money = { amount: string; currency: string };
 type Tax = { category: string; rate: string; base: Money; amount: Money };
@@ -39,20 +40,28 @@ export class QuoteDocumentService {
     const { record: q } = await this.quotes.get(ctx, id);
     const language = q.language as QuoteLanguage;
     const rows = await this.db.query<
-      Proposal['lines'][number] & { configurationId: string | null }
+      Proposal['lines'][number] & {
+        configurationId: string | null;
+        options: ConfiguredOption[] | null;
+      }
     >(
       ctx,
       `SELECT coalesce(description, '') AS description, quantity::text AS quantity,
               unit_price_amount::text AS "unitPrice", discount_percent::text AS "discountPercent",
-              net_amount_amount::text AS net, configuration_id AS "configurationId"
+              net_amount_amount::text AS net, configuration_id AS "configurationId",
+              configuration_options AS options
          FROM quote_lines WHERE quote_id = $1 AND deleted_at IS NULL ORDER BY position, id`,
       [id],
     );
     const lines: Proposal['lines'] = [];
-    for (const { configurationId, ...line } of rows)
+    for (const { configurationId, options, ...line } of rows)
       lines.push({
         ...line,
-        details: configurationId ? await this.optionsOf(ctx, configurationId) : [],
+        details: options
+          ? options.map((o) => ({ text: o.description, amount: o.unitAmount.amount }))
+          : configurationId
+            ? await this.optionsOf(ctx, configurationId)
+            : [],
       });
     const account = await this.nameOf(ctx, ACCOUNT_DEFINITION, q.accountId as string, (r) =>
       String(r.name),
@@ -94,13 +103,16 @@ export class QuoteDocumentService {
   }
 
   /**
-   * The options of a line's configuration, as its saved selections read today; a proposal
-   * prints without them when the caller may no longer read the configuration.
+   * The options of a line made before lines kept them as quoted: named as the saved
+   * selections read today, without prices (today's are not the quoted ones); none when the
+   * caller may no longer read the configuration.
    */
-  private async optionsOf(ctx: RequestContext, configurationId: string): Promise<string[]> {
+  private async optionsOf(ctx: RequestContext, configurationId: string): Promise<LineDetail[]> {
     if (!(await this.records.isReadable(ctx, 'configurations', configurationId))) return [];
     const snapshot = await this.configurations.priceSaved(ctx, configurationId);
-    return snapshot.lines.filter((l) => l.optionId !== null).map((l) => l.description);
+    return snapshot.lines
+      .filter((l) => l.optionId !== null)
+      .map((l) => ({ text: l.description, amount: null }));
   }
 
   private taxLabel(t: Tax, language: QuoteLanguage): string {

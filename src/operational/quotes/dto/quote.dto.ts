@@ -1,3 +1,4 @@
+import { PERCENT, PERCENT_DOC } from '#operational/catalog/index.js';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '#platform/http/index.js';
@@ -13,12 +14,7 @@ import { QUOTE_LANGUAGES } from '../quotes.config.js';
 import { QUOTE_STATUSES } from '../quotes.definitions.js';
 
 /** A percent from 0 to 100 with up to 4 decimals, as a string. */
-export const PERCENT = /^(100(\.0{1,4})?|\d{1,2}(\.\d{1,4})?)$/;
-export const PERCENT_DOC = {
-  type: 'string',
-  pattern: PERCENT.source,
-  maxLength: 8,
-} as const;
+export { PERCENT, PERCENT_DOC } from '#operational/catalog/index.js';
 
 export class CreateQuoteDto {
   @ApiPropertyOptional({

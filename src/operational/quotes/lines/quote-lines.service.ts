@@ -6,6 +6,7 @@ import {
   PRODUCT_DEFINITION,
   assertSellable,
   nameIn,
+  repricesFromBook,
   type CatalogConfig,
 } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/index.js';
@@ -31,8 +32,10 @@ type MoneyValue = { amount: string; currency: string };
 /**
  * Lines of a draft quote: a readable, active product available today, a quantity above
  * zero, a unit price in the quote's currency — looked up in the price book (the quote's own
- * book when it names one) unless the request gives it, and then kept — and the tax category
- * and rate of the product. Every write recomputes the quote's totals in its transaction.
+ * book when it names one) unless the request gives it, and looked up again when only the
+ * quantity changes, so volume tiers apply; a given price stays as given — and the tax
+ * category and rate of the product. Every write recomputes the quote's totals in its
+ * transaction.
  */
 @Injectable()
 export class QuoteLinesService extends RecordResourceService {
@@ -40,6 +43,7 @@ export class QuoteLinesService extends RecordResourceService {
   protected override readonly pointsAt = { quoteId: 'quotes', productId: 'products' };
   private readonly catalog: CatalogConfig;
   private readonly priced = new WeakMap<object, Record<string, unknown>>();
+  private readonly repriced = new WeakSet<object>();
 
   protected override readonly hooks: RecordHooks = {
     // A price the request gives is the seller's; one left out comes from the book.
@@ -52,6 +56,15 @@ export class QuoteLinesService extends RecordResourceService {
           : { priceSource: 'price_book' }),
     }),
     validate: (ctx, r, changed, existing) => this.validateLine(ctx, r, changed, existing),
+    // An update writes only the fields the request set; a new book price goes along with them.
+    derive: (r) =>
+      this.repriced.has(r)
+        ? {
+            unit_price_amount: (r.unitPrice as MoneyValue).amount,
+            unit_price_currency: (r.unitPrice as MoneyValue).currency,
+            price_book_id: r.priceBookId,
+          }
+        : {},
     assignOwnership: (_ctx, r) => Promise.resolve(this.priced.get(r) ?? {}),
     afterWrite: (tx, write) => this.afterLineWrite(tx, write),
   };
@@ -105,7 +118,14 @@ export class QuoteLinesService extends RecordResourceService {
       if (new Money(given.amount).isNegative())
         throw AppError.field('unitPrice', 'min', 'must not be negative', { min: 0 });
     }
-    if (existing) return;
+    if (existing) {
+      if (repricesFromBook(existing, r, changed)) {
+        const found = await this.bookPrice(ctx, quote, existing.productId as string, r);
+        Object.assign(r, found);
+        this.repriced.add(r);
+      }
+      return;
+    }
 
     const configured = await this.configured.forLine(
       ctx,
@@ -136,25 +156,13 @@ export class QuoteLinesService extends RecordResourceService {
     assertSellable(product, day);
 
     const fill: Record<string, unknown> = { ownerId: quote.ownerId, teamId: quote.teamId };
+    // The options as priced now, so the proposal prints them as quoted whatever comes later.
+    if (configured) fill.configurationOptions = configured.options;
     if (!given && configured) {
-      fill.unitPrice = configured;
+      fill.unitPrice = configured.unitPrice;
       fill.priceBookId = null;
     } else if (!given) {
-      const found = await this.prices
-        .lookup(
-          ctx,
-          {
-            productId: product.id,
-            currency,
-            date: day,
-            accountId: quote.accountId as string,
-            quantity: r.quantity as string,
-          },
-          { priceBookId: quote.priceBookId as string | null },
-        )
-        .catch(unpricedLine);
-      fill.unitPrice = found.data[0].unitPrice;
-      fill.priceBookId = found.data[0].priceBook.id;
+      Object.assign(fill, await this.bookPrice(ctx, quote, product.id, r));
     }
     const category = this.catalog.taxCategories.find((c) => c.key === product.taxCategory);
     fill.taxCategory = product.taxCategory;
@@ -163,6 +171,32 @@ export class QuoteLinesService extends RecordResourceService {
     if (r.description === undefined) fill.description = nameIn(product.name, quote.language);
     if (r.position === undefined) fill.position = await this.nextPosition(ctx, quote.id);
     this.priced.set(r, fill);
+  }
+
+  /**
+   * The books' unit price of the line's product for its quantity today, from the quote's own
+   * book when it names one; a product no book prices is a 422 on `unitPrice`.
+   */
+  private async bookPrice(
+    ctx: RequestContext,
+    quote: ApiRecord,
+    productId: string,
+    r: Record<string, unknown>,
+  ): Promise<{ unitPrice: MoneyValue; priceBookId: string }> {
+    const found = await this.prices
+      .lookup(
+        ctx,
+        {
+          productId,
+          currency: quote.currency as string,
+          date: this.quotes.today(),
+          accountId: quote.accountId as string,
+          quantity: r.quantity as string,
+        },
+        { priceBookId: quote.priceBookId as string | null },
+      )
+      .catch(unpricedLine);
+    return { unitPrice: found.data[0].unitPrice, priceBookId: found.data[0].priceBook.id };
   }
 
   /** The product's cost in the quote's currency by the day's rate; null without one. */
@@ -215,10 +249,11 @@ export class QuoteLinesService extends RecordResourceService {
       `INSERT INTO quote_lines (id, quote_id, product_id, configuration_id, position, description,
               quantity, unit_price_amount, unit_price_currency, price_source, price_book_id,
               discount_percent, tax_category, tax_rate, unit_cost_amount, unit_cost_currency,
-              owner_id, team_id, custom_fields, created_by_id, updated_by_id)
+              configuration_options, owner_id, team_id, custom_fields, created_by_id, updated_by_id)
        SELECT n.id, $3, l.product_id, l.configuration_id, l.position, l.description,
               l.quantity, l.unit_price_amount, l.unit_price_currency, l.price_source, l.price_book_id,
               l.discount_percent, l.tax_category, l.tax_rate, l.unit_cost_amount, l.unit_cost_currency,
+              l.configuration_options,
               $4, $5, l.custom_fields, $6, $6
          FROM unnest($1::uuid[], $2::uuid[]) AS n (old_id, id) JOIN quote_lines l ON l.id = n.old_id`,
       [ids.map((r) => r.id), ids.map(() => uuidv7()), to.id, to.ownerId, to.teamId, tx.user.userId],

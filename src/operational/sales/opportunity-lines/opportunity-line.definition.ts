@@ -1,3 +1,4 @@
+import { PRICE_SOURCES } from '#operational/catalog/index.js';
 import {
   querySchemaOf,
   RECORD_ATTRIBUTES,
@@ -21,6 +22,7 @@ export const OPPORTUNITY_LINE_DEFINITION: ResourceDefinition = {
     scalar('description', 'description', 'string', { nullable: true }),
     scalar('quantity', 'quantity', 'decimal', { sortable: true }),
     { name: 'unitPrice', column: 'unit_price', kind: 'money' },
+    scalar('priceSource', 'price_source', 'enum', { values: PRICE_SOURCES, writable: 'never' }),
     scalar('discountPercent', 'discount_percent', 'decimal', { sortable: true }),
     { name: 'total', column: 'total', kind: 'money', writable: 'never' },
     scalar('position', 'position', 'integer', { sortable: true }),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfiguredLinePricing } from '#operational/catalog/index.js';
+import { ConfiguredLinePricing, repricesFromBook } from '#operational/catalog/index.js';
 import { PermissionEvaluator } from '#platform/access/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
@@ -30,19 +30,24 @@ export class OpportunityLinesService extends RecordResourceService {
   protected override readonly pointsAt = { opportunityId: 'opportunities', productId: 'products' };
 
   protected override readonly hooks: RecordHooks = {
-    // Null in a create body means "not given" for the fields that have a default.
-    shape: (input, existing) =>
-      existing
-        ? input
-        : {
-            ...input,
-            discountPercent: input.discountPercent ?? '0',
-            position: input.position ?? 0,
-          },
+    // Null in a create body means "not given" for the fields that have a default. A price
+    // the request gives is the seller's; null (or none on create) leaves it to the books.
+    shape: (input, existing) => ({
+      ...input,
+      ...(existing
+        ? {}
+        : { discountPercent: input.discountPercent ?? '0', position: input.position ?? 0 }),
+      ...(input.unitPrice !== undefined || !existing
+        ? { priceSource: input.unitPrice ? 'manual' : 'price_book' }
+        : {}),
+    }),
     validate: (ctx, r, changed, existing) => this.validateLine(ctx, r, changed, existing),
     derive: (r) => {
       const price = r.unitPrice as Price;
       return {
+        // Written on every update, as the books may have priced a new quantity again.
+        unit_price_amount: price.amount,
+        unit_price_currency: price.currency,
         total_amount: lineTotal(
           r.quantity as string,
           price.amount,
@@ -104,7 +109,10 @@ export class OpportunityLinesService extends RecordResourceService {
     if (changed.has('discountPercent')) checkDiscount(r.discountPercent as string);
     const currency =
       (opportunity.amount as Price | null)?.currency ?? this.config.organization.defaultCurrency;
-    if (existing && !changed.has('unitPrice')) return;
+    if (existing && !changed.has('unitPrice')) {
+      if (!repricesFromBook(existing, r, changed)) return;
+      r.unitPrice = null;
+    }
     const configured = existing
       ? null
       : await this.configured.forLine(ctx, r, currency, () =>
@@ -116,11 +124,11 @@ export class OpportunityLinesService extends RecordResourceService {
       productId: r.productId as string,
       quantity: r.quantity as string,
       currency,
-      given: (r.unitPrice as Price | null | undefined) ?? configured,
+      given: (r.unitPrice as Price | null | undefined) ?? configured?.unitPrice,
       date: dayIn(new Date(), this.config.organization.timeZone),
       accountId: opportunity.accountId as string,
     });
-    // A price taken from the books is the line's own from now on: later book changes leave it.
+    // A price taken from the books stays until the quantity changes: later book changes leave it.
     r.unitPrice = price.unitPrice;
   }
 }
