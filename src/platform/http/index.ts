@@ -5,6 +5,7 @@ export { validateDto } from './dto-validation.js';
 export type { DtoClass } from './dto-validation.js';
 export { checkIfMatch, etagOf } from './etag.js';
 export { IsCalendarDate } from './is-calendar-date.validator.js';
+export { IsTimeZone, isTimeZone } from './is-time-zone.validator.js';
 export type { Locale } from './locale.js';
 export { UuidParamPipe, parseLimitParam } from './params.js';
 export type { ModuleProblems, ProblemCatalog } from './problem-catalog.js';
