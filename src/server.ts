@@ -36,6 +36,7 @@ export const VERSION = '0.1.0';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
@@ -105,12 +106,15 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     if (!readiness.isReady && req.url.startsWith('/api/'))
       throw new AppError('service_unavailable');
     const type = req.headers['content-type'] ?? '';
-    const multipart = (req.routeOptions.config as { multipart?: boolean }).multipart === true;
+    const route = req.routeOptions.config as { multipart?: boolean; formBody?: boolean };
+    const multipart = route.multipart === true;
     if (
       BODY_METHODS.has(req.method) &&
       hasBody(req) &&
       !JSON_TYPE.test(type) &&
-      !(multipart && MULTIPART_TYPE.test(type))
+      !(multipart && MULTIPART_TYPE.test(type)) &&
+      // Forms reach only routes with `config.formBody` (one-click unsubscribe from mail clients).
+      !(route.formBody === true && FORM_TYPE.test(type))
     ) {
       throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
     }

@@ -13,3 +13,8 @@ export {
 } from './gate/marketing-gate.js';
 export { CHANNELS, type Channel } from './preferences/dto/preferences.dto.js';
 export * from './marketing.events.js';
+export {
+  MessageDispatch,
+  type EnqueueEmail,
+  type EnqueueResult,
+} from './email/message-dispatch.js';

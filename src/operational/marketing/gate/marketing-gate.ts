@@ -101,6 +101,12 @@ export class MarketingGate {
     };
   }
 
+  /** The contact's e-mail address, for a message the gate only deferred. */
+  async emailOf(ctx: RequestContext, contactId: string): Promise<string> {
+    const contact = await this.access.system(ctx, contactId);
+    return contact.email as string;
+  }
+
   private async decide(
     ctx: RequestContext,
     request: GateRequest,
