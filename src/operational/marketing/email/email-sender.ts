@@ -27,7 +27,6 @@ import {
 export const EMAIL_QUEUE = 'marketing.email';
 /** A send that has not settled after this long was cut off by a stopped process. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
-const BATCH = 20;
 const RETRY = new RetryPolicy({
   baseMs: 60_000,
   growth: 2,
@@ -111,12 +110,12 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
         await this.jobs.enqueue(ctx, EMAIL_QUEUE, {}, { delayMs: 5_000, retryLimit: 0 });
         return;
       }
-      const batch = await this.claim(ctx, Math.min(budget, BATCH));
-      if (batch.length === 0) return;
-      for (const message of batch) {
-        await this.deliver(ctx, message);
-        if (spacingMs >= 5) await sleep(spacingMs);
-      }
+      // One at a time: only the message on the line is ever `sending`, so a crash strands
+      // that one message and no other.
+      const [message] = await this.claim(ctx, 1);
+      if (!message) return;
+      await this.deliver(ctx, message);
+      if (spacingMs >= 5) await sleep(spacingMs);
     }
   }
 
