@@ -13,6 +13,7 @@ import { Public } from '#platform/auth/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
 import { ApiProblems, AppError } from '#platform/http/index.js';
+import { ApiLinkProblems } from './link-problems.js';
 import { MARKETING_SECTION } from '../marketing.config.js';
 import {
   ChannelStatesDto,
@@ -71,22 +72,22 @@ export class PublicPreferencesController {
     @Inject(CRM_CONFIG) private readonly crm: CrmConfig,
   ) {}
 
-  @Get('preferences/:token')
+  @Get('preferences/:link')
   @Public()
   @ApiOperation({
     summary: 'The preferences behind a preference-centre link',
     description: 'A tampered link answers 404, an expired one 410.',
     operationId: 'get_public_preferences',
   })
-  @ApiParam({ name: 'token', schema: { type: 'string', maxLength: 1000 } })
+  @ApiParam({ name: 'link', schema: { type: 'string', maxLength: 1000 } })
   @ApiOkResponse({ type: PublicPreferencesDto })
-  @ApiProblems(404, 410)
-  async get(@Ctx() ctx: RequestContext, @Param('token') token: string) {
+  @ApiLinkProblems()
+  async get(@Ctx() ctx: RequestContext, @Param('link') token: string) {
     const claims = this.links.verify(token, 'preferences');
     return this.present(ctx, await this.preferences.getAsContact(ctx, claims.contactId));
   }
 
-  @Put('preferences/:token')
+  @Put('preferences/:link')
   @Public()
   @ApiOperation({
     summary: 'Change the preferences behind a preference-centre link',
@@ -95,19 +96,20 @@ export class PublicPreferencesController {
       'fields left out keep their value. Raises `preferences.changed` with `changedBy: contact`.',
     operationId: 'update_public_preferences',
   })
-  @ApiParam({ name: 'token', schema: { type: 'string', maxLength: 1000 } })
+  @ApiParam({ name: 'link', schema: { type: 'string', maxLength: 1000 } })
   @ApiOkResponse({ type: PublicPreferencesDto })
-  @ApiProblems(400, 404, 410)
+  @ApiProblems(400)
+  @ApiLinkProblems()
   async update(
     @Ctx() ctx: RequestContext,
-    @Param('token') token: string,
+    @Param('link') token: string,
     @Body() body: UpdatePreferencesDto,
   ) {
     const claims = this.links.verify(token, 'preferences');
     return this.present(ctx, await this.preferences.updateAsContact(ctx, claims.contactId, body));
   }
 
-  @Post('unsubscribe/:token')
+  @Post('unsubscribe/:link')
   @Public()
   @HttpCode(200)
   @RouteConfig(FORM_ROUTE)
@@ -119,14 +121,15 @@ export class PublicPreferencesController {
       'Raises `contact.unsubscribed`.',
     operationId: 'unsubscribe_public',
   })
-  @ApiParam({ name: 'token', schema: { type: 'string', maxLength: 1000 } })
+  @ApiParam({ name: 'link', schema: { type: 'string', maxLength: 1000 } })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ required: false, type: OneClickDto })
   @ApiOkResponse({ type: UnsubscribedDto })
-  @ApiProblems(400, 404, 410)
+  @ApiProblems(400)
+  @ApiLinkProblems()
   async unsubscribe(
     @Ctx() ctx: RequestContext,
-    @Param('token') token: string,
+    @Param('link') token: string,
     @Body() body: unknown,
   ) {
     const claims = this.links.verify(token, 'unsubscribe');

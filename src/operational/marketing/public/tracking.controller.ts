@@ -9,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '#platform/auth/index.js';
-import { ApiProblems, AppError } from '#platform/http/index.js';
+import { AppError } from '#platform/http/index.js';
+import { ApiLinkProblems } from './link-problems.js';
 import { EmailEventsService } from '../email/email-events.service.js';
 import { LinkTokens } from './link-tokens.js';
 
@@ -35,9 +36,9 @@ export class TrackingController {
   @ApiProduces('image/gif')
   @ApiOkResponse({
     description: 'A 1×1 transparent GIF',
-    content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } },
+    content: { 'image/gif': { schema: { type: 'string', format: 'binary', maxLength: 100 } } },
   })
-  @ApiProblems(404, 410)
+  @ApiLinkProblems()
   async open(@Param('file') file: string, @Res() reply: FastifyReply) {
     if (!file.endsWith('.gif')) throw new AppError('marketing_link_invalid');
     const claims = this.links.verify(file.slice(0, -4), 'open');
@@ -45,7 +46,7 @@ export class TrackingController {
     return reply.header('cache-control', 'no-store').type('image/gif').send(PIXEL);
   }
 
-  @Get('c/:token')
+  @Get('c/:link')
   @Public()
   @ApiOperation({
     summary: 'Click redirect of a link in a message',
@@ -53,14 +54,14 @@ export class TrackingController {
       'Redirects only to the address the link had in the message; anything else is a 404.',
     operationId: 'click_redirect_public',
   })
-  @ApiParam({ name: 'token', schema: { type: 'string', maxLength: 1000 } })
+  @ApiParam({ name: 'link', schema: { type: 'string', maxLength: 1000 } })
   @ApiResponse({
     status: 302,
     description: 'To the link’s address',
     headers: { Location: { schema: { type: 'string' } } },
   })
-  @ApiProblems(404, 410)
-  async click(@Param('token') token: string, @Res() reply: FastifyReply) {
+  @ApiLinkProblems()
+  async click(@Param('link') token: string, @Res() reply: FastifyReply) {
     const claims = this.links.verify(token, 'click');
     if (!claims.messageId || claims.link === undefined)
       throw new AppError('marketing_link_invalid');
