@@ -27,6 +27,7 @@ import { FieldService1764900100002 } from './1764900100002-field-service.js';
 import { OpportunityLinePriceSource1764700300000 } from './1764700300000-opportunity-line-price-source.js';
 import { OrderPerQuote1764700300001 } from './1764700300001-order-per-quote.js';
 import { QuoteLineConfigurationOptions1764700300002 } from './1764700300002-quote-line-configuration-options.js';
+import { MarketingConsent1764800000010 } from './1764800000010-marketing-consent.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   OrderPerQuote1764700300001,
   QuoteLineConfigurationOptions1764700300002,
   PrivacyRequests1764750000000,
+  MarketingConsent1764800000010,
   ServiceCases1764900000000,
   KnowledgeBase1764900100000,
   CallCentre1764900100001,

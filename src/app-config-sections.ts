@@ -3,6 +3,8 @@ import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
 import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
+import { MARKETING_CONFIG } from '#operational/marketing/marketing.config.js';
+import { MARKETING_PROBLEMS } from '#operational/marketing/marketing.errors.js';
 import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
 import { PRIVACY_CONFIG, PRIVACY_PROBLEMS } from '#operational/privacy/index.js';
 import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
@@ -30,6 +32,7 @@ export const APP_CONFIG: ConfigComposition = {
     ...PRIVACY_CONFIG.sections,
     ...SERVICE_CASES_CONFIG.sections,
     ...CALLS_CONFIG.sections,
+    ...MARKETING_CONFIG.sections,
   ],
   reservedPaths: [
     'accounts',
@@ -45,6 +48,7 @@ export const APP_CONFIG: ConfigComposition = {
     'technicians',
     'work-orders',
     'public',
+    ...MARKETING_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
     'campaigns',
@@ -67,6 +71,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...KNOWLEDGE_PROBLEMS,
   ...CALL_PROBLEMS,
   ...FIELD_SERVICE_PROBLEMS,
+  ...MARKETING_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

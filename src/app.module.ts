@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
+import { MarketingModule } from '#operational/marketing/index.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         KnowledgeModule,
         CallsModule,
         FieldServiceModule,
+        MarketingModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -42,6 +42,7 @@ const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
  */
 const RAW_TYPES = ['message/rfc822'];
 const RAW_TYPE = /^message\/rfc822\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 function hasBody(req: FastifyRequest): boolean {
   const length = req.headers['content-length'];
@@ -118,14 +119,20 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
       throw new AppError('service_unavailable');
     }
     const type = req.headers['content-type'] ?? '';
-    const config = req.routeOptions.config as { multipart?: boolean; rawBody?: boolean };
-    const multipart = config.multipart === true;
+    const route = req.routeOptions.config as {
+      multipart?: boolean;
+      rawBody?: boolean;
+      formBody?: boolean;
+    };
+    const multipart = route.multipart === true;
     if (
       BODY_METHODS.has(req.method) &&
       hasBody(req) &&
       !JSON_TYPE.test(type) &&
       !(multipart && MULTIPART_TYPE.test(type)) &&
-      !(config.rawBody === true && RAW_TYPE.test(type))
+      !(route.rawBody === true && RAW_TYPE.test(type)) &&
+      // Forms reach only routes with `config.formBody` (one-click unsubscribe from mail clients).
+      !(route.formBody === true && FORM_TYPE.test(type))
     ) {
       throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
     }
