@@ -19,6 +19,7 @@ import { Configurator1764700000000 } from './1764700000000-configurator.js';
 import { Quotes1764700100000 } from './1764700100000-quotes.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
+import { Segments1764800100000 } from './1764800100000-segments.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   Quotes1764700100000,
   OpportunityLines1764700200000,
   Orders1764700200001,
+  Segments1764800100000,
 ];

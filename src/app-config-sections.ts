@@ -3,6 +3,8 @@ import type { ApiKeyScope } from '#platform/auth/api-key-scopes.js';
 import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
+import { CAMPAIGNS_CONFIG } from '#operational/marketing/campaigns/campaigns.config.js';
+import { SEGMENT_PROBLEMS } from '#operational/marketing/segments/segments.errors.js';
 import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
 import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
 import { QUOTE_PROBLEMS } from '#operational/quotes/quotes.errors.js';
@@ -16,7 +18,12 @@ import { SALES_PROBLEMS } from '#operational/sales/sales.errors.js';
  * all load the config with it.
  */
 export const APP_CONFIG: ConfigComposition = {
-  sections: [...SALES_CONFIG.sections, ...CATALOG_CONFIG.sections, ...QUOTES_CONFIG.sections],
+  sections: [
+    ...SALES_CONFIG.sections,
+    ...CATALOG_CONFIG.sections,
+    ...QUOTES_CONFIG.sections,
+    ...CAMPAIGNS_CONFIG.sections,
+  ],
   reservedPaths: [
     'accounts',
     'contacts',
@@ -24,10 +31,9 @@ export const APP_CONFIG: ConfigComposition = {
     ...SALES_CONFIG.reservedPaths,
     ...CATALOG_CONFIG.reservedPaths,
     ...QUOTES_CONFIG.reservedPaths,
+    ...CAMPAIGNS_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
-    'campaigns',
-    'segments',
     'cases',
     'queues',
     'articles',
@@ -43,6 +49,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...CATALOG_PROBLEMS,
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
+  ...SEGMENT_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

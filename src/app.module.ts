@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
+import { SegmentsModule } from '#operational/marketing/segments/segments.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
 import { SalesModule } from '#operational/sales/sales.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CatalogModule,
         OrdersModule,
         QuotesModule,
+        SegmentsModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

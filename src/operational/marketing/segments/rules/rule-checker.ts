@@ -1,6 +1,5 @@
-import { UUID_PATTERN } from '#platform/database/uuid7.js';
-import type { QueryAccess } from '#platform/query/list-query-builder.js';
-import type { QueryFieldType, QuerySchema } from '#platform/query/query-schema.js';
+import { UUID_PATTERN } from '#platform/database/index.js';
+import type { QueryAccess, QueryFieldType, QuerySchema } from '#platform/query/index.js';
 import type { FactArgument, FactRegistry } from './fact-registry.js';
 import {
   RULE_LIMITS,

@@ -1,6 +1,4 @@
-import type { QueryAccess } from '#platform/query/list-query-builder.js';
-import { sqlTypeOf } from '#platform/query/query-schema.js';
-import type { SqlParams } from '#platform/query/index.js';
+import { sqlTypeOf, type QueryAccess, type SqlParams } from '#platform/query/index.js';
 import type { FactRegistry } from './fact-registry.js';
 import type { CheckedRule, ResolvedField, RuleOperator } from './rule-tree.js';
 

@@ -1,5 +1,5 @@
-import { FILTER_OPERATORS } from '#platform/query/list-request.js';
-import type { QueryField, QuerySchema } from '#platform/query/query-schema.js';
+import { FILTER_OPERATORS } from '#platform/query/index.js';
+import type { QueryField, QuerySchema } from '#platform/query/index.js';
 
 /** Operators a condition on a field may use: those of list filters, and two for ranges. */
 export const RULE_OPERATORS = [...FILTER_OPERATORS, 'between', 'withinLast'] as const;
