@@ -20,6 +20,7 @@ import { Quotes1764700100000 } from './1764700100000-quotes.js';
 import { OpportunityLines1764700200000 } from './1764700200000-opportunity-lines.js';
 import { Orders1764700200001 } from './1764700200001-orders.js';
 import { Segments1764800100000 } from './1764800100000-segments.js';
+import { Campaigns1764800100001 } from './1764800100001-campaigns.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   OpportunityLines1764700200000,
   Orders1764700200001,
   Segments1764800100000,
+  Campaigns1764800100001,
 ];

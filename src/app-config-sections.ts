@@ -4,6 +4,7 @@ import type { ModuleProblems } from '#platform/http/problem-catalog.js';
 import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
 import { CAMPAIGNS_CONFIG } from '#operational/marketing/campaigns/campaigns.config.js';
+import { CAMPAIGN_PROBLEMS } from '#operational/marketing/campaigns/campaigns.errors.js';
 import { SEGMENT_PROBLEMS } from '#operational/marketing/segments/segments.errors.js';
 import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
 import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
@@ -50,6 +51,7 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...ORDER_PROBLEMS,
   ...QUOTE_PROBLEMS,
   ...SEGMENT_PROBLEMS,
+  ...CAMPAIGN_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

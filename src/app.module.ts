@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
+import { CampaignsModule } from '#operational/marketing/campaigns/campaigns.module.js';
 import { SegmentsModule } from '#operational/marketing/segments/segments.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         OrdersModule,
         QuotesModule,
         SegmentsModule,
+        CampaignsModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],
