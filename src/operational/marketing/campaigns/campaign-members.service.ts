@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { CONTACT_DEFINITION } from '#operational/customers/index.js';
-import { PermissionEvaluator } from '#platform/access/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
 import { EventOutbox } from '#platform/events/index.js';
 import { AppError } from '#platform/http/index.js';
 import { SqlParams } from '#platform/query/index.js';
-import { querySchemaOf, RecordService } from '#platform/records/index.js';
+import { RecordService } from '#platform/records/index.js';
 import { SegmentMembership } from '../segments/index.js';
 import { canMoveMember, type MemberStatus } from './campaign-member-status.js';
 import { CAMPAIGN_DEFINITION } from './campaign.definition.js';
@@ -44,7 +43,6 @@ export class CampaignMembersService {
   constructor(
     private readonly db: DatabaseService,
     private readonly records: RecordService,
-    private readonly permissions: PermissionEvaluator,
     private readonly campaigns: CampaignsService,
     private readonly segments: SegmentMembership,
     private readonly outbox: EventOutbox,
@@ -71,10 +69,10 @@ export class CampaignMembersService {
         source = await this.segments.memberQuery(tx, segment, params);
       } else {
         const wanted = [...new Set((from.contactIds ?? []).map((c) => c.toLowerCase()))];
-        await this.mustRead(tx, wanted);
+        await this.segments.mustReadContacts(tx, wanted);
         source = `SELECT unnest(${params.add(wanted)}::uuid[]) AS id`;
       }
-      const scope = this.contactScope(tx, params);
+      const scope = this.segments.contactScope(tx, params);
       const rows = await this.db.query<{ n: string }>(
         tx,
         `WITH added AS (
@@ -101,7 +99,10 @@ export class CampaignMembersService {
   ) {
     await this.records.load(ctx, CAMPAIGN_DEFINITION, id);
     const params = new SqlParams();
-    const where = [`m.campaign_id = ${params.add(id)}::uuid`, this.contactScope(ctx, params)];
+    const where = [
+      `m.campaign_id = ${params.add(id)}::uuid`,
+      this.segments.contactScope(ctx, params),
+    ];
     if (opts.status) where.push(`m.status = ${params.add(opts.status)}`);
     if (opts.cursor) where.push(`m.contact_id > ${params.add(opts.cursor)}::uuid`);
     const rows = await this.db.query<MemberRow>(
@@ -219,39 +220,10 @@ export class CampaignMembersService {
       ctx,
       `SELECT m.contact_id AS id FROM campaign_members m JOIN contacts c ON c.id = m.contact_id
         WHERE m.campaign_id = ${params.add(id)}::uuid AND m.status = ${params.add(status)}
-          AND c.deleted_at IS NULL AND ${this.contactScope(ctx, params)}
+          AND c.deleted_at IS NULL AND ${this.segments.contactScope(ctx, params)}
         ORDER BY m.contact_id LIMIT ${limit}`,
       params.values,
     );
     return rows.map((r) => r.id);
-  }
-
-  private contactScope(ctx: RequestContext, params: SqlParams): string {
-    const scope = this.permissions.require(ctx.user, 'contacts', 'read');
-    return this.permissions.scopeSql(
-      ctx.user,
-      scope,
-      querySchemaOf(CONTACT_DEFINITION),
-      'c',
-      params,
-    );
-  }
-
-  private async mustRead(ctx: RequestContext, contactIds: string[]): Promise<void> {
-    const params = new SqlParams();
-    const rows = await this.db.query<{ id: string }>(
-      ctx,
-      `SELECT c.id FROM contacts c WHERE c.id = ANY(${params.add(contactIds)}::uuid[])
-          AND c.deleted_at IS NULL AND ${this.contactScope(ctx, params)}`,
-      params.values,
-    );
-    const found = new Set(rows.map((r) => r.id));
-    const missing = contactIds.findIndex((c) => !found.has(c));
-    if (missing >= 0)
-      throw AppError.field(
-        `contactIds[${missing}]`,
-        'notFound',
-        'refers to a contact that does not exist',
-      );
   }
 }

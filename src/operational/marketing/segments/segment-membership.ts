@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { CONTACT_DEFINITION } from '#operational/customers/index.js';
+import { PermissionEvaluator } from '#platform/access/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
 import { EventOutbox, type NewDomainEvent } from '#platform/events/index.js';
+import { AppError } from '#platform/http/index.js';
 import { SqlParams } from '#platform/query/index.js';
+import { querySchemaOf } from '#platform/records/index.js';
 import { SegmentRules } from './segment-rules.js';
 import type { SegmentType } from './segment.definition.js';
 import { SEGMENT_ENTERED, SEGMENT_LEFT, SEGMENT_REFRESHED } from './segments.events.js';
@@ -37,7 +41,39 @@ export class SegmentMembership {
     private readonly db: DatabaseService,
     private readonly rules: SegmentRules,
     private readonly outbox: EventOutbox,
+    private readonly permissions: PermissionEvaluator,
   ) {}
+
+  /** The caller's contact read scope over the contacts alias `c`. */
+  contactScope(ctx: RequestContext, params: SqlParams): string {
+    const scope = this.permissions.require(ctx.user, 'contacts', 'read');
+    return this.permissions.scopeSql(
+      ctx.user,
+      scope,
+      querySchemaOf(CONTACT_DEFINITION),
+      'c',
+      params,
+    );
+  }
+
+  /** 400 on `contactIds[i]` for the first contact that does not exist for the caller. */
+  async mustReadContacts(ctx: RequestContext, contactIds: string[]): Promise<void> {
+    const params = new SqlParams();
+    const rows = await this.db.query<{ id: string }>(
+      ctx,
+      `SELECT c.id FROM contacts c WHERE c.id = ANY(${params.add(contactIds)}::uuid[])
+          AND c.deleted_at IS NULL AND ${this.contactScope(ctx, params)}`,
+      params.values,
+    );
+    const found = new Set(rows.map((r) => r.id));
+    const missing = contactIds.findIndex((c) => !found.has(c));
+    if (missing >= 0)
+      throw AppError.field(
+        `contactIds[${missing}]`,
+        'notFound',
+        'refers to a contact that does not exist',
+      );
+  }
 
   async shape(tx: RequestContext, id: string): Promise<SegmentShape | null> {
     return this.db.one<SegmentShape>(

@@ -108,7 +108,7 @@ export class SegmentsService extends RecordResourceService {
       if (segment.type !== 'static')
         throw new AppError('segment_not_static', { type: segment.type });
       const wanted = ids(contactIds);
-      await this.mustReadContacts(tx, wanted);
+      await this.membership.mustReadContacts(tx, wanted);
       const changed =
         change === 'add'
           ? await this.membership.add(tx, segment, wanted)
@@ -135,20 +135,6 @@ export class SegmentsService extends RecordResourceService {
     };
   }
 
-  private async mustReadContacts(tx: RequestContext, contactIds: string[]): Promise<void> {
-    const page = await this.records.list(tx, CONTACT_DEFINITION, this.contactsRequest(1000), [
-      (params) => `c.id = ANY(${params.add(contactIds)}::uuid[])`,
-    ]);
-    const found = new Set(page.data.map((c) => c.id as string));
-    const missing = contactIds.findIndex((c) => !found.has(c));
-    if (missing >= 0)
-      throw AppError.field(
-        `contactIds[${missing}]`,
-        'notFound',
-        'refers to a contact that does not exist',
-      );
-  }
-
   private contactsRequest(limit: number): ListRequest {
     return {
       filter: null,
@@ -158,7 +144,7 @@ export class SegmentsService extends RecordResourceService {
       fields: null,
       include: [],
       q: null,
-      count: limit === PREVIEW_SAMPLE ? 'exact' : null,
+      count: 'exact',
     };
   }
 
