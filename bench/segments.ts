@@ -60,13 +60,14 @@ async function seed(db: pg.Client): Promise<void> {
     [OWNER, accounts],
   );
   await db.query(`CREATE TEMP TABLE acc AS SELECT row_number() OVER () AS n, id FROM accounts`);
+  await db.query(`CREATE INDEX ON acc (n)`);
   await db.query(
     `INSERT INTO contacts (id, last_name, lifecycle_stage, created_at, account_id, owner_id, name_key)
      SELECT gen_random_uuid(), 'C' || i,
             (ARRAY['subscriber','lead','marketing_qualified','sales_qualified','opportunity','customer','evangelist','other'])[1 + (i * 7919) % 8],
             now() - make_interval(secs => ((i * 104729) % (3 * 365 * 86400))::double precision),
-            (SELECT id FROM acc WHERE n = 1 + i % $2), $1, 'c' || i
-       FROM generate_series(1::bigint, $3) i`,
+            acc.id, $1, 'c' || i
+       FROM generate_series(1::bigint, $3) i JOIN acc ON acc.n = 1 + i % $2`,
     [OWNER, accounts, contacts],
   );
   await db.query(`CREATE TEMP TABLE con AS SELECT row_number() OVER () AS n, id FROM contacts`);
