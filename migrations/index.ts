@@ -28,6 +28,8 @@ import { OpportunityLinePriceSource1764700300000 } from './1764700300000-opportu
 import { OrderPerQuote1764700300001 } from './1764700300001-order-per-quote.js';
 import { QuoteLineConfigurationOptions1764700300002 } from './1764700300002-quote-line-configuration-options.js';
 import { MarketingConsent1764800000010 } from './1764800000010-marketing-consent.js';
+import { Segments1764800100000 } from './1764800100000-segments.js';
+import { Campaigns1764800100001 } from './1764800100001-campaigns.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -57,6 +59,8 @@ export const MIGRATIONS = [
   QuoteLineConfigurationOptions1764700300002,
   PrivacyRequests1764750000000,
   MarketingConsent1764800000010,
+  Segments1764800100000,
+  Campaigns1764800100001,
   ServiceCases1764900000000,
   KnowledgeBase1764900100000,
   CallCentre1764900100001,

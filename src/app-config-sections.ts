@@ -5,6 +5,9 @@ import { CATALOG_CONFIG } from '#operational/catalog/catalog.config.js';
 import { CATALOG_PROBLEMS } from '#operational/catalog/catalog.errors.js';
 import { MARKETING_CONFIG } from '#operational/marketing/marketing.config.js';
 import { MARKETING_PROBLEMS } from '#operational/marketing/marketing.errors.js';
+import { CAMPAIGNS_CONFIG } from '#operational/marketing/campaigns/campaigns.config.js';
+import { CAMPAIGN_PROBLEMS } from '#operational/marketing/campaigns/campaigns.errors.js';
+import { SEGMENT_PROBLEMS } from '#operational/marketing/segments/segments.errors.js';
 import { ORDER_PROBLEMS } from '#operational/orders/orders.errors.js';
 import { PRIVACY_CONFIG, PRIVACY_PROBLEMS } from '#operational/privacy/index.js';
 import { QUOTES_CONFIG } from '#operational/quotes/quotes.config.js';
@@ -33,6 +36,7 @@ export const APP_CONFIG: ConfigComposition = {
     ...SERVICE_CASES_CONFIG.sections,
     ...CALLS_CONFIG.sections,
     ...MARKETING_CONFIG.sections,
+    ...CAMPAIGNS_CONFIG.sections,
   ],
   reservedPaths: [
     'accounts',
@@ -49,10 +53,9 @@ export const APP_CONFIG: ConfigComposition = {
     'work-orders',
     'public',
     ...MARKETING_CONFIG.reservedPaths,
+    ...CAMPAIGNS_CONFIG.reservedPaths,
     // Kept for modules still to come, so an admin's object does not take their path first.
     'orders',
-    'campaigns',
-    'segments',
     'articles',
     'reports',
     'messages',
@@ -72,6 +75,8 @@ export const APP_PROBLEMS: readonly ModuleProblems[] = [
   ...CALL_PROBLEMS,
   ...FIELD_SERVICE_PROBLEMS,
   ...MARKETING_PROBLEMS,
+  ...SEGMENT_PROBLEMS,
+  ...CAMPAIGN_PROBLEMS,
 ];
 
 /** The API key scopes the modules define; registered by AppModule. */

@@ -4,6 +4,8 @@ import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { MarketingModule } from '#operational/marketing/index.js';
+import { CampaignsModule } from '#operational/marketing/campaigns/campaigns.module.js';
+import { SegmentsModule } from '#operational/marketing/segments/segments.module.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
@@ -59,6 +61,8 @@ export class AppModule {
         CallsModule,
         FieldServiceModule,
         MarketingModule,
+        SegmentsModule,
+        CampaignsModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

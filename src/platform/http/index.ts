@@ -1,4 +1,4 @@
-export { ApiProblems } from './api-docs.decorators.js';
+export { ApiListQuery, ApiProblems } from './api-docs.decorators.js';
 export { AppError } from './app-error.js';
 export type { FieldError } from './app-error.js';
 export { validateDto } from './dto-validation.js';

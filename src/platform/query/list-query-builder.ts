@@ -19,6 +19,9 @@ export interface QueryAccess {
   isHidden(entity: string, field: string): boolean;
 }
 
+/** A predicate a caller adds to a list; a function receives the list's parameters for its values. */
+export type ExtraWhere = string | ((params: SqlParams) => string);
+
 export interface CompiledList {
   sql: string;
   countSql: string;
@@ -318,14 +321,14 @@ export function buildListQuery(
   request: ListRequest,
   access: QueryAccess,
   params: SqlParams,
-  extraWhere: string[] = [],
+  extraWhere: ExtraWhere[] = [],
 ): CompiledList {
   const a = schema.alias;
   const joins = new Map<string, string>();
   const where = [
     ...(schema.softDelete === false ? [] : [`${a}.deleted_at IS NULL`]),
     access.scope(schema, a, params),
-    ...extraWhere,
+    ...extraWhere.map((w) => (typeof w === 'string' ? w : w(params))),
   ];
   if (schema.discriminator)
     where.push(`${a}.${schema.discriminator.column} = ${params.add(schema.discriminator.value)}`);

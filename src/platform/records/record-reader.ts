@@ -4,7 +4,7 @@ import type { RequestContext } from '#platform/context/request-context.js';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { AppError } from '#platform/http/app-error.js';
-import { buildListQuery, cursorOf } from '#platform/query/list-query-builder.js';
+import { buildListQuery, cursorOf, type ExtraWhere } from '#platform/query/list-query-builder.js';
 import type { ListRequest } from '#platform/query/list-request.js';
 import { SqlParams } from '#platform/query/sql-params.js';
 import {
@@ -141,7 +141,7 @@ export class RecordReader {
     ctx: RequestContext,
     def: ResourceDefinition,
     request: ListRequest,
-    extraWhere: string[] = [],
+    extraWhere: ExtraWhere[] = [],
   ): Promise<ListPage> {
     const principal = ctx.user;
     this.permissions.require(principal, def.entity, 'read');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PermissionEvaluator } from '#platform/access/permission-evaluator.js';
 import { HistoryService, type FieldChange } from '#platform/audit/history.service.js';
 import type { RequestContext } from '#platform/context/request-context.js';
+import type { ExtraWhere } from '#platform/query/list-query-builder.js';
 import type { RecordHooks } from './record-hooks.js';
 import { RecordChangeLog } from './record-history.js';
 import { RecordMerger } from './record-merger.js';
@@ -85,7 +86,7 @@ export class RecordService {
     ctx: RequestContext,
     def: ResourceDefinition,
     request: Parameters<RecordReader['list']>[2],
-    extraWhere: string[] = [],
+    extraWhere: ExtraWhere[] = [],
   ): Promise<ListPage> {
     return this.reader.list(ctx, def, request, extraWhere);
   }
