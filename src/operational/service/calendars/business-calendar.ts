@@ -1,4 +1,14 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
+
+// The package parses the holidays of every country when loaded (about 10 MB of heap): it is
+// loaded the first time a calendar asks for a country's holidays, not at start.
+const requireLazily = createRequire(import.meta.url);
+let HolidaysClass: typeof Holidays | null = null;
+function holidaysOf(country: string): Holidays {
+  HolidaysClass ??= requireLazily('date-holidays') as typeof Holidays;
+  return new HolidaysClass(country);
+}
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -41,7 +51,7 @@ export class BusinessCalendar {
   private readonly days = new Map<string, Span[]>();
   private readonly holidayYears = new Map<number, Set<string>>();
   private readonly extraDaysOff: ReadonlySet<string>;
-  private readonly holidays: Holidays | null;
+  private holidays: Holidays | null = null;
 
   constructor(readonly spec: CalendarSpec) {
     this.parts = new Intl.DateTimeFormat('en-US', {
@@ -55,7 +65,6 @@ export class BusinessCalendar {
       second: '2-digit',
     });
     this.extraDaysOff = new Set(spec.holidays?.dates ?? []);
-    this.holidays = spec.holidays?.country ? new Holidays(spec.holidays.country) : null;
     if (!WEEKDAYS.some((d) => (spec.hours[d] ?? []).length > 0))
       throw new Error('a business calendar needs working hours on at least one weekday');
   }
@@ -129,7 +138,9 @@ export class BusinessCalendar {
 
   private isDayOff(day: string): boolean {
     if (this.extraDaysOff.has(day)) return true;
-    if (!this.holidays) return false;
+    const country = this.spec.holidays?.country;
+    if (!country) return false;
+    this.holidays ??= holidaysOf(country);
     const year = Number(day.slice(0, 4));
     let set = this.holidayYears.get(year);
     if (!set) {
