@@ -5,10 +5,40 @@ import { DatabaseService } from '#platform/database/index.js';
 import { AppError } from '#platform/http/index.js';
 import {
   ResourceRegistry,
+  type RecordReference,
   recordSelect,
   rowToRecord,
   type ApiRecord,
 } from '#platform/records/index.js';
+
+/** References to contacts from record types the registry knows (their records can be read). */
+export function contactReferences(
+  registry: ResourceRegistry,
+): (RecordReference & { entity: string })[] {
+  const known = new Set(registry.entities());
+  return registry
+    .referencesTo('contacts')
+    .filter(
+      (ref): ref is RecordReference & { entity: string } => !!ref.entity && known.has(ref.entity),
+    );
+}
+
+/**
+ * SQL saying that the row `alias` of the reference's table points at the contact `contact`
+ * (an id expression); a reference typed by a column adds its value to `params`.
+ */
+export function pointsAtContact(
+  ref: RecordReference,
+  alias: string,
+  contact: string,
+  params: unknown[],
+): string {
+  const column = `${alias}.${ref.column}`;
+  const points = ref.array ? `${contact}::text = ANY(${column}::text[])` : `${column} = ${contact}`;
+  if (!ref.typedBy) return points;
+  params.push(ref.typedBy.value);
+  return `${points} AND ${alias}.${ref.typedBy.column} = $${params.length}`;
+}
 
 /** One record type's records that point at the contact, and through which attribute. */
 export interface ReferringRecords {
@@ -63,22 +93,14 @@ export class ContactPersonalData {
   }
 
   async referring(tx: RequestContext, id: string): Promise<ReferringRecords[]> {
-    const known = new Set(this.registry.entities());
     const found: ReferringRecords[] = [];
-    for (const ref of this.registry.referencesTo('contacts')) {
-      if (!ref.entity || !known.has(ref.entity)) continue;
+    for (const ref of contactReferences(this.registry)) {
       const def = this.registry.get(ref.entity);
       const params: unknown[] = [id];
-      const column = `${def.alias}.${ref.column}`;
-      const where = [ref.array ? `$1::text = ANY(${column}::text[])` : `${column} = $1`];
-      if (ref.typedBy) {
-        params.push(ref.typedBy.value);
-        where.push(`${def.alias}.${ref.typedBy.column} = $2`);
-      }
       const rows = await this.db.query(
         tx,
-        `SELECT ${recordSelect(def)} FROM ${def.table} ${def.alias} WHERE ${where.join(' AND ')}
-          ORDER BY ${def.alias}.id`,
+        `SELECT ${recordSelect(def)} FROM ${def.table} ${def.alias}
+          WHERE ${pointsAtContact(ref, def.alias, '$1', params)} ORDER BY ${def.alias}.id`,
         params,
       );
       if (rows.length)

@@ -6,6 +6,7 @@ import { AppError } from '#platform/http/index.js';
 import { JobsService } from '#platform/jobs/index.js';
 import { ResourceRegistry } from '#platform/records/index.js';
 import { ContactErasure } from './contact-erasure.js';
+import { contactReferences, pointsAtContact } from './contact-personal-data.js';
 import { PRIVACY_SECTION, type PrivacyConfig } from './privacy.config.js';
 
 export const RETENTION_QUEUE = 'privacy.retention';
@@ -79,21 +80,11 @@ export class ContactRetention implements OnModuleInit {
 
   /** Contacts not erased yet, untouched since the cutoff, with nothing pointing at them touched since. */
   private async due(ctx: RequestContext, cutoff: Date, after: string): Promise<string[]> {
-    const known = new Set(this.registry.entities());
     const params: unknown[] = [cutoff, after];
-    const touched = this.registry
-      .referencesTo('contacts')
-      .filter((ref) => ref.entity && known.has(ref.entity))
-      .map((ref) => {
-        const column = `r.${ref.column}`;
-        const points = ref.array ? `c.id::text = ANY(${column}::text[])` : `${column} = c.id`;
-        let typed = '';
-        if (ref.typedBy) {
-          params.push(ref.typedBy.value);
-          typed = ` AND r.${ref.typedBy.column} = $${params.length}`;
-        }
-        return `AND NOT EXISTS (SELECT 1 FROM ${ref.table} r WHERE ${points}${typed} AND r.updated_at >= $1)`;
-      });
+    const touched = contactReferences(this.registry).map(
+      (ref) =>
+        `AND NOT EXISTS (SELECT 1 FROM ${ref.table} r WHERE ${pointsAtContact(ref, 'r', 'c.id', params)} AND r.updated_at >= $1)`,
+    );
     const rows = await this.db.query<{ id: string }>(
       ctx,
       `SELECT c.id FROM contacts c

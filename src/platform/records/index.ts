@@ -23,6 +23,7 @@ export {
 } from './resource-definition.js';
 export type { ApiRecord, Attribute, ResourceDefinition } from './resource-definition.js';
 export { ResourceRegistry } from './resource-registry.js';
+export type { RecordReference } from './resource-registry.js';
 export { scalarAttribute } from './resource-definition.js';
 export type { CreateOptions } from './record-resource.service.js';
 export type { AfterWrite } from './record-hooks.js';
