@@ -47,6 +47,7 @@ export function runBench(name: string, body: (run: BenchRun) => Promise<void>): 
 /** An embedded PostgreSQL in the work directory with every migration applied. */
 export async function startMigratedDatabase(
   run: BenchRun,
+  settings?: Readonly<Record<string, string>>,
 ): Promise<{ url: string; clusterDir: string }> {
   const dataDir = join(run.work, 'data');
   log(`starting PostgreSQL in ${run.work}`);
@@ -55,6 +56,7 @@ export async function startMigratedDatabase(
     port: await freePort(),
     database: 'relasi_bench',
     log: () => undefined,
+    settings,
   });
   run.onStop(() => db.stop());
   const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));

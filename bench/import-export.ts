@@ -49,6 +49,8 @@ const config = {
   largeRows: setting('BENCH_IMPORT_LARGE', 1_000_000, 0),
   largeHeapMb: setting('BENCH_LARGE_HEAP_MB', 256, 0),
   poolSize: setting('BENCH_POOL_SIZE', 10, 0),
+  /** Lists the statements PostgreSQL spent the import's time on (pg_stat_statements). */
+  statementProfile: setting('BENCH_PG_PROFILE', 0, 0) > 0,
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
 };
 
@@ -264,9 +266,25 @@ async function runImport(
   };
 }
 
+/** The statements that took most of PostgreSQL's time since the last reset. */
+async function printStatementProfile(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ ms: string; calls: string; rows: string; q: string }>(
+    `SELECT round(total_exec_time) AS ms, calls, rows,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  log('statements by database time during the import (ms, calls, rows, statement):');
+  for (const r of rows) log(`  ${r.ms}\t${r.calls}\t${r.rows}\t${r.q}`);
+}
+
 runBench('csv', async (run) => {
   const work = run.work;
-  const db = await startMigratedDatabase(run);
+  const db = await startMigratedDatabase(
+    run,
+    config.statementProfile
+      ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
+      : undefined,
+  );
   const clusterDir = db.clusterDir;
   log('starting Relasi');
   const profileDir = join(work, 'profile');
@@ -317,7 +335,12 @@ runBench('csv', async (run) => {
   log('COPY into contacts');
   const copyBefore = await copyOnce();
   log('importing the same contacts through the API');
+  if (config.statementProfile) {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('SELECT pg_stat_statements_reset()');
+  }
   const imported = await runImport(relasi, clusterDir, csvFile, n);
+  if (config.statementProfile) await printStatementProfile(client);
   const { rows: check } = await client.query<{ n: number; h: number }>(
     `SELECT (SELECT count(*)::int FROM contacts) AS n,
               (SELECT count(*)::int FROM record_history WHERE entity = 'contacts') AS h`,

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { DomainEventOutbox1764100000000 } from './1764100000000-domain-event-outbox.js';
 import { ConfigurablePicklists1764100000001 } from './1764100000001-configurable-picklists.js';
 import { CustomObjectRecords1764100000002 } from './1764100000002-custom-object-records.js';
+import { IdentityKeysWithoutPendingList1764990000000 } from './1764990000000-identity-keys-without-pending-list.js';
 import { ContactListIndexes1764100000003 } from './1764100000003-contact-list-indexes.js';
 import { JobQueue1764210000000 } from './1764210000000-job-queue.js';
 import { Webhooks1764220000000 } from './1764220000000-webhooks.js';
@@ -24,12 +25,32 @@ import { ServiceCases1764900000000 } from './1764900000000-service-cases.js';
 import { KnowledgeBase1764900100000 } from './1764900100000-knowledge-base.js';
 import { CallCentre1764900100001 } from './1764900100001-call-centre.js';
 import { FieldService1764900100002 } from './1764900100002-field-service.js';
+import { Messaging1765500000001 } from './1765500000001-messaging.js';
+import { Stream1765500000002 } from './1765500000002-stream.js';
+import { Notifications1765500000003 } from './1765500000003-notifications.js';
+import { AnalyticsParallelConversion1765900000001 } from './1765900000001-analytics-parallel-conversion.js';
+import { CubeSalesRegionIndex1765900000002 } from './1765900000002-cube-sales-region-index.js';
+import { AutomationStepRetries1766000000001 } from './1766000000001-automation-step-retries.js';
+import { AutomationDateTriggers1766000000002 } from './1766000000002-automation-date-triggers.js';
+import { MarketingText1765800000001 } from './1765800000001-marketing-text.js';
+import { MessagingBridge1765700000001 } from './1765700000001-messaging-bridge.js';
+import { PartnerThreads1766000000011 } from './1766000000011-partner-threads.js';
+import { CustomerAnalytics1765300000000 } from './1765300000000-customer-analytics.js';
+import { AnalyticsCubes1765400000000 } from './1765400000000-analytics-cubes.js';
+import { Reports1765400000001 } from './1765400000001-reports.js';
+import { Partners1765600000001 } from './1765600000001-partners.js';
+import { CustomerPortal1765100000000 } from './1765100000000-customer-portal.js';
+import { ServiceCaseForeignKeys1765100000001 } from './1765100000001-service-case-foreign-keys.js';
+import { CaseSatisfaction1765100000002 } from './1765100000002-case-satisfaction.js';
 import { OpportunityLinePriceSource1764700300000 } from './1764700300000-opportunity-line-price-source.js';
 import { OrderPerQuote1764700300001 } from './1764700300001-order-per-quote.js';
 import { QuoteLineConfigurationOptions1764700300002 } from './1764700300002-quote-line-configuration-options.js';
 import { MarketingConsent1764800000010 } from './1764800000010-marketing-consent.js';
 import { Segments1764800100000 } from './1764800100000-segments.js';
 import { Campaigns1764800100001 } from './1764800100001-campaigns.js';
+import { MessageTemplates1765200000001 } from './1765200000001-message-templates.js';
+import { Automations1765200000002 } from './1765200000002-automations.js';
+import { KnowledgeSearchHeads1766000000100 } from './1766000000100-knowledge-search-heads.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -65,4 +86,25 @@ export const MIGRATIONS = [
   KnowledgeBase1764900100000,
   CallCentre1764900100001,
   FieldService1764900100002,
+  IdentityKeysWithoutPendingList1764990000000,
+  CustomerPortal1765100000000,
+  ServiceCaseForeignKeys1765100000001,
+  CaseSatisfaction1765100000002,
+  MessageTemplates1765200000001,
+  Automations1765200000002,
+  CustomerAnalytics1765300000000,
+  AnalyticsCubes1765400000000,
+  Reports1765400000001,
+  Messaging1765500000001,
+  Stream1765500000002,
+  Notifications1765500000003,
+  Partners1765600000001,
+  MessagingBridge1765700000001,
+  MarketingText1765800000001,
+  AnalyticsParallelConversion1765900000001,
+  CubeSalesRegionIndex1765900000002,
+  AutomationStepRetries1766000000001,
+  AutomationDateTriggers1766000000002,
+  PartnerThreads1766000000011,
+  KnowledgeSearchHeads1766000000100,
 ];

@@ -1,11 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { MessagingModule } from '#collaborative/messaging/index.js';
+import { NotificationsModule } from '#collaborative/notifications/index.js';
+import { PartnersModule } from '#collaborative/partners/index.js';
+import { StreamModule } from '#collaborative/stream/index.js';
+import { CustomerAnalyticsModule } from '#analytical/customers/customer-analytics.module.js';
+import { BudgetModule } from '#analytical/budget/index.js';
+import { CubeModule } from '#analytical/cube/index.js';
+import { ReportsModule } from '#analytical/reports/index.js';
 import { ActivitiesModule } from '#operational/activities/activities.module.js';
 import { CatalogModule } from '#operational/catalog/catalog.module.js';
 import { CustomersModule } from '#operational/customers/customers.module.js';
 import { MarketingModule } from '#operational/marketing/index.js';
 import { CampaignsModule } from '#operational/marketing/campaigns/campaigns.module.js';
 import { SegmentsModule } from '#operational/marketing/segments/segments.module.js';
+import { TemplatesModule } from '#operational/marketing/templates/index.js';
+import { CampaignSendModule } from '#operational/marketing/campaign-send/index.js';
+import { AutomationsModule } from '#operational/marketing/automations/index.js';
 import { OrdersModule } from '#operational/orders/index.js';
 import { PrivacyModule } from '#operational/privacy/index.js';
 import { QuotesModule } from '#operational/quotes/quotes.module.js';
@@ -14,7 +25,10 @@ import { ServiceModule } from '#operational/service/service.module.js';
 import { CallsModule } from '#operational/service/calls/index.js';
 import { FieldServiceModule } from '#operational/service/field-service/index.js';
 import { KnowledgeModule } from '#operational/service/knowledge/index.js';
+import { PortalModule } from '#operational/service/portal/portal.module.js';
+import { CsatModule } from '#operational/service/csat/csat.module.js';
 import { AccessModule } from '#platform/access/access.module.js';
+import { registerPermissionSubjects } from '#platform/access/permission-subjects.js';
 import { registerApiKeyScopes } from '#platform/auth/api-key-scopes.js';
 import { AuthModule } from '#platform/auth/auth.module.js';
 import { CurrencyModule } from '#platform/currency/currency.module.js';
@@ -29,7 +43,11 @@ import { registerProblems } from '#platform/http/problem-catalog.js';
 import { ProblemFilter } from '#platform/http/problem.filter.js';
 import { PlatformModule, type PlatformOptions } from '#platform/platform.module.js';
 import { WebhooksModule } from '#platform/webhooks/webhooks.module.js';
-import { APP_API_KEY_SCOPES, APP_PROBLEMS } from './app-config-sections.js';
+import {
+  APP_API_KEY_SCOPES,
+  APP_PERMISSION_SUBJECTS,
+  APP_PROBLEMS,
+} from './app-config-sections.js';
 
 @Module({})
 export class AppModule {
@@ -38,6 +56,7 @@ export class AppModule {
     // declare stops the start here.
     registerProblems(APP_PROBLEMS);
     registerApiKeyScopes(APP_API_KEY_SCOPES);
+    registerPermissionSubjects(APP_PERMISSION_SUBJECTS);
     return {
       module: AppModule,
       imports: [
@@ -60,9 +79,22 @@ export class AppModule {
         KnowledgeModule,
         CallsModule,
         FieldServiceModule,
+        PortalModule,
+        CsatModule,
         MarketingModule,
         SegmentsModule,
         CampaignsModule,
+        StreamModule,
+        MessagingModule,
+        NotificationsModule,
+        PartnersModule,
+        CustomerAnalyticsModule,
+        CubeModule,
+        ReportsModule,
+        BudgetModule,
+        TemplatesModule,
+        CampaignSendModule,
+        AutomationsModule,
         CustomObjectsModule.forObjects(options.config.objects),
       ],
       controllers: [HealthController],

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -90,6 +90,9 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     {
       logger: new NestPinoLogger(logger),
       bufferLogs: false,
+      // Kept as `req.rawBody` next to the parsed body, for routes that check a signature over
+      // the exact bytes sent (provider callbacks).
+      rawBody: true,
     },
   );
   // Uploads (CSV imports) stream through it; only routes with `config.multipart` accept them.
@@ -166,13 +169,17 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   // Initialised first: the document describes the custom fields the config declares, which
   // are known once every module has registered its records.
   await app.init();
-  const document = buildOpenApiDocument(app, VERSION);
-  SwaggerModule.setup('docs', app, document, {
+  // Built on first request, not at start: building it costs a few seconds of CPU that a
+  // process which never serves it (one of several behind a gateway) should not spend before
+  // it is ready.
+  let document: OpenAPIObject | undefined;
+  const openApi = () => (document ??= buildOpenApiDocument(app, VERSION));
+  SwaggerModule.setup('docs', app, openApi, {
     jsonDocumentUrl: 'openapi-ui.json',
     swaggerOptions: { persistAuthorization: true },
   });
   fastify.get('/openapi.json', async (_req, reply) =>
-    reply.type('application/json').send(document),
+    reply.type('application/json').send(openApi()),
   );
   return app;
 }

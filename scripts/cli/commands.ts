@@ -1,16 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
-import { CrmConfigError, loadCrmConfig, type CrmConfig } from '#platform/config/crm-config.js';
+import type { CrmConfig } from '#platform/config/crm-config.js';
 import { EnvError, parseEnv, type Env } from '#platform/config/env.js';
-import { APP_CONFIG } from '../../src/app-config-sections.js';
-import { checkEmail, createAdminCommand, resetPasswordCommand } from './admin-commands.js';
-import { backupCommand } from './backup-command.js';
-import { openCliDatabase, type CliDatabase, type OpenOptions } from './cli-database.js';
+import type { CliDatabase, OpenOptions } from './cli-database.js';
 import { CliError, EXIT } from './cli-errors.js';
-import { checkConfig } from './config-check-command.js';
-import { runMigrateCommand } from './migrate-command.js';
-import { choosePassword } from './password-input.js';
-import { restoreCommand } from './restore-command.js';
-import { seedDemoCommand } from './seed-demo-command.js';
+
+// A command's code (and the application it loads) is imported when the command runs, so that
+// `relasi --help` and usage errors answer at once.
 
 export interface CliIo {
   /** The command's result, on stdout. */
@@ -31,7 +26,11 @@ export interface Command {
   run(values: Values, io: CliIo): Promise<void>;
 }
 
-function settings(): { env: Env; config: CrmConfig } {
+async function settings(): Promise<{ env: Env; config: CrmConfig }> {
+  const [{ CrmConfigError, loadCrmConfig }, { APP_CONFIG }] = await Promise.all([
+    import('#platform/config/crm-config.js'),
+    import('../../src/app-config-sections.js'),
+  ]);
   try {
     const env = parseEnv({ ...process.env, CRM_LOG_LEVEL: 'silent' });
     return { env, config: loadCrmConfig(env.configPath, APP_CONFIG) };
@@ -48,6 +47,7 @@ async function withDatabase(
   options: Omit<OpenOptions, 'note'>,
   work: (db: CliDatabase) => Promise<void>,
 ): Promise<void> {
+  const { openCliDatabase } = await import('./cli-database.js');
   const db = await openCliDatabase(env, { ...options, note: io.note });
   try {
     await work(db);
@@ -78,6 +78,7 @@ const PASSWORD_DETAILS = [
 ];
 
 async function passwordFrom(values: Values, config: CrmConfig) {
+  const { choosePassword } = await import('./password-input.js');
   return choosePassword(
     {
       flag: text(values, 'password'),
@@ -99,7 +100,8 @@ export const COMMANDS: Command[] = [
     ],
     options: { 'dry-run': { type: 'boolean' } },
     async run(values, io) {
-      const { env } = settings();
+      const { env } = await settings();
+      const { runMigrateCommand } = await import('./migrate-command.js');
       await withDatabase(env, io, {}, (db) =>
         runMigrateCommand(db.dataSource, { dryRun: values['dry-run'] === true }, io.print),
       );
@@ -113,9 +115,10 @@ export const COMMANDS: Command[] = [
     details: PASSWORD_DETAILS,
     options: { ...PASSWORD_OPTIONS, name: { type: 'string' } },
     async run(values, io) {
+      const { checkEmail, createAdminCommand } = await import('./admin-commands.js');
       const email = checkEmail(text(values, 'email'));
       const name = required(values, 'name');
-      const { env, config } = settings();
+      const { env, config } = await settings();
       const password = await passwordFrom(values, config);
       await withDatabase(env, io, { requireCurrentSchema: true }, (db) =>
         createAdminCommand(db.dataSource, { email, name, password }, io.print),
@@ -129,8 +132,9 @@ export const COMMANDS: Command[] = [
     details: PASSWORD_DETAILS,
     options: PASSWORD_OPTIONS,
     async run(values, io) {
+      const { checkEmail, resetPasswordCommand } = await import('./admin-commands.js');
       const email = checkEmail(text(values, 'email'));
-      const { env, config } = settings();
+      const { env, config } = await settings();
       const password = await passwordFrom(values, config);
       await withDatabase(env, io, { requireCurrentSchema: true }, (db) =>
         resetPasswordCommand(db.dataSource, { email, password }, io.print),
@@ -155,6 +159,10 @@ export const COMMANDS: Command[] = [
       } catch (e) {
         throw e instanceof EnvError ? new CliError(EXIT.failure, e.message) : e;
       }
+      const [{ checkConfig }, { CrmConfigError }] = await Promise.all([
+        import('./config-check-command.js'),
+        import('#platform/config/crm-config.js'),
+      ]);
       const outcome = await checkConfig(file, env, io.print).catch((e: unknown) => {
         throw e instanceof CrmConfigError ? new CliError(EXIT.failure, e.message) : e;
       });
@@ -180,7 +188,8 @@ export const COMMANDS: Command[] = [
           EXIT.usage,
           `--scale must be a whole number from 1 to 1000 (got ${raw})`,
         );
-      const { env, config } = settings();
+      const { env, config } = await settings();
+      const { seedDemoCommand } = await import('./seed-demo-command.js');
       await withDatabase(env, io, { requireCurrentSchema: true }, (db) =>
         seedDemoCommand(
           db.dataSource,
@@ -203,7 +212,8 @@ export const COMMANDS: Command[] = [
     options: { out: { type: 'string' } },
     async run(values, io) {
       const file = required(values, 'out');
-      const { env } = settings();
+      const { env } = await settings();
+      const { backupCommand } = await import('./backup-command.js');
       await withDatabase(env, io, { requireCurrentSchema: true }, (db) =>
         backupCommand(db.url, file, io.print),
       );
@@ -223,7 +233,8 @@ export const COMMANDS: Command[] = [
     options: { in: { type: 'string' }, force: { type: 'boolean' } },
     async run(values, io) {
       const file = required(values, 'in');
-      const { env } = settings();
+      const { env } = await settings();
+      const { restoreCommand } = await import('./restore-command.js');
       await withDatabase(env, io, { exclusive: true }, (db) =>
         restoreCommand(db, env, { file, force: values.force === true }, io.print),
       );

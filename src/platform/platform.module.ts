@@ -7,6 +7,7 @@ import type { CrmConfig } from '#platform/config/crm-config.js';
 import type { Env } from '#platform/config/env.js';
 import { dataSourceOptions } from '#platform/database/data-source-options.js';
 import { DatabaseService } from '#platform/database/database.service.js';
+import { ReadReplica } from '#platform/database/read-replica.js';
 import { CustomFieldValidator } from '#platform/customization/custom-field-validator.js';
 import { CustomizationService } from '#platform/customization/customization.service.js';
 import { EventBus } from '#platform/events/event-bus.js';
@@ -28,6 +29,7 @@ export interface PlatformOptions {
 }
 
 const SHARED = [
+  ReadReplica,
   DatabaseService,
   PermissionEvaluator,
   HistoryService,

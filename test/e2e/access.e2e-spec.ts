@@ -920,6 +920,15 @@ describe('access administration and record scopes', () => {
         ],
         [{ fields: { contacts: { id: 'hidden' } } }, ['permissions.fields.contacts.id:invalid']],
         [{ fields: { widgets: { name: 'hidden' } } }, ['permissions.fields.widgets:unknownField']],
+        // a module's subject that is not a record type takes grants but has no fields
+        [
+          { entities: { threads: { read: 'sometimes' } } },
+          ['permissions.entities.threads.read:isIn'],
+        ],
+        [
+          { fields: { threads: { subject: 'hidden' } } },
+          ['permissions.fields.threads:unknownField'],
+        ],
         [{ admin: 'yes' }, ['permissions.admin:isBoolean']],
         [{ superpowers: true }, ['permissions.superpowers:unknownField']],
         [

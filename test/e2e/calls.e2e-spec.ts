@@ -209,6 +209,52 @@ describe('call centre', () => {
     expectProblem(await server.http.get('/api/v1/calls/lookup?number=1&x=2').set(admin), 400);
   });
 
+  it("pops up the caller's open cases, newest first, within the agent's reach", async () => {
+    const number = '+6281299887766';
+    const caller = await customers.contact({
+      accountId: account.id,
+      lastName: 'Caller',
+      phones: [{ label: 'mobile', number }],
+    });
+    const open = async (subject: string) =>
+      (
+        await server.http
+          .post('/api/v1/cases')
+          .set(admin)
+          .send({ subject, contactId: caller.id, accountId: account.id })
+      ).body as { id: string; number: string };
+    const older = await open('Router blinks');
+    const newer = await open('Bill too high');
+    const done = await open('Password reset');
+    await server.http
+      .patch(`/api/v1/cases/${done.id}`)
+      .set(admin)
+      .send({ status: 'resolved' })
+      .expect(200);
+    const pop = await server.http
+      .get(`/api/v1/calls/lookup?number=${encodeURIComponent(number)}`)
+      .set(admin);
+    expect(pop.status).toBe(200);
+    const [found] = pop.body.contacts as { id: string; openCases: { id: string }[] }[];
+    expect(found.id).toBe(caller.id);
+    expect(found.openCases).toEqual([
+      expect.objectContaining({
+        id: newer.id,
+        number: newer.number,
+        subject: 'Bill too high',
+        status: 'new',
+      }),
+      expect.objectContaining({ id: older.id, openedAt: expect.any(String) }),
+    ]);
+    // An agent whose role cannot read cases sees the contact, not its cases.
+    const marketer = await people.userWithToken('marketing');
+    const limited = await server.http
+      .get(`/api/v1/calls/lookup?number=${encodeURIComponent(number)}`)
+      .set(marketer.auth);
+    expect(limited.status).toBe(200);
+    expect((limited.body.contacts as { openCases: unknown[] }[])[0].openCases).toEqual([]);
+  });
+
   it('reports per agent: calls, answered rate, average handle time, first-call resolution', async () => {
     const agent = await people.userWithToken('service_agent', {
       firstName: 'Rina',
@@ -216,8 +262,23 @@ describe('call centre', () => {
     });
     const day = { startedAt: '2026-06-10T10:00:00+07:00' };
     const mine = (body: Record<string, unknown>) => logged({ ...day, ...body }, agent.auth);
-    const caseA = randomUUID();
-    const caseB = randomUUID();
+    const opened = async () =>
+      (await server.http.post('/api/v1/cases').set(agent.auth).send({ subject: 'Call' })).body as {
+        id: string;
+      };
+    const caseA = (await opened()).id;
+    const caseB = (await opened()).id;
+    await server.http
+      .patch(`/api/v1/cases/${caseA}`)
+      .set(agent.auth)
+      .send({ status: 'resolved' })
+      .expect(200);
+    await server.http
+      .patch(`/api/v1/cases/${caseB}`)
+      .set(agent.auth)
+      .send({ status: 'resolved' })
+      .expect(200);
+    expectProblem(await post({ ...base, caseId: randomUUID() }, agent.auth), 400);
     await mine({ durationSeconds: 100, caseId: caseA });
     await mine({ durationSeconds: 300, caseId: caseB });
     await mine({ durationSeconds: 60, caseId: caseB, startedAt: '2026-06-11T10:00:00+07:00' });
@@ -242,9 +303,9 @@ describe('call centre', () => {
       answeredRate: 0.75,
       averageHandleSeconds: 153,
       cases: 2,
-      // Without the cases module no case counts as resolved yet.
-      firstCallResolutions: 0,
-      firstCallResolutionRate: 0,
+      // Case A was resolved with one call; case B took two.
+      firstCallResolutions: 1,
+      firstCallResolutionRate: 0.5,
     });
     for (const query of [
       'from=2026-06-10',

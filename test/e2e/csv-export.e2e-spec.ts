@@ -117,7 +117,7 @@ describe('CSV export', () => {
     ).expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(
-      /^attachment; filename="contacts-\d{8}-\d{6}\.csv"$/,
+      /^attachment; filename="contacts-\d{8}-\d{6}\.csv"; filename\*=UTF-8''contacts-\d{8}-\d{6}\.csv$/,
     );
     const text = res.body as string;
     expect(text.endsWith('\r\n')).toBe(true);
@@ -136,6 +136,7 @@ describe('CSV export', () => {
       'department',
       'preferredLanguage',
       'timeZone',
+      'birthdate',
       'lifecycleStage',
       'description',
       'ownerId',

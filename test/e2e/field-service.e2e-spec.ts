@@ -94,8 +94,18 @@ describe('field service', () => {
   });
 
   it('creates a work order with a checklist, parts from the catalog and time entries, and moves it through its lifecycle', async () => {
+    const forCase = await server.http
+      .post('/api/v1/cases')
+      .set(admin)
+      .send({ subject: 'No signal' });
+    const unknownCase = await server.http
+      .post('/api/v1/work-orders')
+      .set(admin)
+      .send({ subject: 'Install fiber', caseId: randomUUID() });
+    expectProblem(unknownCase, 400);
+    expect(unknownCase.body.errors).toEqual([expect.objectContaining({ field: 'caseId' })]);
     const order = await workOrder({
-      caseId: randomUUID(),
+      caseId: forCase.body.id as string,
       siteAddress: { street: 'Jl. Sudirman 1', city: 'Jakarta', country: 'ID' },
       checklist: [{ label: 'Check signal' }, { label: 'Mount modem', done: true }],
       partsUsed: [{ productId: product.id, quantity: '1' }],
@@ -225,6 +235,28 @@ describe('field service', () => {
         code: 'appointment_double_booked',
         clashingAppointmentId: first.body.id,
       });
+    });
+
+    it('cancels an appointment, freeing its slot for another booking', async () => {
+      const order = await workOrder();
+      const other = { technicianId: tech.id, startsAt: at('14:00'), endsAt: at('14:30') };
+      const first = await book(order.id, other);
+      expect(first.status).toBe(201);
+      const cancel = (id: string, auth: Auth = admin) =>
+        server.http
+          .post(`/api/v1/work-orders/${order.id}/appointments/${id}/cancel`)
+          .set(auth)
+          .send({});
+      expect((await cancel(first.body.id as string)).status).toBe(204);
+      expectProblem(await cancel(first.body.id as string), 404);
+      expectProblem(await cancel(randomUUID()), 404);
+      expectProblem(await cancel('not-a-uuid'), 400);
+      const again = await book(order.id, other);
+      expect(again.status).toBe(201);
+      const list = await server.http.get(`/api/v1/work-orders/${order.id}/appointments`).set(admin);
+      expect(list.body.data.map((a: { id: string }) => a.id)).toEqual([again.body.id]);
+      const analyst = await people.userWithToken('analyst');
+      expectProblem(await cancel(again.body.id as string, analyst.auth), 403);
     });
 
     it('lets only one of two concurrent bookings of the same slot through', async () => {

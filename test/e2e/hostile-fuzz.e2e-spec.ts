@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { factories } from '../support/factories.js';
+import { answersWithStream, sendFuzzed } from '../support/response-head.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 interface Parameter {
@@ -13,6 +14,8 @@ interface Operation {
   path: string;
   query: string[];
   bodyFields: string[] | null;
+  /** answers with an event stream: only the response head is read */
+  stream: boolean;
 }
 
 const document = JSON.parse(readFileSync(join(process.cwd(), 'openapi/openapi.json'), 'utf8')) as {
@@ -32,7 +35,9 @@ const operations: Operation[] = Object.entries(document.paths).flatMap(([path, b
     if (method === 'get' && query.length === 0) return [];
     const ref = body?.schema?.$ref?.split('/').pop();
     const fields = ref ? Object.keys(document.components.schemas[ref]?.properties ?? {}) : [];
-    return [{ method, path, query, bodyFields: body ? fields : null }];
+    return [
+      { method, path, query, bodyFields: body ? fields : null, stream: answersWithStream(op) },
+    ];
   }),
 );
 
@@ -168,9 +173,8 @@ describe('fuzzing every operation with hostile input', () => {
       const query = op.query.length ? fc.option(queryFor(op.query)) : fc.constant(null);
       await fc.assert(
         fc.asyncProperty(path, body, query, async (url, json, qs) => {
-          let req = server.http[op.method](qs ? `${url}?${qs}` : url).set(auth);
-          if (json !== null) req = req.set('content-type', 'application/json').send(json);
-          const res = await req;
+          const target = qs ? `${url}?${qs}` : url;
+          const res = await sendFuzzed(server, op, target, auth, json);
           const where =
             `${op.method.toUpperCase()} ${url}${qs ? `?${qs}` : ''} ${json ?? ''}`.slice(0, 600);
           expect({ where, status: res.status < 500 }).toEqual({ where, status: true });

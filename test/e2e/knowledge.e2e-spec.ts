@@ -263,6 +263,24 @@ describe('knowledge base', () => {
       expect(published.body.data.map((h: Hit) => h.id)).toEqual([titleHit.id]);
     });
 
+    it('ranks a title match first however many articles mention the word in their bodies', async () => {
+      // More body-only matches than a search ranks (SEARCH_CANDIDATES), all written before the
+      // title match, so that it comes last in the table.
+      await server.db.query(
+        `INSERT INTO knowledge_articles (id, slug, content, body_text_en, owner_id)
+         SELECT gen_random_uuid(), 'quokka-notes-' || g,
+                jsonb_build_object('en', jsonb_build_object('title', 'Field notes ' || g, 'body', 'A quokka was seen, ' || g)),
+                'A quokka was seen, ' || g, (SELECT id FROM users ORDER BY created_at LIMIT 1)
+           FROM generate_series(1, 1100) g`,
+      );
+      const care = await created({ content: { en: en('Quokka care', 'Feeding and shelter.') } });
+      const res = await search('q=quokka&lang=en&limit=5');
+      expect(res.status).toBe(200);
+      expect(res.body.data[0].id).toBe(care.id);
+      expect(res.body.data).toHaveLength(5);
+      await server.db.query(`DELETE FROM knowledge_articles WHERE slug LIKE 'quokka-notes-%'`);
+    });
+
     it('escapes article text in highlights', async () => {
       const tricky = await created({
         content: { en: en('Escaping zebra', 'Where 2 < 3, a zebra & a horse <em>meet</em>.') },
@@ -428,7 +446,14 @@ describe('knowledge base', () => {
         { content: { en: en('Team secret zeppelin', 'Only team A knows') } },
         writerA.auth,
       );
-      const caseId = randomUUID();
+      const linked = await server.http.post('/api/v1/cases').set(admin).send({ subject: 'PIN' });
+      const caseId = linked.body.id as string;
+      expectProblem(
+        await server.http
+          .put(`/api/v1/knowledge-articles/${article.id}/cases/${randomUUID()}`)
+          .set(writerA.auth),
+        404,
+      );
       const link = (auth: Auth) =>
         server.http.put(`/api/v1/knowledge-articles/${article.id}/cases/${caseId}`).set(auth);
       expect((await link(writerA.auth)).status).toBe(204);

@@ -1,9 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { freePort } from '../support/global-setup.js';
 import { factories } from '../support/factories.js';
 import { eventsOf, eventually, writeSalesConfig } from '../support/sales-factories.js';
+import { inbox, type Inbox } from '../support/smtp-inbox.js';
 import { startServer, type TestServer } from '../support/test-server.js';
 
 const LINK_SECRET = 'marketing-link-secret-for-tests-0123456789';
@@ -13,36 +11,6 @@ marketing:
   email: { messagesPerMinute: 6000, fromAddress: news@example.com, fromName: Relasi News }
   publicBaseUrl: https://crm.example.com
 `;
-
-interface Inbox {
-  port: number;
-  mails: ParsedMail[];
-  /** Called with each message before it is accepted. */
-  onMessage: ((mail: ParsedMail) => Promise<void> | void) | null;
-  close(): Promise<void>;
-}
-
-async function inbox(): Promise<Inbox> {
-  const port = await freePort();
-  const box: Inbox = { port, mails: [], onMessage: null, close: async () => undefined };
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then(async (mail) => {
-          box.mails.push(mail);
-          await box.onMessage?.(mail);
-          callback();
-        })
-        .catch((e: Error) => callback(e));
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
-  box.close = () => new Promise<void>((resolve) => smtp.close(() => resolve()));
-  return box;
-}
 
 const pathOf = (url: string) => new URL(url).pathname;
 const sign = (claims: Record<string, unknown>) => {
@@ -306,6 +274,36 @@ describe('marketing: the e-mail channel and the preference centre', () => {
     expect((await server.http.post('/api/v1/marketing/bounces').set(admin).send({})).status).toBe(
       400,
     );
+  });
+
+  it('sends a message enqueued while the run before it is finishing without waiting for the minute', async () => {
+    for (let round = 0; round < 4; round++) {
+      const [first, second] = [await consenting(), await consenting()];
+      const sourceKey = `campaign:${randomUUID()}`;
+      // Start at the top of a second, so that the second message is enqueued within the same
+      // second as the run that sent the first one, often while that run is still finishing.
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const sendAndReceive = async (c: { id: string; email: string }, timeoutMs: number) => {
+        const res = await send({
+          sourceKey,
+          contactId: c.id,
+          purpose: 'marketing',
+          subject: 'S',
+          text: 's',
+        });
+        expect(res.status).toBe(201);
+        await eventually(
+          async () => mailsTo(c.email).length,
+          (n) => n === 1,
+          timeoutMs,
+        );
+      };
+      await sendAndReceive(first, 20_000);
+      const startedAt = Date.now();
+      await sendAndReceive(second, 8_000);
+      expect([round, mailsTo(second.email).length]).toEqual([round, 1]);
+      expect(Date.now() - startedAt).toBeLessThan(8_000);
+    }
   });
 
   it('sends nobody a message twice when the server dies between the SMTP answer and its record', async () => {

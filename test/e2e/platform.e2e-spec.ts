@@ -32,6 +32,7 @@ describe('the server as a process: health, docs, lifecycle, limits', () => {
     expect(ready.body).toEqual({
       status: 'ready',
       database: 'up',
+      readReplica: 'none',
       queue: expect.objectContaining({ status: 'up', workers: 'running', failed: 0 }),
     });
     await server.http.get('/health/live');
@@ -51,7 +52,12 @@ describe('the server as a process: health, docs, lifecycle, limits', () => {
     const doc = await server.http.get('/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+    // Staff tokens and API keys, and the tokens of an audience (the customer portal's).
+    expect(Object.keys(doc.body.components.securitySchemes).sort()).toEqual([
+      'apiKey',
+      'audienceBearer',
+      'bearer',
+    ]);
     expect(
       doc.body.paths['/api/v1/contacts'].get.parameters.map((p: { name: string }) => p.name),
     ).toEqual(expect.arrayContaining(['filter', 'sort', 'limit', 'cursor']));
@@ -59,6 +65,40 @@ describe('the server as a process: health, docs, lifecycle, limits', () => {
       doc.body.paths['/api/v1/contacts'].post.responses['409'].content['application/problem+json']
         .example.code,
     ).toBe('duplicate_record');
+  });
+
+  it('documents exactly the names sort and fields take, as the server checks them', async () => {
+    const auth = { authorization: `Bearer ${await server.login()}` };
+    const doc = await server.http.get('/openapi.json');
+    const param = (path: string, name: string) =>
+      (doc.body.paths[path].get.parameters as { name: string; schema: { pattern: string } }[]).find(
+        (p) => p.name === name,
+      )!.schema.pattern;
+    const names = (pattern: string) =>
+      /^\^-?\??\(([^)]*)\)/
+        .exec(pattern)![1]
+        .split('|')
+        .map((n) => n.replace(/\\\./g, '.'));
+    const sortPattern = param('/api/v1/contacts', 'sort');
+    const sortable = names(sortPattern);
+    expect(sortable).toEqual(expect.arrayContaining(['lastName', 'createdAt', 'account.name']));
+    expect(sortable).not.toContain('phones');
+    for (const name of sortable) {
+      const res = await server.http.get(`/api/v1/contacts?sort=-${name}&limit=1`).set(auth);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+    }
+    const refused = await server.http.get('/api/v1/contacts?sort=phones').set(auth);
+    expect(refused.status).toBe(400);
+    expect(new RegExp(sortPattern).test('phones')).toBe(false);
+    expect(new RegExp(sortPattern).test('-lastName,account.name')).toBe(true);
+
+    const fieldsPattern = param('/api/v1/contacts', 'fields');
+    for (const name of names(fieldsPattern)) {
+      const res = await server.http.get(`/api/v1/contacts?fields=${name}&limit=1`).set(auth);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+    }
+    expect(new RegExp(fieldsPattern).test('id,shoeSize')).toBe(false);
+    expect(param('/api/v1/contacts/{id}', 'fields')).toBe(fieldsPattern);
   });
 
   it('keeps the checked-in openapi/openapi.json identical to what the code produces', async () => {

@@ -95,7 +95,7 @@ describe('data-subject tools', () => {
       .set(admin)
       .expect(200);
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="contact-${contact.id}.json"`,
+      `attachment; filename="contact-${contact.id}.json"; filename*=UTF-8''contact-${contact.id}.json`,
     );
     expect(res.headers['cache-control']).toBe('no-store');
     const doc = res.body as {

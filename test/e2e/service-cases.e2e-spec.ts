@@ -362,8 +362,25 @@ describe('service desk: cases', () => {
         });
       expect(download.status).toBe(200);
       expect(download.headers['content-type']).toBe('application/pdf');
-      expect(download.headers['content-disposition']).toBe('attachment; filename="scan.png"');
+      expect(download.headers['content-disposition']).toBe(
+        `attachment; filename="scan.png"; filename*=UTF-8''scan.png`,
+      );
       expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
+    });
+
+    it('downloads a file whose name no header can carry as it is, under its exact name', async () => {
+      const c = await cases.case();
+      const name = 'Faktur – Juli (ümit) 📄.pdf';
+      const res = await upload(c.id, PDF, name);
+      expect(res.status).toBe(201);
+      expect(res.body.fileName).toBe(name);
+      const download = await server.http
+        .get(`/api/v1/cases/${c.id}/attachments/${res.body.id}/content`)
+        .set(admin);
+      expect(download.status).toBe(200);
+      const disposition = String(download.headers['content-disposition']);
+      expect(disposition).toMatch(/^attachment; filename="Faktur _ Juli \(_mit\) __\.pdf"; /);
+      expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1])).toBe(name);
     });
 
     it('refuses a file over the size limit (413), a forbidden type (415), no file and an extra field (400)', async () => {

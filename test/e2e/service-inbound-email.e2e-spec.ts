@@ -1,31 +1,8 @@
 import { factories } from '../support/factories.js';
+import { rawMail as mail } from '../support/raw-mail.js';
 import { eventsOf } from '../support/sales-factories.js';
 import { caseFactories, writeServiceConfig, type Auth } from '../support/service-factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
-
-/** An RFC 822 message; `parts` adds a multipart/mixed body with attachments. */
-function mail(
-  headers: Record<string, string>,
-  text: string,
-  parts: { name: string; type: string; content: Buffer }[] = [],
-): Buffer {
-  const head = Object.entries({ 'MIME-Version': '1.0', Date: new Date().toUTCString(), ...headers })
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n');
-  if (!parts.length)
-    return Buffer.from(`${head}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`);
-  const b = 'XBOUNDARYX';
-  const body = [
-    `--${b}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text}\r\n`,
-    ...parts.map(
-      (p) =>
-        `--${b}\r\nContent-Type: ${p.type}; name="${p.name}"\r\nContent-Disposition: attachment; filename="${p.name}"\r\n` +
-        `Content-Transfer-Encoding: base64\r\n\r\n${p.content.toString('base64')}\r\n`,
-    ),
-    `--${b}--\r\n`,
-  ].join('');
-  return Buffer.from(`${head}\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n${body}`);
-}
 
 describe('service desk: e-mail to case', () => {
   let server: TestServer;

@@ -145,10 +145,20 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      // A server failing under a test is otherwise seen only as refused connections; a signal
+      // (code null) is a test's own kill.
+      if (!stopping && code !== null && code !== 0)
+        process.stderr.write(
+          `server on port ${port} exited with ${code}:\n${output.slice(-4000)}\n`,
+        );
+      resolve(code);
+    }),
   );
-  const deadline = Date.now() + 30_000;
+  // Generous: a loaded machine (parallel suites, a busy CI host) can take long to load the app.
+  const deadline = Date.now() + 60_000;
   const wanted = options.waitForReady === false ? '/health/live' : '/health/ready';
   for (;;) {
     if (child.exitCode !== null)
@@ -160,6 +170,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       // not listening yet
     }
     if (Date.now() > deadline) {
+      stopping = true;
       child.kill('SIGKILL');
       throw new Error(`server did not become ready:\n${output}`);
     }
@@ -187,6 +198,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       return (res.body as { accessToken: string }).accessToken;
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      stopping = true;
       await db.end().catch(() => undefined);
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -18,3 +18,13 @@ export {
   type EnqueueEmail,
   type EnqueueResult,
 } from './email/message-dispatch.js';
+export {
+  afterSend,
+  EmailTransport,
+  type AfterSend,
+  type OutgoingEmail,
+} from './email/email-transport.js';
+export { TextDispatch, type EnqueueText } from './email/text-dispatch.js';
+export { TEXT_CHANNELS, type TextChannel } from './marketing.config.js';
+export { PreferencesService } from './preferences/preferences.service.js';
+export { PreferencesDto, UpdatePreferencesDto } from './preferences/dto/preferences.dto.js';

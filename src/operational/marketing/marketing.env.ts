@@ -10,6 +10,12 @@ export interface MarketingEnv {
   readonly dkim: { domainName: string; keySelector: string; privateKey: string } | null;
   /** Key that signs preference, unsubscribe and tracking links. */
   readonly linkKey: Buffer;
+  /** Per text channel: the provider's auth header value and the signing secret, from the environment. */
+  readonly text: Readonly<
+    Record<'sms' | 'whatsapp', { authToken: string | null; signingSecret: string | null }>
+  >;
+  /** Signs the POSTs of automations' webhook steps (Standard Webhooks); null: such steps cannot be activated. */
+  readonly automationWebhookSecret: string | null;
 }
 
 export const MARKETING_ENV = Symbol('MARKETING_ENV');
@@ -23,7 +29,7 @@ const value = (source: Source, name: string) => {
 
 /**
  * Reads CRM_SMTP_URL, CRM_SMTP_FROM, CRM_DKIM_DOMAIN / CRM_DKIM_SELECTOR / CRM_DKIM_PRIVATE_KEY
- * and CRM_MARKETING_LINK_SECRET. Every problem is listed at once and stops the start. Without a
+ * CRM_MARKETING_LINK_SECRET and CRM_AUTOMATION_WEBHOOK_SECRET. Every problem is listed at once and stops the start. Without a
  * link secret the key is derived from CRM_JWT_SECRET, so every process of one installation signs
  * alike; without either, links made by this process die with it (a warning says so).
  */
@@ -44,6 +50,13 @@ export function parseMarketingEnv(source: Source = process.env): MarketingEnv {
   const linkSecret = value(source, 'CRM_MARKETING_LINK_SECRET');
   if (linkSecret !== null && linkSecret.length < 32)
     problems.push('CRM_MARKETING_LINK_SECRET must be at least 32 characters');
+  const text = {
+    sms: textSecrets(source, 'SMS', problems),
+    whatsapp: textSecrets(source, 'WHATSAPP', problems),
+  };
+  const automationWebhookSecret = value(source, 'CRM_AUTOMATION_WEBHOOK_SECRET');
+  if (automationWebhookSecret !== null && automationWebhookSecret.length < 24)
+    problems.push('CRM_AUTOMATION_WEBHOOK_SECRET must be at least 24 characters');
   if (problems.length)
     throw new Error(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const jwtSecret = value(source, 'CRM_JWT_SECRET');
@@ -68,5 +81,18 @@ export function parseMarketingEnv(source: Source = process.env): MarketingEnv {
           }
         : null,
     linkKey,
+    text,
+    automationWebhookSecret,
   });
+}
+
+/**
+ * CRM_<CHANNEL>_AUTH_TOKEN goes in the provider's auth header; CRM_<CHANNEL>_SIGNING_SECRET
+ * signs each request and checks the provider's status callbacks (Standard Webhooks scheme).
+ */
+function textSecrets(source: Source, channel: string, problems: string[]) {
+  const signingSecret = value(source, `CRM_${channel}_SIGNING_SECRET`);
+  if (signingSecret !== null && signingSecret.length < 24)
+    problems.push(`CRM_${channel}_SIGNING_SECRET must be at least 24 characters`);
+  return { authToken: value(source, `CRM_${channel}_AUTH_TOKEN`), signingSecret };
 }

@@ -91,6 +91,28 @@ export const MARKETING_PROBLEMS_CATALOG = {
       'Tidak ada server SMTP yang dikonfigurasi (CRM_SMTP_URL), sehingga e-mail tidak dapat dikirim.',
     ],
   },
+  text_channel_off: {
+    status: 503,
+    en: [
+      'Channel is not set up',
+      'No provider is configured for {channel} (marketing.text.{channel}), so no message can be sent on it.',
+    ],
+    id: [
+      'Kanal belum disiapkan',
+      'Tidak ada penyedia yang dikonfigurasi untuk {channel} (marketing.text.{channel}), sehingga tidak ada pesan yang dapat dikirim.',
+    ],
+  },
+  text_signature_invalid: {
+    status: 401,
+    en: [
+      'Signature not valid',
+      'The status report is not signed with the secret of {channel}, or its timestamp is more than five minutes off.',
+    ],
+    id: [
+      'Tanda tangan tidak valid',
+      'Laporan status tidak ditandatangani dengan rahasia {channel}, atau cap waktunya selisih lebih dari lima menit.',
+    ],
+  },
 } as const satisfies ProblemCatalog;
 
 declare module '#platform/http/problem-catalog.js' {
@@ -100,6 +122,8 @@ declare module '#platform/http/problem-catalog.js' {
     consent_already_withdrawn: true;
     template_invalid: true;
     email_channel_off: true;
+    text_channel_off: true;
+    text_signature_invalid: true;
   }
 }
 

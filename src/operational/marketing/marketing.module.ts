@@ -19,10 +19,14 @@ import { LinkTokens } from './public/link-tokens.js';
 import { MessageLinks } from './public/message-links.js';
 import { PublicPreferencesController } from './public/public-preferences.controller.js';
 import { TrackingController } from './public/tracking.controller.js';
+import { TextDispatch } from './email/text-dispatch.js';
+import { TextMessagesController, TextMessagesService } from './email/text-messages.controller.js';
+import { TextProvider } from './email/text-provider.js';
+import { TextSender } from './email/text-sender.js';
 
 /**
  * Contact preferences and consent, the marketing gate every sender passes, the preference
- * centre, and the e-mail channel.
+ * centre, the e-mail channel and the text channels (SMS, WhatsApp).
  */
 @Module({
   controllers: [
@@ -31,6 +35,7 @@ import { TrackingController } from './public/tracking.controller.js';
     MessagesController,
     PublicPreferencesController,
     TrackingController,
+    TextMessagesController,
   ],
   providers: [
     { provide: MARKETING_ENV, useFactory: () => parseMarketingEnv() },
@@ -54,7 +59,21 @@ import { TrackingController } from './public/tracking.controller.js';
     MessageDispatch,
     MessagesService,
     EmailEventsService,
+    TextProvider,
+    TextDispatch,
+    TextSender,
+    TextMessagesService,
   ],
-  exports: [MarketingGate, MessageDispatch],
+  exports: [
+    MarketingGate,
+    MessageDispatch,
+    TextDispatch,
+    MessageLinks,
+    EmailTransport,
+    ContactAccess,
+    PreferencesService,
+    OutboundMessagesRepository,
+    MARKETING_ENV,
+  ],
 })
 export class MarketingModule {}

@@ -10,7 +10,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, QueryParams, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiProblems,
+  QueryParams,
+  UuidParamPipe,
+  contentDisposition,
+} from '#platform/http/index.js';
 import {
   EraseContactDto,
   PersonalDataExportDto,
@@ -46,7 +51,7 @@ export class PrivacyController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const document = await this.privacy.exportContact(ctx, id);
-    void reply.header('content-disposition', `attachment; filename="contact-${id}.json"`);
+    void reply.header('content-disposition', contentDisposition(`contact-${id}.json`));
     void reply.header('cache-control', 'no-store');
     return document;
   }

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -23,7 +13,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, validateDto, etagOf, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiProblems,
+  validateDto,
+  etagOf,
+  UuidParamPipe,
+  fileDownload,
+} from '#platform/http/index.js';
 import { recordController } from '#platform/records/index.js';
 import { QuoteDocumentService } from './document/quote-document.service.js';
 import { CreateQuoteLineDto, QuoteLineDto, UpdateQuoteLineDto } from './dto/quote-line.dto.js';
@@ -246,11 +242,11 @@ export class QuoteActionsController {
   @ApiProblems(400, 401, 403, 404)
   async document(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
     const { pdf, fileName } = await this.documents.render(ctx, id);
-    return new StreamableFile(pdf, {
-      type: 'application/pdf',
-      disposition: `inline; filename="${fileName}"`,
-      length: pdf.length,
-    });
+    return fileDownload(
+      pdf,
+      { mediaType: 'application/pdf', fileName, sizeBytes: pdf.length },
+      'inline',
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '#operational/catalog/index.js';
 import { CurrencyModule } from '#platform/currency/index.js';
+import { timelineController } from '#platform/timeline/index.js';
 import { QuoteDocumentService } from './document/quote-document.service.js';
 import { QuoteLinesService } from './lines/quote-lines.service.js';
 import { QuoteExpiry } from './quote-expiry.js';
@@ -23,6 +24,7 @@ import { QuotesService } from './quotes.service.js';
     QuotesController,
     QuoteLinesController,
     OpportunityQuotesController,
+    timelineController({ path: 'quotes', entity: 'quotes', tag: 'Quotes', label: 'a quote' }),
   ],
   providers: [
     QuoteTotals,

@@ -58,7 +58,8 @@ export interface ServiceConfig {
 
 const KEY = '^[a-z][a-z0-9_]{0,49}$';
 const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$';
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** A uuid, for config values that name a record. */
+export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const DAY = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
 const stringList = (pattern: string, maxItems = 100) => ({

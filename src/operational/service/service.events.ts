@@ -38,7 +38,7 @@ export interface CaseCommentAddedPayload extends CaseParties {
   visibility: 'public' | 'internal';
   authorUserId: string | null;
   authorContactId: string | null;
-  source: 'api' | 'email';
+  source: 'api' | 'email' | 'portal';
 }
 
 export type SlaTarget = 'first_response' | 'resolution';

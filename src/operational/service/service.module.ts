@@ -7,11 +7,14 @@ import { CaseAttachmentsService } from './attachments/case-attachments.service.j
 import { CaseCommentsController } from './cases/comments/case-comments.controller.js';
 import { CaseCommentsRepository } from './cases/comments/case-comments.repository.js';
 import { CaseCommentsService } from './cases/comments/case-comments.service.js';
+import { CALL_CASES } from './calls/open-cases.js';
+import { CaseCallsSource } from './cases/case-calls-source.js';
 import { CaseTimeline } from './cases/case-timeline.js';
 import { CasesController } from './cases/cases.controller.js';
 import { CasesService } from './cases/cases.service.js';
 import { InboundEmailController } from './inbound-email/inbound-email.controller.js';
 import { InboundEmailService } from './inbound-email/inbound-email.service.js';
+import { InboundMailRouters } from './inbound-email/inbound-mail-routers.js';
 import { QueueAssignment } from './queues/queue-assignment.js';
 import { QueuesController, QueueWorkController } from './queues/queues.controller.js';
 import { QueuesService } from './queues/queues.service.js';
@@ -42,7 +45,15 @@ import { SlaMonitor } from './sla/sla-monitor.js';
     CaseAttachmentsService,
     QueuesService,
     InboundEmailService,
+    InboundMailRouters,
+    { provide: CALL_CASES, useClass: CaseCallsSource },
   ],
-  exports: [CasesService],
+  exports: [
+    CasesService,
+    CaseCommentsService,
+    CaseAttachmentsService,
+    InboundMailRouters,
+    CALL_CASES,
+  ],
 })
 export class ServiceModule {}

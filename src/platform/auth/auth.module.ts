@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysController, AuthController } from './auth.controller.js';
+import { AudienceRegistry } from './audiences.js';
 import { ApiAuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
@@ -21,10 +22,18 @@ import { TokenService } from './token.service.js';
     PrincipalLoader,
     LoginThrottleService,
     SessionRevocations,
+    AudienceRegistry,
     JwtStrategy,
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: ApiAuthGuard },
   ],
-  exports: [AuthService, PasswordHasher, PrincipalLoader],
+  exports: [
+    AuthService,
+    PasswordHasher,
+    PrincipalLoader,
+    TokenService,
+    LoginThrottleService,
+    AudienceRegistry,
+  ],
 })
 export class AuthModule {}

@@ -6,6 +6,13 @@ import { randomSecret, type Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 
+/** The claims of a token issued for an audience other than staff (see audiences.ts). */
+export interface AudienceClaims {
+  sub: string;
+  sid: string;
+  aud: string;
+}
+
 export interface AccessClaims {
   sub: string;
   typ: 'access';
@@ -66,5 +73,39 @@ export class TokenService {
       issuer: 'relasi',
     });
     return { token, expiresIn };
+  }
+
+  /** An access token only routes of `audience` accept; staff routes refuse it by its `typ`. */
+  async signForAudience(
+    audience: string,
+    subjectId: string,
+    sessionId: string,
+  ): Promise<{ token: string; expiresIn: number }> {
+    const expiresIn = this.env.accessTokenTtlSeconds;
+    const token = jwt.sign({ typ: 'audience', sid: sessionId }, await this.getSecret(), {
+      algorithm: 'HS256',
+      subject: subjectId,
+      audience,
+      expiresIn,
+      issuer: 'relasi',
+    });
+    return { token, expiresIn };
+  }
+
+  /** The claims of a valid, unexpired token for `audience`, or null for anything else. */
+  async verifyForAudience(token: string, audience: string): Promise<AudienceClaims | null> {
+    try {
+      const claims = jwt.verify(token, await this.getSecret(), {
+        algorithms: ['HS256'],
+        issuer: 'relasi',
+        audience,
+      }) as Record<string, unknown>;
+      const { typ, sub, sid, exp } = claims;
+      if (typ !== 'audience' || typeof sub !== 'string' || typeof sid !== 'string') return null;
+      if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
+      return { sub, sid, aud: audience };
+    } catch {
+      return null;
+    }
   }
 }

@@ -66,4 +66,30 @@ describe('parseEnv', () => {
       }),
     );
   });
+
+  it('reads the replica and direct URLs and refuses a replica without its primary', () => {
+    const env = parseEnv({
+      DATABASE_URL: 'postgres://u:p@pooler:6432/crm',
+      DATABASE_READ_URL: 'postgres://u:p@replica:5432/crm',
+      DATABASE_DIRECT_URL: 'postgresql://u:p@primary:5432/crm',
+      CRM_READ_REPLICA_MAX_LAG_MS: '2500',
+    });
+    expect(env).toMatchObject({
+      databaseReadUrl: 'postgres://u:p@replica:5432/crm',
+      databaseDirectUrl: 'postgresql://u:p@primary:5432/crm',
+      readReplicaMaxLagMs: 2500,
+    });
+    expect(parseEnv({}).readReplicaMaxLagMs).toBe(10_000);
+    expect(() =>
+      parseEnv({ DATABASE_READ_URL: 'mysql://replica/crm', DATABASE_DIRECT_URL: 'primary:5432' }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'DATABASE_READ_URL must start with postgres:// or postgresql://',
+          'DATABASE_READ_URL is set but DATABASE_URL is not: a replica needs its primary',
+          'DATABASE_DIRECT_URL must start with postgres:// or postgresql://',
+        ],
+      }),
+    );
+  });
 });

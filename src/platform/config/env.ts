@@ -10,6 +10,12 @@ export interface Env {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string | null;
+  /** A streaming replica that list, timeline, report and analytics reads may be served from. */
+  readonly databaseReadUrl: string | null;
+  /** PostgreSQL itself when DATABASE_URL is a transaction-mode pooler: for LISTEN, which holds a session. */
+  readonly databaseDirectUrl: string | null;
+  /** A replica further behind than this serves no reads until it catches up. */
+  readonly readReplicaMaxLagMs: number;
   readonly dataDir: string;
   readonly embeddedPgPort: number;
   readonly configPath: string | null;
@@ -153,6 +159,19 @@ export function parseEnv(source: Source = process.env): Env {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     r.problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const databaseReadUrl = r.optional('DATABASE_READ_URL');
+  if (databaseReadUrl && !/^postgres(ql)?:\/\//.test(databaseReadUrl)) {
+    r.problems.push('DATABASE_READ_URL must start with postgres:// or postgresql://');
+  }
+  if (databaseReadUrl && !databaseUrl) {
+    r.problems.push(
+      'DATABASE_READ_URL is set but DATABASE_URL is not: a replica needs its primary',
+    );
+  }
+  const databaseDirectUrl = r.optional('DATABASE_DIRECT_URL');
+  if (databaseDirectUrl && !/^postgres(ql)?:\/\//.test(databaseDirectUrl)) {
+    r.problems.push('DATABASE_DIRECT_URL must start with postgres:// or postgresql://');
+  }
   const adminEmail = r.optional('CRM_ADMIN_EMAIL');
   if (adminEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
     r.problems.push(`CRM_ADMIN_EMAIL is not an email address: "${adminEmail}"`);
@@ -208,6 +227,9 @@ export function parseEnv(source: Source = process.env): Env {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
     databaseUrl,
+    databaseReadUrl,
+    databaseDirectUrl,
+    readReplicaMaxLagMs: r.int('CRM_READ_REPLICA_MAX_LAG_MS', 10_000, 0, 3_600_000),
     dataDir: r.string('CRM_DATA_DIR', './.data'),
     embeddedPgPort: r.int('CRM_EMBEDDED_PG_PORT', 54329, 1, 65535),
     configPath: r.optional('CRM_CONFIG'),

@@ -1,10 +1,14 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Injectable, Logger } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import type { RequestContext } from '#platform/context/request-context.js';
+import { ENV } from '#platform/config/config.tokens.js';
+import type { Env } from '#platform/config/env.js';
+import { ChannelListener, type ChannelListenerOptions } from './channel-listener.js';
+import { ReadReplica } from './read-replica.js';
 
 const COPY_ESCAPES: Record<string, string> = {
   '\\': '\\\\',
@@ -34,6 +38,22 @@ function copyText(value: unknown): string {
   return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
 }
 
+/** Whose writes a context's reads must see: the signed-in user's. */
+function writerOf(ctx: RequestContext): string | null {
+  return ctx.principal?.userId ?? null;
+}
+
+/** Errors of the replica itself (gone, shutting down, a statement cancelled by replay), not of the SQL. */
+function servedElsewhere(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P') || isRecoveryConflict(err);
+}
+
+function isRecoveryConflict(err: unknown): boolean {
+  return (err as { code?: unknown }).code === '40001';
+}
+
 /**
  * The only door to SQL. Statements run on the context's transaction when there is one, so a
  * repository never has to know whether it is part of a larger unit of work.
@@ -44,7 +64,12 @@ export class DatabaseService {
   /** Work waiting for the commit of each open transaction, by its EntityManager. */
   private readonly committing = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(ENV) private readonly env?: Env,
+    // Optional: a DatabaseService made by hand (a test, a script) reads from the primary only.
+    @Optional() @Inject(ReadReplica) private readonly replica?: ReadReplica,
+  ) {}
 
   private get pool(): Pool {
     return (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -68,6 +93,29 @@ export class DatabaseService {
     return result.rows as T[];
   }
 
+  /**
+   * A read that the read replica may serve (lists, timelines, reports, analytics): on the
+   * context's transaction when there is one, else on the replica when it has applied
+   * everything the reader wrote, else on the primary. See ReadReplica.
+   */
+  async read<T = Record<string, unknown>>(
+    ctx: RequestContext,
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
+    if (!this.replica?.configured || this.manager(ctx).queryRunner)
+      return this.query<T>(ctx, sql, params);
+    const pool = await this.replica.poolFor(writerOf(ctx));
+    if (!pool) return this.query<T>(ctx, sql, params);
+    try {
+      return (await pool.query(sql, params)).rows as T[];
+    } catch (err) {
+      if (!servedElsewhere(err)) throw err;
+      if (!isRecoveryConflict(err)) this.replica.markDown(err);
+      return this.query<T>(ctx, sql, params);
+    }
+  }
+
   async one<T = Record<string, unknown>>(
     ctx: RequestContext,
     sql: string,
@@ -85,6 +133,14 @@ export class DatabaseService {
       this.committing.set(manager, pending);
       return work(ctx.withManager(manager));
     });
+    // Where the WAL stands after this commit: the writer's later reads wait for a replica that has it.
+    const writer = writerOf(ctx);
+    if (this.replica?.configured && writer) {
+      const [{ lsn }] = (
+        await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')
+      ).rows;
+      this.replica.noteCommit(writer, lsn);
+    }
     for (const task of pending) {
       try {
         await task();
@@ -135,6 +191,18 @@ export class DatabaseService {
     // All rows in one write; finished() settles once the server has taken them or refused them.
     stream.end(`${text}\n`);
     await finished(stream);
+  }
+
+  /**
+   * A LISTEN session of its own, outside the pool: to PostgreSQL itself (DATABASE_DIRECT_URL)
+   * when the pool goes through a transaction-mode pooler, where LISTEN would not hold.
+   */
+  channelListener(options: ChannelListenerOptions): ChannelListener {
+    const url = this.env?.databaseDirectUrl ?? (this.dataSource.options as { url?: string }).url;
+    return new ChannelListener(
+      () => new pg.Client({ connectionString: url, application_name: options.name }),
+      options,
+    );
   }
 
   async ping(): Promise<boolean> {

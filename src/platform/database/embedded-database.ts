@@ -78,7 +78,8 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
       const text = chunk.toString('utf8');
       output = (output + text).slice(-4000);
       for (const line of text.split('\n')) if (line.trim()) log(line.trim());
-      if (text.includes('database system is ready to accept connections')) resolveReady();
+      // A standby (a streaming replica) says it accepts read-only connections.
+      if (/database system is ready to accept (read-only )?connections/.test(text)) resolveReady();
     };
     child.stderr?.on('data', onData);
     child.stdout?.on('data', onData);
@@ -101,6 +102,8 @@ export async function startEmbeddedDatabase(options: {
   port: number;
   database: string;
   log: (line: string) => void;
+  /** Server settings for this run (`-c name=value`), e.g. a preloaded extension for profiling. */
+  settings?: Readonly<Record<string, string>>;
 }): Promise<EmbeddedDatabase> {
   const root = resolve(options.dataDir);
   mkdirSync(root, { recursive: true });
@@ -118,7 +121,12 @@ export async function startEmbeddedDatabase(options: {
 
 async function startLocked(
   root: string,
-  options: { port: number; database: string; log: (line: string) => void },
+  options: {
+    port: number;
+    database: string;
+    log: (line: string) => void;
+    settings?: Readonly<Record<string, string>>;
+  },
   releaseLock: () => void,
 ): Promise<EmbeddedDatabase> {
   const clusterDir = join(root, 'postgres');
@@ -160,6 +168,7 @@ async function startLocked(
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(owner ?? {}) },
   );

@@ -12,7 +12,15 @@ export interface DomainEventType<P extends object> {
   of(recordId: string | null, payload: P): NewDomainEvent;
 }
 
+const declared = new Set<string>();
+
+/** Every event type a module has declared, for features that let admins pick one. */
+export function declaredEventTypes(): string[] {
+  return [...declared].sort();
+}
+
 export function declareEvent<P extends object>(type: string, entity: string): DomainEventType<P> {
+  declared.add(type);
   return {
     type,
     entity,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
 import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
+import type { ChannelListener } from '#platform/database/channel-listener.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { matchesType, type DomainEvent } from './domain-event.js';
 import { EventBus } from './event-bus.js';
@@ -34,7 +33,7 @@ const BATCH = 100;
 @Injectable()
 export class EventDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger('EventDispatcher');
-  private listener: PoolClient | null = null;
+  private listener: ChannelListener | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -42,7 +41,6 @@ export class EventDispatcher implements OnApplicationShutdown {
 
   constructor(
     private readonly db: DatabaseService,
-    private readonly dataSource: DataSource,
     private readonly bus: EventBus,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -50,12 +48,17 @@ export class EventDispatcher implements OnApplicationShutdown {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    this.listener = await pool.connect();
-    this.listener.on('notification', () => this.wake());
-    this.listener.on('error', (err) => this.logger.warn(`outbox listener lost: ${err.message}`));
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.timer = setInterval(() => this.wake(), this.env.outboxPollMs);
+    this.listener = this.db.channelListener({
+      name: 'relasi-events',
+      channel: OUTBOX_CHANNEL,
+      onNotify: () => this.wake(),
+      logger: this.logger,
+    });
+    await this.listener.ensure();
+    this.timer = setInterval(() => {
+      void this.listener?.ensure();
+      this.wake();
+    }, this.env.outboxPollMs);
     this.wake();
   }
 
@@ -171,11 +174,8 @@ export class EventDispatcher implements OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = null;
-    }
+    await this.listener?.close();
+    this.listener = null;
   }
 
   async onApplicationShutdown(): Promise<void> {

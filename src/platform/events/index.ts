@@ -1,4 +1,4 @@
 export type { DomainEvent, NewDomainEvent } from './domain-event.js';
 export { EventBus } from './event-bus.js';
-export { declareEvent } from './event-declaration.js';
+export { declareEvent, declaredEventTypes } from './event-declaration.js';
 export { EventOutbox } from './event-outbox.service.js';

@@ -13,6 +13,7 @@ import { DatabaseService } from '#platform/database/database.service.js';
 import type { QueueStats } from '#platform/jobs/job.types.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
 import { metricsRegistry } from '#platform/observability/metrics.js';
+import { ReadReplica } from '#platform/database/read-replica.js';
 import { Readiness } from './readiness.js';
 
 @ApiTags('Health')
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly readiness: Readiness,
     private readonly db: DatabaseService,
     private readonly jobs: JobsService,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** Never touches the database: a slow or absent database must not get the process restarted. */
@@ -38,13 +40,14 @@ export class HealthController {
     summary: 'Readiness: migrations done, database reachable, job queue readable',
     operationId: 'ready',
     description:
-      'The queue part reports whether this process runs workers and how many jobs are pending, running and dead-lettered (counts stop at 10000); a backlog does not make the process unready.',
+      'The queue part reports whether this process runs workers and how many jobs are pending, running and dead-lettered (counts stop at 10000); a backlog does not make the process unready. `readReplica` says how the read replica (DATABASE_READ_URL) stands: none, up, lagging (further behind than CRM_READ_REPLICA_MAX_LAG_MS), down or not_a_standby; reads then go to the primary, so it never makes the process unready.',
   })
   @ApiOkResponse({
     schema: {
       example: {
         status: 'ready',
         database: 'up',
+        readReplica: 'up',
         queue: {
           status: 'up',
           workers: 'running',
@@ -72,6 +75,7 @@ export class HealthController {
     return {
       status: ok ? 'ready' : this.readiness.isReady ? 'degraded' : this.readiness.state,
       database,
+      readReplica: await this.replica.state(),
       queue,
     };
   }

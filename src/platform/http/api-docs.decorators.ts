@@ -85,7 +85,7 @@ export class ProblemDto {
   userCount?: number;
 }
 
-const EXAMPLES: Record<number, { code: string; title: string; detail: string }> = {
+const EXAMPLES: Record<number, ProblemExample> = {
   400: {
     code: 'validation_failed',
     title: 'Validation failed',
@@ -141,23 +141,38 @@ export const ETAG_HEADER = {
   ETag: { description: 'Send as If-Match on PATCH and DELETE', schema: { type: 'string' } },
 };
 
+/** An example problem: its code, title and detail as a client would see them. */
+export interface ProblemExample {
+  code: string;
+  title: string;
+  detail: string;
+}
+
 /** The problem+json answer with the given status, with an example of it. */
-export function problemResponse(status: number) {
+export function problemResponse(status: number, example = EXAMPLES[status]) {
   return {
-    description: EXAMPLES[status]?.title ?? 'Error',
+    description: example?.title ?? 'Error',
     content: {
       'application/problem+json': {
         schema: { $ref: getSchemaPath(ProblemDto) },
         example: {
-          type: `urn:relasi:problem:${EXAMPLES[status]?.code.replace(/_/g, '-')}`,
+          type: `urn:relasi:problem:${example?.code.replace(/_/g, '-')}`,
           status,
-          ...EXAMPLES[status],
+          ...example,
           instance: '/api/v1/…',
           requestId: 'req-1',
         },
       },
     },
   };
+}
+
+/** Documents a problem answer a module defines itself, with its own code as the example. */
+export function ApiModuleProblem(status: number, example: ProblemExample) {
+  return applyDecorators(
+    ApiExtraModels(ProblemDto),
+    ApiResponse({ status, ...problemResponse(status, example) }),
+  );
 }
 
 /** Documents the problem+json answers of an operation. */

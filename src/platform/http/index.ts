@@ -1,4 +1,4 @@
-export { ApiListQuery, ApiProblems } from './api-docs.decorators.js';
+export { ApiListQuery, ApiModuleProblem, ApiProblems } from './api-docs.decorators.js';
 export { AppError } from './app-error.js';
 export type { FieldError } from './app-error.js';
 export { validateDto } from './dto-validation.js';
@@ -8,6 +8,7 @@ export { IsCalendarDate } from './is-calendar-date.validator.js';
 export { IsTimeZone, isTimeZone } from './is-time-zone.validator.js';
 export type { Locale } from './locale.js';
 export { UuidParamPipe, parseLimitParam } from './params.js';
-export type { ModuleProblems, ProblemCatalog } from './problem-catalog.js';
+export type { ModuleProblems, ProblemCatalog, ProblemCode } from './problem-catalog.js';
 export { problemText } from './problem-catalog.js';
 export { QueryParams } from './query-params.js';
+export { contentDisposition, fileDownload } from './file-download.js';

@@ -3,9 +3,15 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { describeCustomFields } from '#platform/customization/custom-fields.openapi.js';
 import { UNRESTRICTABLE } from '#platform/access/roles/role-permissions.validator.js';
 import { recordSchemas } from '#platform/records/record-controller.factory.js';
-import { querySchemaOf } from '#platform/records/resource-definition.js';
+import { customization } from '#platform/customization/custom-field-registry.js';
+import type { QuerySchema } from '#platform/query/query-schema.js';
+import { querySchemaOf, type ResourceDefinition } from '#platform/records/resource-definition.js';
 import { ResourceRegistry } from '#platform/records/resource-registry.js';
-import { documentRecordFilters } from './openapi-filters.js';
+import {
+  documentRecordFilters,
+  documentRecordSortAndFields,
+  type RecordListNames,
+} from './openapi-filters.js';
 import { PROBLEMS } from './problem-catalog.js';
 import { applySchemaConventions, documentSharedResponses } from './openapi-conventions.js';
 import { documentValidatorRules } from './openapi-validators.js';
@@ -64,6 +70,30 @@ function documentRecordEmbedsAndHiding(
   }
 }
 
+/** A resource's sortable fields and, one relation deep, those of its related records. */
+function sortableNames(schema: QuerySchema): string[] {
+  const own = (s: QuerySchema) =>
+    [...s.fields.values()].filter((f) => f.sortable).map((f) => f.name);
+  return [
+    ...own(schema),
+    ...[...schema.relations.values()].flatMap((r) => own(r.target()).map((f) => `${r.name}.${f}`)),
+  ];
+}
+
+/** What `sort` and `fields` take on one resource, from the definitions that check them. */
+function recordListNames(def: ResourceDefinition): RecordListNames {
+  const attributes = def.attributes.map((a) => a.name);
+  return {
+    entity: def.entity,
+    sortable: sortableNames(querySchemaOf(def)),
+    readable: [...attributes, ...def.relations.map((r) => r.name)],
+    exportable: [
+      ...attributes,
+      ...customization.fieldsOf(def.entity).map((f) => `customFields.${f.code}`),
+    ],
+  };
+}
+
 /** Lists on the problem schema the extension members the problems in force declare. */
 function documentProblemExtensions(document: OpenAPIObject): void {
   const problem = document.components?.schemas?.ProblemDto as
@@ -89,6 +119,17 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       bearerFormat: 'JWT or API key',
       description: 'Access token from /api/v1/auth/login, or an API key',
     })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "Access token of an audience other than staff, from that audience's login; accepted only by its routes. " +
+          'An HS256 JWT issued and checked as RFC8725 advises: algorithm fixed, issuer, audience, type and expiry verified.',
+      },
+      'audienceBearer',
+    )
     .addApiKey(
       {
         type: 'apiKey',
@@ -111,6 +152,10 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       const def = registry.get(entity);
       return { label: def.label, schema: querySchemaOf(def) };
     }),
+  );
+  documentRecordSortAndFields(
+    document,
+    registry.entities().map((entity) => recordListNames(registry.get(entity))),
   );
   documentRecordEmbedsAndHiding(
     document,

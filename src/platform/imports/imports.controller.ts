@@ -9,7 +9,6 @@ import {
   Query,
   Req,
   Res,
-  StreamableFile,
 } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
@@ -42,6 +41,7 @@ import {
 } from './dto/import.dto.js';
 import { ImportErrorsService } from './import-errors.service.js';
 import { ImportsService, type UploadPart } from './imports.service.js';
+import { fileDownload } from '#platform/http/file-download.js';
 
 /** Route config read by the server's content-type guard: this route takes multipart bodies. */
 export const MULTIPART_ROUTE = { multipart: true };
@@ -171,7 +171,8 @@ export class ImportsController {
     description: 'The CSV file, streamed',
     content: {
       'text/csv': {
-        schema: { type: 'string' },
+        // Streamed: as long as the data is; the bound only says a client need not expect more.
+        schema: { type: 'string', maxLength: Number.MAX_SAFE_INTEGER },
         example:
           'row,line,errors,E-mail,Surname\r\n17,18,E-mail: must be an email address,sari@,Wijaya\r\n',
       },
@@ -179,9 +180,9 @@ export class ImportsController {
   })
   @ApiProblems(400, 401, 404)
   async errorsCsv(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
-    return new StreamableFile(await this.importErrors.csv(ctx, id), {
-      type: 'text/csv; charset=utf-8',
-      disposition: `attachment; filename="import-${id}-errors.csv"`,
+    return fileDownload(await this.importErrors.csv(ctx, id), {
+      mediaType: 'text/csv; charset=utf-8',
+      fileName: `import-${id}-errors.csv`,
     });
   }
 

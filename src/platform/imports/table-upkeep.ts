@@ -41,7 +41,8 @@ export class TableUpkeep {
             `SELECT DISTINCT c.relname AS name FROM pg_index i
                JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-              WHERE i.indrelid = $1::regclass AND am.amname = 'gin' AND a.attname = ANY($2::text[])`,
+              WHERE i.indrelid = $1::regclass AND am.amname = 'gin' AND a.attname = ANY($2::text[])
+                AND NOT coalesce(c.reloptions @> ARRAY['fastupdate=off'], false)`,
             [this.table, this.columns],
           )
         ).map((r) => r.name);

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ENV } from '#platform/config/config.tokens.js';
 import type { Env } from '#platform/config/env.js';
 import { RequestContext } from '#platform/context/request-context.js';
+import type { ChannelListener } from '#platform/database/channel-listener.js';
 import { DatabaseService } from '#platform/database/database.service.js';
 import { JobScheduler } from './job-scheduler.js';
 import { JobWorkers } from './job-workers.js';
@@ -17,6 +17,7 @@ import type {
   WorkOptions,
 } from './job.types.js';
 import { JOBS_CHANNEL, JobsRepository } from './jobs.repository.js';
+import { RunKicker } from './run-kicker.js';
 
 export { cronProblem } from './job-scheduler.js';
 
@@ -42,13 +43,11 @@ export class JobsService implements BeforeApplicationShutdown {
   private readonly repo: JobsRepository;
   private readonly workers: JobWorkers;
   private readonly scheduler: JobScheduler;
-  private listener: pg.Client | null = null;
+  private listener: ChannelListener | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private started = false;
-  /** Set while notifications are unavailable, so the warning is logged once, not every poll. */
-  private listenFailing = false;
 
   constructor(
     private readonly db: DatabaseService,
@@ -132,6 +131,12 @@ export class JobsService implements BeforeApplicationShutdown {
     return new Map(rows.map((j) => [j.id, { state: j.state, lastError: j.last_error }]));
   }
 
+  /** Asks for runs of `queue` now rather than at its next scheduled slot (see RunKicker). */
+  kicker(queue: string): RunKicker {
+    if (!QUEUE_NAME.test(queue)) throw new Error(`Invalid queue name "${queue}"`);
+    return new RunKicker(this.db, this, queue);
+  }
+
   get running(): boolean {
     return this.started;
   }
@@ -142,7 +147,8 @@ export class JobsService implements BeforeApplicationShutdown {
     this.started = true;
     this.workers.begin();
     await this.scheduler.saveAll();
-    await this.listen();
+    this.listener = this.notifications();
+    await this.listener?.ensure();
     this.pollTimer = setInterval(() => this.tick(), this.env.jobPollMs);
     this.heartbeatTimer = setInterval(
       () =>
@@ -167,7 +173,8 @@ export class JobsService implements BeforeApplicationShutdown {
     this.pollTimer = null;
     this.scheduler.stop();
     this.workers.stopClaiming();
-    await this.unlisten();
+    await this.listener?.close();
+    this.listener = null;
     await this.workers.drain(graceMs);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
@@ -196,7 +203,7 @@ export class JobsService implements BeforeApplicationShutdown {
   private tick(): void {
     if (!this.started || this.ticking) return;
     this.ticking = (async () => {
-      if (!this.listener) await this.listen();
+      await this.listener?.ensure();
       await this.reap();
       await this.scheduler.fireDue(this.started);
       this.workers.wakeAll();
@@ -218,39 +225,19 @@ export class JobsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * A connection of its own (not from the pool) waits for NOTIFY, so a new job starts at once
-   * instead of at the next poll. When it drops, polling carries on and the next tick reconnects.
+   * NOTIFY starts a new job at once instead of at the next poll. When the session drops,
+   * polling carries on and the next tick reconnects.
    */
-  private async listen(): Promise<void> {
-    const url = (this.dataSource.options as { url?: string }).url;
-    if (!url) return;
-    const client = new pg.Client({ connectionString: url, application_name: 'relasi-jobs' });
-    const lost = (reason: string) => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.logger.warn(`job notifications lost (${reason}); polling until reconnected`);
-    };
-    client.on('error', (err) => lost(err.message));
-    client.on('end', () => lost('connection closed'));
-    client.on('notification', (message) => {
-      if (message.payload) this.workers.wakeQueue(message.payload);
+  private notifications(): ChannelListener | null {
+    // Tools that build the app without a database (the API document) have nothing to hear.
+    if (!(this.dataSource.options as { url?: string }).url) return null;
+    return this.db.channelListener({
+      name: 'relasi-jobs',
+      channel: JOBS_CHANNEL,
+      onNotify: (queue) => {
+        if (queue) this.workers.wakeQueue(queue);
+      },
+      logger: this.logger,
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${JOBS_CHANNEL}`);
-      this.listener = client;
-      this.listenFailing = false;
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      if (!this.listenFailing)
-        this.logger.warn(`cannot listen for job notifications: ${(err as Error).message}`);
-      this.listenFailing = true;
-    }
-  }
-
-  private async unlisten(): Promise<void> {
-    const client = this.listener;
-    this.listener = null;
-    await client?.end().catch(() => undefined);
   }
 }

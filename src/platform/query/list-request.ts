@@ -55,6 +55,10 @@ export const MAX_Q = 200;
 export const MAX_PARAM_LENGTH = 2000;
 /** Longest field name sort, fields and include take (`customFields.<code>`, nested paths). */
 export const MAX_FIELD_NAME = 200;
+/** Most keys `sort` takes. */
+export const MAX_SORT_KEYS = 5;
+/** Most items `fields` and `include` take. */
+export const MAX_LIST_ITEMS = 100;
 
 function bad(
   field: string,
@@ -78,7 +82,10 @@ function parseLimit(raw: unknown, limits: ListLimits): number {
 export function parseSort(raw: unknown): SortKey[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const parts = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
-  if (parts.length > 5) throw bad('sort', 'arrayMaxSize', 'must have at most 5 items', { max: 5 });
+  if (parts.length > MAX_SORT_KEYS)
+    throw bad('sort', 'arrayMaxSize', `must have at most ${MAX_SORT_KEYS} items`, {
+      max: MAX_SORT_KEYS,
+    });
   return parts.map((p) => {
     const t = fieldName(p, 'sort');
     if (!/^-?[A-Za-z][\w.]*$/.test(t)) throw bad('sort', 'matches', `"${t}" is not a field name`);
@@ -91,8 +98,10 @@ export function parseSort(raw: unknown): SortKey[] {
 function parseList(raw: unknown, name: string): string[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
-  if (items.length > 100)
-    throw bad(name, 'arrayMaxSize', 'must have at most 100 items', { max: 100 });
+  if (items.length > MAX_LIST_ITEMS)
+    throw bad(name, 'arrayMaxSize', `must have at most ${MAX_LIST_ITEMS} items`, {
+      max: MAX_LIST_ITEMS,
+    });
   return items.map((s) => fieldName(s, name)).filter(Boolean);
 }
 

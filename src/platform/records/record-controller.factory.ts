@@ -11,7 +11,6 @@ import {
   Post,
   Query,
   Res,
-  StreamableFile,
   type Type,
 } from '@nestjs/common';
 import {
@@ -56,6 +55,7 @@ import {
   QueryBodyDto,
 } from './dto/list.dto.js';
 import type { RecordResourceService } from './record-resource.service.js';
+import { fileDownload } from '#platform/http/file-download.js';
 
 export interface RecordControllerOptions {
   /** Plural kebab-case path under /api/v1. */
@@ -165,7 +165,8 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       description: 'The CSV file, streamed',
       content: {
         'text/csv': {
-          schema: { type: 'string' },
+          // Streamed: as long as the data is; the bound only says a client need not expect more.
+          schema: { type: 'string', maxLength: Number.MAX_SAFE_INTEGER },
           example:
             'id,lastName,customFields.tier\r\n0192f000-0000-7000-8000-000000000001,Wijaya,gold\r\n',
         },
@@ -175,9 +176,9 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     @ApiProblems(400, 401, 403, 503)
     async exportCsv(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
       const stream = await this.exporter.export(ctx, this.service.def, this.exporter.parse(query));
-      return new StreamableFile(stream, {
-        type: 'text/csv; charset=utf-8',
-        disposition: `attachment; filename="${this.exporter.fileName(o.path)}"`,
+      return fileDownload(stream, {
+        mediaType: 'text/csv; charset=utf-8',
+        fileName: this.exporter.fileName(o.path),
       });
     }
 

@@ -165,7 +165,7 @@ export class RecordReader {
       new SqlParams(),
       extraWhere,
     );
-    const rows = await this.db.query(ctx, compiled.sql, compiled.params);
+    const rows = await this.db.read(ctx, compiled.sql, compiled.params);
     const page = rows.slice(0, request.limit);
     const records = await this.embed(
       ctx,
@@ -179,14 +179,14 @@ export class RecordReader {
       limit: request.limit,
     };
     if (request.count === 'exact') {
-      const [{ n }] = await this.db.query<{ n: string }>(
+      const [{ n }] = await this.db.read<{ n: string }>(
         ctx,
         compiled.countSql,
         compiled.countParams,
       );
       meta.total = Number(n);
     } else if (request.count === 'estimated') {
-      const plan = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+      const plan = await this.db.read<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
         ctx,
         `EXPLAIN (FORMAT JSON) ${compiled.countSql.replace(/^SELECT count\(\*\)::bigint AS n/, 'SELECT 1')}`,
         compiled.countParams,
@@ -234,7 +234,7 @@ export class RecordReader {
           target.alias,
           params,
         );
-        const rows = await this.db.query(
+        const rows = await this.db.read(
           ctx,
           `SELECT ${recordSelect(target)} FROM ${target.table} ${target.alias} WHERE ${target.alias}.id = ANY(${idList}::uuid[]) AND ${target.alias}.deleted_at IS NULL AND ${scopeSql}`,
           params.values,

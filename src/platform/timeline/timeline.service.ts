@@ -138,7 +138,7 @@ export class TimelineService {
       subject,
       request,
     );
-    const rows = await this.db.query<EntryRow>(ctx, compiled.sql, compiled.params);
+    const rows = await this.db.read<EntryRow>(ctx, compiled.sql, compiled.params);
     const page = rows.slice(0, request.limit);
     return {
       data: page.map(toEntry),

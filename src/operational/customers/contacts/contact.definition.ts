@@ -64,6 +64,14 @@ export const CONTACT_DEFINITION: ResourceDefinition = {
     },
     { name: 'timeZone', column: 'time_zone', kind: 'scalar', type: 'string', nullable: true },
     {
+      name: 'birthdate',
+      column: 'birthdate',
+      kind: 'scalar',
+      type: 'date',
+      nullable: true,
+      sortable: true,
+    },
+    {
       name: 'lifecycleStage',
       column: 'lifecycle_stage',
       kind: 'scalar',

@@ -6,12 +6,16 @@ import {
 
 export const CAMPAIGN_TYPES = [
   'email',
+  'sms',
+  'whatsapp',
   'event',
   'webinar',
   'telemarketing',
   'ads',
   'direct_mail',
 ] as const;
+/** Campaign types that send a message to each member, on the channel of the same name. */
+export const MESSAGE_CAMPAIGN_TYPES = ['email', 'sms', 'whatsapp'] as const;
 export const CAMPAIGN_STATUSES = ['planned', 'approved', 'active', 'completed', 'aborted'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
@@ -36,6 +40,7 @@ export const CAMPAIGN_DEFINITION: ResourceDefinition = {
     { name: 'budget', column: 'budget', kind: 'money' },
     { name: 'expectedRevenue', column: 'expected_revenue', kind: 'money' },
     scalar('parentCampaignId', 'parent_campaign_id', 'uuid', { nullable: true }),
+    scalar('templateId', 'template_id', 'uuid', { nullable: true }),
     scalar('approvalRequired', 'approval_required', 'boolean', { writable: 'never' }),
     scalar('approvedAt', 'approved_at', 'datetime', { nullable: true, writable: 'never' }),
     scalar('approvedById', 'approved_by_id', 'uuid', { nullable: true, writable: 'never' }),

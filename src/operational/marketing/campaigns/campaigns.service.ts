@@ -91,6 +91,14 @@ export class CampaignsService extends RecordResourceService {
       throw AppError.field('endsOn', 'min', 'must not be before startsOn');
     if (existing && changed.has('budget') && existing.status !== 'planned')
       throw new AppError('campaign_budget_locked', { status: existing.status });
+    if (changed.has('templateId') && r.templateId)
+      await this.records.mustReference(
+        ctx,
+        'message-templates',
+        (r.templateId as string).toLowerCase(),
+        'templateId',
+        'a message template',
+      );
     if (changed.has('parentCampaignId') && r.parentCampaignId) {
       const parent = (r.parentCampaignId as string).toLowerCase();
       await this.records.mustReference(ctx, 'campaigns', parent, 'parentCampaignId', 'a campaign');

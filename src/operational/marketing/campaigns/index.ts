@@ -9,3 +9,4 @@ export { CampaignMembersService } from './campaign-members.service.js';
 export { MEMBER_STATUSES, type MemberStatus } from './campaign-member-status.js';
 export { CAMPAIGNS_SECTION, type CampaignsConfig } from './campaigns.config.js';
 export * from './campaigns.events.js';
+export { CAMPAIGN_DEFINITION, MESSAGE_CAMPAIGN_TYPES } from './campaign.definition.js';

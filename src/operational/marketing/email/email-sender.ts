@@ -11,14 +11,13 @@ import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
 import { EventOutbox } from '#platform/events/index.js';
-import { JobsService } from '#platform/jobs/index.js';
-import { RetryPolicy } from '#platform/retry/index.js';
+import { JobsService, type RunKicker } from '#platform/jobs/index.js';
 import { MarketingGate } from '../gate/marketing-gate.js';
 import { MARKETING_SECTION, type MarketingConfig } from '../marketing.config.js';
 import { MARKETING_ENV, type MarketingEnv } from '../marketing.env.js';
 import { MESSAGE_SENT } from '../marketing.events.js';
 import { MessageLinks } from '../public/message-links.js';
-import { EmailTransport } from './email-transport.js';
+import { afterSend, EmailTransport } from './email-transport.js';
 import {
   OutboundMessagesRepository,
   type OutboundMessage,
@@ -27,13 +26,6 @@ import {
 export const EMAIL_QUEUE = 'marketing.email';
 /** A send that has not settled after this long was cut off by a stopped process. */
 const ABANDONED_AFTER_MS = 5 * 60_000;
-const RETRY = new RetryPolicy({
-  baseMs: 60_000,
-  growth: 2,
-  capMs: 3_600_000,
-  jitter: 0.2,
-  maxAttempts: 6,
-});
 
 /**
  * Delivers queued e-mails, throttled to `marketing.email.messagesPerMinute` across every
@@ -57,6 +49,7 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('MarketingEmail');
   private readonly config: MarketingConfig;
   private readonly worker = `${hostname()}:${process.pid}`;
+  private readonly kicker: RunKicker;
 
   constructor(
     private readonly db: DatabaseService,
@@ -70,6 +63,7 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
     @Inject(CRM_CONFIG) crm: CrmConfig,
   ) {
     this.config = MARKETING_SECTION.read(crm);
+    this.kicker = jobs.kicker(EMAIL_QUEUE);
   }
 
   onModuleInit(): void {
@@ -83,17 +77,9 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
     await this.kick().catch(() => undefined);
   }
 
-  /** Asks for a run soon; kicks within the same second fold into one. */
-  async kick(): Promise<void> {
-    await this.jobs.enqueue(
-      RequestContext.system(),
-      EMAIL_QUEUE,
-      {},
-      {
-        singletonKey: `kick:${Math.floor(Date.now() / 1000)}`,
-        retryLimit: 0,
-      },
-    );
+  /** Starts a send run now, once `ctx`'s transaction has committed. */
+  kick(ctx: RequestContext = RequestContext.system()): Promise<void> {
+    return this.kicker.kick(ctx);
   }
 
   /** Sends what is due until nothing is left, the minute's budget is spent, or the process stops. */
@@ -171,41 +157,26 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
     });
-    switch (outcome.kind) {
-      case 'accepted':
-        await this.db.transaction(ctx, async (tx) => {
-          const sent = await this.messages.markSent(tx, m.id);
-          if (sent)
-            await this.outbox.append(tx, [
-              MESSAGE_SENT.of(m.id, {
-                messageId: m.id,
-                contactId: m.contactId,
-                channel: 'email',
-                sourceKey: m.sourceKey,
-                sentAt: sent.sentAt!,
-                smtpMessageId: m.headerMessageId,
-              }),
-            ]);
-        });
-        return;
-      case 'unknown':
-        this.logger.warn(`message ${m.id}: ${outcome.error}; not sent again`);
-        await this.messages.settle(ctx, m.id, 'unconfirmed', outcome.error);
-        return;
-      case 'refused':
-      case 'not_sent': {
-        const wait =
-          outcome.kind === 'refused' && outcome.permanent ? null : RETRY.delayAfter(m.attempts + 1);
-        if (wait === null) await this.messages.settle(ctx, m.id, 'failed', outcome.error);
-        else
-          await this.messages.settle(
-            ctx,
-            m.id,
-            'queued',
-            outcome.error,
-            new Date(Date.now() + wait),
-          );
-      }
+    const next = afterSend(outcome, m.attempts + 1);
+    if (next.status === 'sent') {
+      await this.db.transaction(ctx, async (tx) => {
+        const sent = await this.messages.markSent(tx, m.id);
+        if (sent)
+          await this.outbox.append(tx, [
+            MESSAGE_SENT.of(m.id, {
+              messageId: m.id,
+              contactId: m.contactId,
+              channel: 'email',
+              sourceKey: m.sourceKey,
+              sentAt: sent.sentAt!,
+              smtpMessageId: m.headerMessageId,
+            }),
+          ]);
+      });
+      return;
     }
+    if (next.status === 'unconfirmed')
+      this.logger.warn(`message ${m.id}: ${next.error}; not sent again`);
+    await this.messages.settle(ctx, m.id, next.status, next.error, next.retryAt);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { RetryPolicy } from '#platform/retry/index.js';
 import { MARKETING_ENV, type MarketingEnv } from '../marketing.env.js';
 
 export interface OutgoingEmail {
@@ -22,6 +23,45 @@ export type SendOutcome =
   /** It broke after the message was handed over and before the answer: maybe delivered. */
   | { kind: 'unknown'; error: string };
 
+/** How often a mail that certainly did not go out is tried again. */
+const RETRY = new RetryPolicy({
+  baseMs: 60_000,
+  growth: 2,
+  capMs: 3_600_000,
+  jitter: 0.2,
+  maxAttempts: 6,
+});
+
+/** What a queued mail becomes after an SMTP attempt (its `attempts`-th). */
+export type AfterSend =
+  | { status: 'sent'; error: null; retryAt: null }
+  /** Certainly not delivered, and not refused for good: tried again at `retryAt`. */
+  | { status: 'queued'; error: string; retryAt: Date }
+  | { status: 'failed' | 'unconfirmed'; error: string; retryAt: null };
+
+/**
+ * The one rule for every sender that never sends twice: accepted is sent; a line broken
+ * after the hand-over is unconfirmed (maybe delivered, never tried again); a temporary
+ * refusal or no connection is tried again with a backoff until the tries run out; a
+ * permanent refusal fails.
+ */
+export function afterSend(outcome: SendOutcome, attempts: number): AfterSend {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { status: 'sent', error: null, retryAt: null };
+    case 'unknown':
+      return { status: 'unconfirmed', error: outcome.error, retryAt: null };
+    case 'refused':
+    case 'not_sent': {
+      const wait =
+        outcome.kind === 'refused' && outcome.permanent ? null : RETRY.delayAfter(attempts);
+      return wait === null
+        ? { status: 'failed', error: outcome.error, retryAt: null }
+        : { status: 'queued', error: outcome.error, retryAt: new Date(Date.now() + wait) };
+    }
+  }
+}
+
 interface SmtpError extends Error {
   code?: string;
   command?: string;
@@ -37,6 +77,11 @@ export class EmailTransport implements OnApplicationShutdown {
     this.transporter = env.smtpUrl
       ? nodemailer.createTransport({
           url: env.smtpUrl,
+          // One connection kept open and reused: a new SMTP conversation per message (connect,
+          // greeting, EHLO, TLS) cost more than sending the message itself.
+          pool: true,
+          maxConnections: 2,
+          maxMessages: 1000,
           ...(env.dkim ? { dkim: env.dkim } : {}),
           connectionTimeout: 15_000,
           greetingTimeout: 15_000,

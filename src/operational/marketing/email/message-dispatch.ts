@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService, uuidv7 } from '#platform/database/index.js';
 import { MarketingGate, type HoldBackReason } from '../gate/marketing-gate.js';
+import type { Channel } from '../preferences/dto/preferences.dto.js';
 import { MessageLinks } from '../public/message-links.js';
 import { EmailSender } from './email-sender.js';
 import { safeHtml, textOf, trackLinks } from './message-content.js';
@@ -35,6 +36,42 @@ export type EnqueueResult =
 /** Reasons after which the message waits for its time rather than being dropped. */
 const WAITS: readonly HoldBackReason[] = ['quiet_hours', 'frequency_cap'];
 
+/** A new message may go (now, or at `notBefore`) to `address`, or there is nothing to send. */
+export type Admission = { address: string; notBefore: Date | null } | { result: EnqueueResult };
+
+/**
+ * The gate's word on a new message on any channel: a duplicate of the source key's message,
+ * held back (recorded by the gate), or to go — later for quiet hours and frequency caps.
+ */
+export async function admit(
+  gate: MarketingGate,
+  messages: OutboundMessagesRepository,
+  ctx: RequestContext,
+  input: { sourceKey: string; contactId: string; purpose: string; topic?: string | null },
+  channel: Channel,
+): Promise<Admission> {
+  const existing = await messages.byKey(ctx, input.sourceKey, input.contactId);
+  if (existing) return { result: { status: 'duplicate', message: existing } };
+  const decision = await gate.check(
+    {
+      contactId: input.contactId,
+      channel,
+      topic: input.topic ?? null,
+      purpose: input.purpose,
+      sourceKey: input.sourceKey,
+    },
+    ctx,
+  );
+  if (decision.allowed) return { address: decision.address, notBefore: null };
+  const { reason, nextAllowedAt, holdBackId } = decision;
+  if (!WAITS.includes(reason))
+    return { result: { status: 'held', reason, nextAllowedAt, holdBackId } };
+  return {
+    address: await gate.addressOn(ctx, input.contactId, channel),
+    notBefore: nextAllowedAt ? new Date(nextAllowedAt) : null,
+  };
+}
+
 /**
  * The way every module sends a marketing e-mail: the gate decides first (a message held for
  * quiet hours or a frequency cap is queued for the moment it may go; any other reason drops
@@ -55,25 +92,9 @@ export class MessageDispatch {
     input: EnqueueEmail,
     ctx: RequestContext = RequestContext.system(),
   ): Promise<EnqueueResult> {
-    const existing = await this.messages.byKey(ctx, input.sourceKey, input.contactId);
-    if (existing) return { status: 'duplicate', message: existing };
-    const decision = await this.gate.check(
-      {
-        contactId: input.contactId,
-        channel: 'email',
-        topic: input.topic ?? null,
-        purpose: input.purpose,
-        sourceKey: input.sourceKey,
-      },
-      ctx,
-    );
-    if (!decision.allowed && !WAITS.includes(decision.reason)) {
-      const { reason, nextAllowedAt, holdBackId } = decision;
-      return { status: 'held', reason, nextAllowedAt, holdBackId };
-    }
-    const address = decision.allowed
-      ? decision.address
-      : await this.gate.emailOf(ctx, input.contactId);
+    const admission = await admit(this.gate, this.messages, ctx, input, 'email');
+    if ('result' in admission) return admission.result;
+    const { address, notBefore } = admission;
     const id = uuidv7();
     const html = input.html ? safeHtml(input.html) : null;
     const tracked = html
@@ -97,8 +118,7 @@ export class MessageDispatch {
         textBody: input.text ?? (html ? textOf(html) : ''),
         links: tracked?.links ?? [],
         headerMessageId: `<${id}@${this.links.host}>`,
-        notBefore:
-          decision.allowed || !decision.nextAllowedAt ? null : new Date(decision.nextAllowedAt),
+        notBefore,
       }),
     );
     if (!message) {
@@ -108,7 +128,7 @@ export class MessageDispatch {
         message: (await this.messages.byKey(ctx, input.sourceKey, input.contactId))!,
       };
     }
-    await this.sender.kick();
+    await this.sender.kick(ctx);
     return { status: 'queued', message };
   }
 }

@@ -25,7 +25,7 @@ import {
 } from './dto/message.dto.js';
 import { EmailEventsService } from './email-events.service.js';
 import { EmailTransport } from './email-transport.js';
-import { MessageDispatch } from './message-dispatch.js';
+import { MessageDispatch, type EnqueueResult } from './message-dispatch.js';
 import { OutboundMessagesRepository } from './outbound-messages.repository.js';
 
 /** Sending and reading messages under the contact's rules. */
@@ -65,13 +65,22 @@ export class MessagesService {
   }
 }
 
-const present = ({
+/** A message as the API shows it: the bodies and tracked links stay inside. */
+export const presentMessage = ({
   htmlBody: _h,
   textBody: _t,
   links: _l,
   headerMessageId: _m,
   ...rest
 }: Record<string, unknown>) => rest;
+
+/** 201 for a queued message, 200 for a duplicate or a hold-back; the message as the API shows it. */
+export function answerSend(result: EnqueueResult, reply: FastifyReply) {
+  void reply.status(result.status === 'queued' ? 201 : 200);
+  return 'message' in result
+    ? { ...result, message: presentMessage(result.message as never) }
+    : result;
+}
 
 @ApiTags('Marketing e-mail')
 @ApiBearerAuth()
@@ -102,9 +111,7 @@ export class MessagesController {
     @Body() body: SendEmailDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.service.send(ctx, body);
-    void reply.status(result.status === 'queued' ? 201 : 200);
-    return 'message' in result ? { ...result, message: present(result.message as never) } : result;
+    return answerSend(await this.service.send(ctx, body), reply);
   }
 
   @Get('messages/:id')
@@ -116,7 +123,7 @@ export class MessagesController {
   @ApiOkResponse({ type: OutboundMessageDto })
   @ApiProblems(400, 401, 403, 404)
   async one(@Ctx() ctx: RequestContext, @Param('id', UuidParamPipe) id: string) {
-    return present((await this.service.one(ctx, id)) as never);
+    return presentMessage((await this.service.one(ctx, id)) as never);
   }
 
   @Post('preference-links')

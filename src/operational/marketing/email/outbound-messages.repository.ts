@@ -26,6 +26,11 @@ export interface OutboundMessage {
   clickedAt: string | null;
   clickCount: number;
   bouncedAt: string | null;
+  /** SMS and WhatsApp: the provider's id of the message and the delivery it reported. */
+  providerMessageId: string | null;
+  deliveryStatus: string | null;
+  deliveryError: string | null;
+  deliveryUpdatedAt: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -56,6 +61,10 @@ function toMessage(r: Row): OutboundMessage {
     clickedAt: iso(r.clicked_at),
     clickCount: r.click_count as number,
     bouncedAt: iso(r.bounced_at),
+    providerMessageId: (r.provider_message_id as string | null) ?? null,
+    deliveryStatus: (r.delivery_status as string | null) ?? null,
+    deliveryError: (r.delivery_error as string | null) ?? null,
+    deliveryUpdatedAt: iso(r.delivery_updated_at),
   };
 }
 
@@ -121,6 +130,40 @@ export class OutboundMessagesRepository {
     return row && toMessage(row);
   }
 
+  /** One message locked for this transaction, whatever its state. */
+  async lock(tx: RequestContext, id: string) {
+    const row = await this.db.one<Row>(
+      tx,
+      `SELECT * FROM outbound_messages WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row && toMessage(row);
+  }
+
+  /**
+   * A provider's delivery report on a text message, named by the provider's id or ours. A
+   * late report never undoes a later one: a message read stays read.
+   */
+  async recordDelivery(
+    ctx: RequestContext,
+    channel: string,
+    reference: string,
+    status: string,
+    error: string | null,
+  ) {
+    const row = await this.db.one<Row>(
+      ctx,
+      `UPDATE outbound_messages SET
+              delivery_status = CASE WHEN delivery_status = 'read' THEN 'read' ELSE $3 END,
+              delivery_error = $4, delivery_updated_at = now()
+        WHERE channel = $1 AND status IN ('sent', 'unconfirmed')
+          AND (provider_message_id = $2 OR id::text = $2)
+        RETURNING *`,
+      [channel, reference, status, error],
+    );
+    return row && toMessage(row);
+  }
+
   async ofContact(ctx: RequestContext, contactId: string, limit: number) {
     const rows = await this.db.query<Row>(
       ctx,
@@ -160,12 +203,20 @@ export class OutboundMessagesRepository {
     );
   }
 
-  async markSent(ctx: RequestContext, id: string): Promise<OutboundMessage | null> {
+  /** `providerMessageId`: a text provider's id of the message, which its status reports name. */
+  async markSent(
+    ctx: RequestContext,
+    id: string,
+    providerMessageId: string | null = null,
+  ): Promise<OutboundMessage | null> {
     const row = await this.db.one<Row>(
       ctx,
-      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL
+      `UPDATE outbound_messages SET status = 'sent', sent_at = now(), last_error = NULL,
+              provider_message_id = $2,
+              delivery_status = CASE WHEN channel = 'email' THEN NULL ELSE 'accepted' END,
+              delivery_updated_at = CASE WHEN channel = 'email' THEN NULL ELSE now() END
         WHERE id = $1 AND status = 'sending' RETURNING *`,
-      [id],
+      [id, providerMessageId],
     );
     return row && toMessage(row);
   }

@@ -101,10 +101,10 @@ export class MarketingGate {
     };
   }
 
-  /** The contact's e-mail address, for a message the gate only deferred. */
-  async emailOf(ctx: RequestContext, contactId: string): Promise<string> {
+  /** Where a message on `channel` would go, for a message the gate only deferred. */
+  async addressOn(ctx: RequestContext, contactId: string, channel: Channel): Promise<string> {
     const contact = await this.access.system(ctx, contactId);
-    return contact.email as string;
+    return (await this.addressOf(ctx, contact, channel)) ?? '';
   }
 
   private async decide(

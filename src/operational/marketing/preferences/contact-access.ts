@@ -35,6 +35,11 @@ export class ContactAccess {
     return this.records.load(ctx.withPrincipal(SYSTEM), CONTACT_DEFINITION, contactId);
   }
 
+  /** The context a background job writes in: every record, nothing hidden. */
+  asSystem(ctx: RequestContext): RequestContext {
+    return ctx.withPrincipal(SYSTEM);
+  }
+
   /** Another live record the contact hangs off (its account), or null. */
   async systemRecord(
     ctx: RequestContext,

@@ -73,15 +73,20 @@ export class PreferencesService {
     });
   }
 
-  /** The contact's own change through the preference centre: no caller, same rules. */
+  /**
+   * The contact's own change (the preference centre, the customer portal): no caller, same
+   * rules; `ifMatch` (the portal's ETag) guards against overwriting a change not yet seen.
+   */
   async updateAsContact(
     ctx: RequestContext,
     contactId: string,
     patch: UpdatePreferencesDto,
+    ifMatch?: string,
   ): Promise<PreferencesDto> {
     return this.db.transaction(ctx, async (tx) => {
       const contact = await this.access.system(tx, contactId);
       const current = await this.repo.find(tx, contactId, true);
+      checkIfMatch(ifMatch, current.version);
       const saved = await this.write(tx, current, this.apply(current, patch), 'contact');
       return this.view(tx, contact, saved);
     });

@@ -7,6 +7,7 @@ export { SegmentsModule } from './segments.module.js';
 export { SegmentsService } from './segments.service.js';
 export { SegmentFactRegistry } from './segment-fact-registry.js';
 export { SegmentMembership, type SegmentShape } from './segment-membership.js';
+export { SegmentRules } from './segment-rules.js';
 export * from './segments.events.js';
 export { FactRegistry } from './rules/fact-registry.js';
 export type { FactArgument, FactSqlContext, SegmentFact } from './rules/fact-registry.js';

@@ -16,6 +16,6 @@ import { SegmentsService } from './segments.service.js';
     SegmentsService,
     SegmentRefreshJob,
   ],
-  exports: [SegmentsService, SegmentFactRegistry, SegmentMembership],
+  exports: [SegmentsService, SegmentFactRegistry, SegmentMembership, SegmentRules],
 })
 export class SegmentsModule {}

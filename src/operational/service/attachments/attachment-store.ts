@@ -4,6 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { AppError, type ProblemCode } from '#platform/http/index.js';
 import { SNIFF_BYTES, sniffContentType } from './content-type-sniffer.js';
 
 export interface StoredFile {
@@ -14,6 +15,39 @@ export interface StoredFile {
 
 /** The upload went past the size limit; what arrived was thrown away. */
 export class FileTooLarge extends Error {}
+
+/** What a feature accepts of its files, and the problems it answers for the rest. */
+export interface AttachmentPolicy {
+  readonly directory: string;
+  readonly maxBytes: number;
+  /** MIME types accepted, as sniffed from the content. */
+  readonly allowedTypes: readonly string[];
+  /** Answered for a file over `maxBytes` (413), with `{limit}`. */
+  readonly tooLarge: ProblemCode;
+  /** Answered for a type not allowed (415), with `{mediaType}` and `{allowed}`. */
+  readonly forbidden: ProblemCode;
+}
+
+/** One part of a multipart upload, as @fastify/multipart hands them over. */
+export type UploadPart =
+  | { type: 'field'; fieldname: string; value: unknown }
+  | { type: 'file'; fieldname: string; filename: string; file: Readable };
+
+/** A file as it arrives, by upload or with an e-mail. */
+export interface IncomingFile {
+  fileName: string | undefined;
+  content: Readable | Buffer;
+}
+
+/** Keeps a file name to what a download header can carry. */
+export function cleanFileName(name: string | undefined): string {
+  const clean = [...(name ?? '')]
+    .map((ch) => (ch < ' ' || ch === '"' || ch === '/' || ch === '\\' ? '_' : ch))
+    .join('')
+    .trim()
+    .slice(-255);
+  return clean || 'attachment';
+}
 
 /**
  * Attachment files on disk, one per content: stored under their SHA-256, so the same file
@@ -67,6 +101,55 @@ export class AttachmentStore {
       await rm(temp, { force: true });
       throw err;
     }
+  }
+
+  /** Saves a file under a feature's policy, answering its problems when the file breaks it. */
+  async saveAllowed(policy: AttachmentPolicy, content: Readable | Buffer): Promise<StoredFile> {
+    try {
+      return await this.save(policy.directory, content, policy.maxBytes, (mediaType) => {
+        if (!policy.allowedTypes.includes(mediaType))
+          throw new AppError(
+            policy.forbidden,
+            { mediaType, allowed: policy.allowedTypes.join(', ') },
+            undefined,
+            { mediaType },
+          );
+      });
+    } catch (err) {
+      if (err instanceof FileTooLarge)
+        throw new AppError(policy.tooLarge, { limit: policy.maxBytes });
+      throw err;
+    }
+  }
+
+  /**
+   * The one file of a multipart upload, in a part named `file`, handed to `keep`; any other
+   * part is a field error, a file past the server's multipart limit the policy's 413.
+   */
+  async uploadOne<T>(
+    parts: AsyncIterable<UploadPart>,
+    policy: AttachmentPolicy,
+    keep: (file: IncomingFile) => Promise<T>,
+  ): Promise<T> {
+    let saved: { value: T } | null = null;
+    try {
+      for await (const part of parts) {
+        if (part.type === 'field' || part.fieldname !== 'file' || saved) {
+          if (part.type === 'file') part.file.resume();
+          throw AppError.field(part.fieldname, 'whitelist', 'is not a field of this request');
+        }
+        saved = { value: await keep({ fileName: part.filename, content: part.file }) };
+      }
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (code === 'FST_REQ_FILE_TOO_LARGE')
+        throw new AppError(policy.tooLarge, { limit: policy.maxBytes });
+      if (code.startsWith('FST_'))
+        throw AppError.field('(body)', 'multipart', (err as Error).message);
+      throw err;
+    }
+    if (!saved) throw AppError.field('file', 'required', 'is required');
+    return saved.value;
   }
 
   pathOf(directory: string, sha256: string): string {

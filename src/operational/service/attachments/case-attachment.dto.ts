@@ -17,7 +17,15 @@ export class CaseAttachmentDto {
     example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   })
   sha256: string;
-  @ApiProperty({ type: 'string', format: 'uuid', nullable: true }) createdById: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'Staff uploader' })
+  createdById: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'Customer uploader (in the portal)',
+  })
+  createdByContactId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
@@ -20,7 +20,11 @@ import {
   CaseAttachmentListDto,
   UploadAttachmentFormDto,
 } from './case-attachment.dto.js';
-import { CaseAttachmentsService, type UploadPart } from './case-attachments.service.js';
+import {
+  attachmentDownload,
+  CaseAttachmentsService,
+  type UploadPart,
+} from './case-attachments.service.js';
 
 /** Read by the server's content-type guard: this route takes multipart bodies. */
 const MULTIPART_ROUTE = { multipart: true };
@@ -109,11 +113,6 @@ export class CaseAttachmentsController {
     @Param('id', UuidParamPipe) id: string,
     @Param('attachmentId', UuidParamPipe) attachmentId: string,
   ) {
-    const { meta, stream } = await this.attachments.content(ctx, id, attachmentId);
-    return new StreamableFile(stream, {
-      type: meta.mediaType,
-      length: meta.sizeBytes,
-      disposition: `attachment; filename="${meta.fileName}"`,
-    });
+    return attachmentDownload(await this.attachments.content(ctx, id, attachmentId));
   }
 }

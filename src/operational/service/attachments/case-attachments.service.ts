@@ -2,16 +2,19 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService, uuidv7 } from '#platform/database/index.js';
-import { AppError } from '#platform/http/index.js';
+import { AppError, fileDownload } from '#platform/http/index.js';
 import { CasesService } from '../cases/cases.service.js';
 import { SlaClock } from '../sla/sla-clock.js';
-import { AttachmentStore, FileTooLarge } from './attachment-store.js';
+import {
+  AttachmentStore,
+  cleanFileName,
+  type AttachmentPolicy,
+  type IncomingFile as UploadedFile,
+  type UploadPart,
+} from './attachment-store.js';
 import type { CaseAttachmentDto } from './case-attachment.dto.js';
 
-/** One part of a multipart upload, as @fastify/multipart hands them over. */
-export type UploadPart =
-  | { type: 'field'; fieldname: string; value: unknown }
-  | { type: 'file'; fieldname: string; filename: string; file: Readable };
+export type { UploadPart } from './attachment-store.js';
 
 /** A file that came with a case some other way (an e-mail). */
 export interface IncomingFile {
@@ -28,6 +31,7 @@ type Row = {
   size_bytes: string;
   sha256: string;
   created_by_id: string | null;
+  created_by_contact_id: string | null;
   created_at: Date;
 };
 
@@ -40,17 +44,13 @@ const toDto = (r: Row): CaseAttachmentDto => ({
   sizeBytes: Number(r.size_bytes),
   sha256: r.sha256,
   createdById: r.created_by_id,
+  createdByContactId: r.created_by_contact_id,
   createdAt: r.created_at.toISOString(),
 });
 
-/** Keeps a file name to what a download header can carry. */
-function cleanName(name: string | undefined): string {
-  const clean = [...(name ?? '')]
-    .map((ch) => (ch < ' ' || ch === '"' || ch === '/' || ch === '\\' ? '_' : ch))
-    .join('')
-    .trim()
-    .slice(-255);
-  return clean || 'attachment';
+/** An attachment's content as a download: its sniffed type, under its file name. */
+export function attachmentDownload(found: { meta: CaseAttachmentDto; stream: Readable }) {
+  return fileDownload(found.stream, found.meta);
 }
 
 /**
@@ -67,34 +67,25 @@ export class CaseAttachmentsService {
     private readonly sla: SlaClock,
   ) {}
 
-  private get limits() {
-    return this.sla.settings.attachments;
+  private get policy(): AttachmentPolicy {
+    return {
+      ...this.sla.settings.attachments,
+      tooLarge: 'case_attachment_too_large',
+      forbidden: 'case_attachment_type_forbidden',
+    };
   }
 
-  async upload(ctx: RequestContext, caseId: string, parts: AsyncIterable<UploadPart>) {
+  /** `byContactId`: the customer who uploads (in the portal), in place of the calling user. */
+  async upload(
+    ctx: RequestContext,
+    caseId: string,
+    parts: AsyncIterable<UploadPart>,
+    byContactId: string | null = null,
+  ) {
     await this.cases.checkUpdatable(ctx, caseId);
-    let saved: CaseAttachmentDto | null = null;
-    try {
-      for await (const part of parts) {
-        if (part.type === 'field' || part.fieldname !== 'file' || saved) {
-          if (part.type === 'file') part.file.resume();
-          throw AppError.field(part.fieldname, 'whitelist', 'is not a field of this request');
-        }
-        saved = await this.attach(ctx, caseId, null, {
-          fileName: part.filename,
-          content: part.file,
-        });
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (code === 'FST_REQ_FILE_TOO_LARGE')
-        throw new AppError('case_attachment_too_large', { limit: this.limits.maxBytes });
-      if (code.startsWith('FST_'))
-        throw AppError.field('(body)', 'multipart', (err as Error).message);
-      throw err;
-    }
-    if (!saved) throw AppError.field('file', 'required', 'is required');
-    return saved;
+    return this.store.uploadOne(parts, this.policy, (file) =>
+      this.attach(ctx, caseId, null, file, byContactId),
+    );
   }
 
   /** Stores one file and its row; in the caller's transaction when it has one. */
@@ -102,38 +93,24 @@ export class CaseAttachmentsService {
     ctx: RequestContext,
     caseId: string,
     commentId: string | null,
-    file: { fileName: string | undefined; content: Readable | Buffer },
+    file: UploadedFile,
+    byContactId: string | null = null,
   ): Promise<CaseAttachmentDto> {
-    const { directory, maxBytes, allowedTypes } = this.limits;
-    let stored;
-    try {
-      stored = await this.store.save(directory, file.content, maxBytes, (mediaType) => {
-        if (!allowedTypes.includes(mediaType))
-          throw new AppError(
-            'case_attachment_type_forbidden',
-            { mediaType, allowed: allowedTypes.join(', ') },
-            undefined,
-            { mediaType },
-          );
-      });
-    } catch (err) {
-      if (err instanceof FileTooLarge)
-        throw new AppError('case_attachment_too_large', { limit: maxBytes });
-      throw err;
-    }
+    const stored = await this.store.saveAllowed(this.policy, file.content);
     const rows = await this.db.query<Row>(
       ctx,
-      `INSERT INTO case_attachments (id, case_id, comment_id, file_name, media_type, size_bytes, sha256, created_by_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      `INSERT INTO case_attachments (id, case_id, comment_id, file_name, media_type, size_bytes, sha256, created_by_id, created_by_contact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
       [
         uuidv7(),
         caseId,
         commentId,
-        cleanName(file.fileName),
+        cleanFileName(file.fileName),
         stored.mediaType,
         stored.sizeBytes,
         stored.sha256,
-        ctx.principal?.userId ?? null,
+        byContactId ? null : (ctx.principal?.userId ?? null),
+        byContactId,
       ],
     );
     return toDto(rows[0]);
@@ -162,7 +139,7 @@ export class CaseAttachmentsService {
 
   async content(ctx: RequestContext, caseId: string, id: string) {
     const meta = await this.one(ctx, caseId, id);
-    const stream = await this.store.open(this.limits.directory, meta.sha256);
+    const stream = await this.store.open(this.policy.directory, meta.sha256);
     if (!stream) throw AppError.notFound('attachment', id);
     return { meta, stream };
   }

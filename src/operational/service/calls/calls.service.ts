@@ -109,6 +109,8 @@ export class CallsService extends RecordResourceService {
         'contactId',
         'a contact',
       );
+    if (changed.has('caseId') && r.caseId)
+      await this.records.mustReference(ctx, 'cases', r.caseId as string, 'caseId', 'a case');
     if (changed.has('agentId')) {
       const agent = await this.db.one(
         ctx,

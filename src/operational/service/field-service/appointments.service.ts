@@ -7,7 +7,7 @@ import { AppError, QueryParams } from '#platform/http/index.js';
 import { RecordService } from '#platform/records/index.js';
 import type { CreateAppointmentDto } from './dto/field-service.dto.js';
 import { TECHNICIAN_DEFINITION, WORK_ORDER_DEFINITION } from './field-service.definitions.js';
-import { APPOINTMENT_BOOKED } from './field-service.events.js';
+import { APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED } from './field-service.events.js';
 import { localParts, nextDay, startOfDay } from './local-time.js';
 import type { WorkingHours } from './technicians.service.js';
 
@@ -55,12 +55,7 @@ export class AppointmentsService {
     if (endsAt <= startsAt) throw AppError.field('endsAt', 'min', 'must be after startsAt');
     try {
       return await this.db.transaction(ctx, async (tx) => {
-        const order = await this.records.load(tx, WORK_ORDER_DEFINITION, workOrderId, {
-          forUpdate: true,
-        });
-        const scope = this.permissions.grant(tx.user, WORK_ORDER_DEFINITION.entity).update;
-        if (!this.permissions.inScope(tx.user, scope, order))
-          throw AppError.forbidden('update', WORK_ORDER_DEFINITION.entity);
+        const order = await this.updatableOrder(tx, workOrderId);
         if (order.status === 'completed' || order.status === 'cancelled')
           throw new AppError('conflict', {
             reason: `The work order is ${order.status as string}.`,
@@ -107,6 +102,40 @@ export class AppointmentsService {
         await this.throwIfClash(ctx, body.technicianId, startsAt, endsAt);
       throw err;
     }
+  }
+
+  /** The work order locked for a change the caller may make (404 outside reach, 403 without the right). */
+  private async updatableOrder(tx: RequestContext, workOrderId: string) {
+    const order = await this.records.load(tx, WORK_ORDER_DEFINITION, workOrderId, {
+      forUpdate: true,
+    });
+    const scope = this.permissions.grant(tx.user, WORK_ORDER_DEFINITION.entity).update;
+    if (!this.permissions.inScope(tx.user, scope, order))
+      throw AppError.forbidden('update', WORK_ORDER_DEFINITION.entity);
+    return order;
+  }
+
+  /** Cancels a live appointment; its slot is free for another booking at once. */
+  async cancel(ctx: RequestContext, workOrderId: string, appointmentId: string): Promise<void> {
+    await this.db.transaction(ctx, async (tx) => {
+      const order = await this.updatableOrder(tx, workOrderId);
+      const [row] = await this.db.query<{ technician_id: string; starts_at: Date; ends_at: Date }>(
+        tx,
+        `UPDATE work_order_appointments SET cancelled_at = now()
+          WHERE id = $1 AND work_order_id = $2 AND cancelled_at IS NULL
+          RETURNING technician_id, starts_at, ends_at`,
+        [appointmentId, order.id],
+      );
+      if (!row) throw AppError.notFound('appointment', appointmentId);
+      await this.outbox.append(tx, [
+        APPOINTMENT_CANCELLED.of(order.id, {
+          appointmentId,
+          technicianId: row.technician_id,
+          startsAt: row.starts_at.toISOString(),
+          endsAt: row.ends_at.toISOString(),
+        }),
+      ]);
+    });
   }
 
   async list(ctx: RequestContext, workOrderId: string) {

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -81,6 +82,27 @@ export class AppointmentsController {
     const appointment = await this.appointments.book(ctx, id, body);
     void reply.header('location', `/api/v1/work-orders/${id}/appointments/${appointment.id}`);
     return appointment;
+  }
+
+  @Post('work-orders/:id/appointments/:appointmentId/cancel')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Cancel an appointment, freeing its slot',
+    description:
+      'Another booking may take the time at once. A cancelled or unknown appointment answers 404. Needs update on ' +
+      'the work order. Emits `work_order.appointment_cancelled`.',
+    operationId: 'cancel_appointment_work_orders',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'appointmentId', format: 'uuid' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 401, 403, 404)
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('appointmentId', UuidParamPipe) appointmentId: string,
+  ): Promise<void> {
+    return this.appointments.cancel(ctx, id, appointmentId);
   }
 
   @Get('work-orders/:id/appointments')

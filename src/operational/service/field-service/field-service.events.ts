@@ -25,3 +25,8 @@ export const APPOINTMENT_BOOKED = declareEvent<AppointmentBookedPayload>(
   'work_order.appointment_booked',
   'work-orders',
 );
+/** `work_order.appointment_cancelled`: the booking was called off; its slot is free again. */
+export const APPOINTMENT_CANCELLED = declareEvent<AppointmentBookedPayload>(
+  'work_order.appointment_cancelled',
+  'work-orders',
+);

@@ -57,6 +57,8 @@ export class WorkOrdersService extends RecordResourceService {
   ): Promise<void> {
     if (!existing && !r.caseId && !r.accountId)
       throw AppError.field('accountId', 'requiredWith', 'is required when there is no caseId');
+    if (changed.has('caseId') && r.caseId)
+      await this.records.mustReference(ctx, 'cases', r.caseId as string, 'caseId', 'a case');
     if (changed.has('accountId') && r.accountId)
       await this.records.mustReference(
         ctx,

@@ -5,18 +5,27 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiSecurity,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AcceptsApiKeyScopes } from '#platform/auth/index.js';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
 import { ApiProblems } from '#platform/http/index.js';
-import { InboundEmailResultDto } from './inbound-email.dto.js';
+import { InboundEmailResultDto, InboundRoutedResultDto } from './inbound-email.dto.js';
 import { InboundEmailService } from './inbound-email.service.js';
 import { INBOUND_EMAIL_SCOPE } from './inbound-email.scopes.js';
+
+const RESULT = {
+  oneOf: [
+    { $ref: getSchemaPath(InboundEmailResultDto) },
+    { $ref: getSchemaPath(InboundRoutedResultDto) },
+  ],
+};
 
 /** Read by the server's content-type guard: this route takes the raw message. */
 const RAW_ROUTE = { rawBody: true };
@@ -41,7 +50,9 @@ export class InboundEmailController {
       '(a resolved case is reopened, one waiting for the customer is open again; a closed case is not ' +
       'answered, the mail opens a new case). Any other message opens a case on the email channel. The sender is ' +
       'the contact with that address, else a new contact. Attachments within `service.attachments` limits ' +
-      'are kept, the others listed in `skippedAttachments`. The same Message-ID posted again answers 200 with ' +
+      'are kept, the others listed in `skippedAttachments`. Before all that, the routers other modules register ' +
+      'may take the mail (a reply to a thread message, by the reply token in its recipient address): the answer ' +
+      'then names the router in `routedTo`. The same Message-ID posted again answers 200 with ' +
       'the first result. No sender, no headers: 422 `inbound_email_malformed`; an empty body 400.',
     operationId: 'receive_email_inbound',
   })
@@ -50,16 +61,20 @@ export class InboundEmailController {
     schema: { type: 'string', format: 'binary', maxLength: 104_857_600 },
     description: 'The message as received, headers and body',
   })
-  @ApiCreatedResponse({ type: InboundEmailResultDto, description: 'A new case or a reply on one' })
-  @ApiOkResponse({ type: InboundEmailResultDto, description: 'The message was received before' })
+  @ApiExtraModels(InboundEmailResultDto, InboundRoutedResultDto)
+  @ApiCreatedResponse({
+    schema: RESULT,
+    description: 'A new case, a reply on one, or a routed mail',
+  })
+  @ApiOkResponse({ schema: RESULT, description: 'The message was received before' })
   @ApiProblems(400, 401, 403, 404, 409, 413, 415, 422)
   async receive(
     @Ctx() ctx: RequestContext,
     @Body() raw: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<InboundEmailResultDto> {
+  ): Promise<InboundEmailResultDto | InboundRoutedResultDto> {
     const { result, replayed } = await this.inbound.receive(ctx, raw);
     if (replayed) void reply.status(200);
-    return result;
+    return result as InboundEmailResultDto | InboundRoutedResultDto;
   }
 }

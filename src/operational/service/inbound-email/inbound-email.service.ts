@@ -10,6 +10,7 @@ import { CaseAttachmentsService } from '../attachments/case-attachments.service.
 import { CaseCommentsService } from '../cases/comments/case-comments.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import type { InboundEmailResultDto } from './inbound-email.dto.js';
+import { InboundMailRouters } from './inbound-mail-routers.js';
 
 const CASE_NUMBER = /\bCS-\d{4}-\d{6,}\b/i;
 const MAX_ATTACHMENTS = 100;
@@ -24,6 +25,22 @@ function messageIds(value: string | string[] | undefined): string[] {
     .map((v) => v.trim().replace(/^<|>$/g, ''))
     .filter((v) => v.length > 0 && v.length <= 998);
   return [...new Set(all)];
+}
+
+/**
+ * Every address a mail was sent to: To, Cc, and what the relay says it delivered to. The case
+ * is kept: a local part may carry a case-sensitive token.
+ */
+function recipientsOf(mail: ParsedMail): string[] {
+  const listed = [mail.to, mail.cc]
+    .flatMap((a) => (Array.isArray(a) ? a : a ? [a] : []))
+    .flatMap((a) => a.value.map((v) => v.address ?? ''));
+  const delivered = ['delivered-to', 'x-original-to'].flatMap((h) => {
+    const v = mail.headers.get(h);
+    const all = Array.isArray(v) ? v : v ? [v] : [];
+    return all.map((x) => (typeof x === 'string' ? x : '').replace(/^<|>$/g, ''));
+  });
+  return [...new Set([...delivered, ...listed].map((a) => a.trim()).filter(Boolean))];
 }
 
 /**
@@ -43,19 +60,31 @@ export class InboundEmailService {
     private readonly contacts: ContactsService,
     private readonly comments: CaseCommentsService,
     private readonly attachments: CaseAttachmentsService,
+    private readonly routers: InboundMailRouters,
   ) {}
 
   async receive(
     ctx: RequestContext,
     raw: unknown,
-  ): Promise<{ result: InboundEmailResultDto; replayed: boolean }> {
+  ): Promise<{ result: InboundEmailResultDto | Record<string, unknown>; replayed: boolean }> {
     if (!Buffer.isBuffer(raw) || raw.length === 0)
       throw AppError.field('(body)', 'required', 'must be an RFC 822 message');
     const mail = await this.parse(raw);
     const from = mail.from?.value.find((a) => a.address)?.address?.toLowerCase();
     if (!from) throw malformed('it has no sender address', 'tidak ada alamat pengirim');
     const messageId = messageIds(mail.messageId)[0] ?? `${uuidv7()}@relasi.invalid`;
+    const recipients = recipientsOf(mail);
     return this.db.transaction(ctx, async (tx) => {
+      for (const router of this.routers.list()) {
+        const routed = await router.route(tx, {
+          parsed: mail,
+          messageId,
+          from,
+          fromName: mail.from?.value[0]?.name ?? '',
+          recipients,
+        });
+        if (routed) return routed;
+      }
       const seen = await this.db.one<{ result: InboundEmailResultDto }>(
         tx,
         `SELECT result FROM case_email_messages WHERE message_id = $1 AND result IS NOT NULL`,

@@ -93,10 +93,19 @@ export class KnowledgeArticlesService extends RecordResourceService {
     });
   }
 
-  /** Links the article to a case; linking twice is one link. Needs update on the article. */
+  /**
+   * Links the article to a case; linking twice is one link. Needs update on the article and
+   * a live case (404 otherwise).
+   */
   linkCase(ctx: RequestContext, id: string, caseId: string) {
     return this.db.transaction(ctx, async (tx) => {
       const article = await this.loadForUpdate(tx, id);
+      const live = await this.db.one(
+        tx,
+        `SELECT 1 FROM cases WHERE id = $1 AND deleted_at IS NULL`,
+        [caseId.toLowerCase()],
+      );
+      if (!live) throw AppError.notFound('case', caseId);
       const added = await this.db.query(
         tx,
         `INSERT INTO knowledge_article_cases (article_id, case_id, linked_by_id) VALUES ($1, $2, $3)

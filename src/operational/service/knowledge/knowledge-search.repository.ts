@@ -8,8 +8,8 @@ import { withoutIndonesianStopWords } from './indonesian-stop-words.js';
 
 /** The text search configuration and stored vector of each language (see the migration). */
 const LANGUAGE = {
-  en: { config: 'english', vector: 'search_en', bodyText: 'body_text_en' },
-  id: { config: 'indonesian', vector: 'search_id', bodyText: 'body_text_id' },
+  en: { config: 'english', vector: 'search_en', head: 'head_en', bodyText: 'body_text_en' },
+  id: { config: 'indonesian', vector: 'search_id', head: 'head_id', bodyText: 'body_text_id' },
 } as const satisfies Record<ArticleLanguage, unknown>;
 
 // Private-use characters around matches, so the text can be escaped before they become <mark>.
@@ -44,6 +44,14 @@ export interface SearchRow {
   updatedAt: string;
 }
 
+/**
+ * How many articles matching in their title or summary, and how many more matching anywhere,
+ * are ranked. Ranking every match of a common word read and scored most of the knowledge base
+ * (about a second at 100,000 articles); this keeps a search's work bounded, at the cost of
+ * ranking only these candidates when a query matches more articles than that.
+ */
+export const SEARCH_CANDIDATES = 1000;
+
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -74,8 +82,9 @@ export function decodeOffset(cursor: string | undefined): number {
 
 /**
  * Full-text search over the stored vectors: `websearch_to_tsquery` (quotes, `or`, `-word`),
- * ranked by `ts_rank_cd` (title words weigh most), highlighted with `ts_headline` on the page's
- * rows only, since a headline re-parses the whole text.
+ * ranked by `ts_rank_cd` (title words weigh most) among at most SEARCH_CANDIDATES title or
+ * summary matches and as many other matches, highlighted with `ts_headline` on the page's rows
+ * only, since a headline re-parses the whole text.
  */
 @Injectable()
 export class KnowledgeSearchRepository {
@@ -90,15 +99,24 @@ export class KnowledgeSearchRepository {
     const l = LANGUAGE[r.lang];
     const p = r.params;
     const query = `websearch_to_tsquery('${l.config}', ${p.add(text)})`;
+    const filters = `ka.deleted_at IS NULL AND ka.content ? ${p.add(r.lang)}
+            ${r.where.map((w) => `AND ${w}`).join(' ')}`;
+    const candidates = p.add(SEARCH_CANDIDATES);
     const rows = await this.db.query<SearchRow>(
       ctx,
-      `WITH hits AS (
+      `WITH q AS MATERIALIZED (SELECT ${query} AS query),
+       candidates AS (
+         (SELECT ka.id FROM knowledge_articles ka, q
+           WHERE ka.${l.head} @@ q.query AND ${filters} LIMIT ${candidates})
+         UNION
+         (SELECT ka.id FROM knowledge_articles ka, q
+           WHERE ka.${l.vector} @@ q.query AND ${filters} LIMIT ${candidates})),
+       hits AS (
          SELECT ka.id, ka.slug, ka.content, ka.status, ka.visibility, ka.category, ka.tags,
                 ka.${l.bodyText}, ka.published_at, ka.updated_at,
                 ts_rank_cd(ka.${l.vector}, q.query) AS rank, q.query
-           FROM knowledge_articles ka, ${query} AS q(query)
-          WHERE ka.deleted_at IS NULL AND ka.content ? ${p.add(r.lang)} AND ka.${l.vector} @@ q.query
-            ${r.where.map((w) => `AND ${w}`).join(' ')}
+           FROM knowledge_articles ka, q
+          WHERE ka.id IN (SELECT id FROM candidates)
           ORDER BY rank DESC, ka.id
           LIMIT ${p.add(r.limit + 1)} OFFSET ${p.add(r.offset)})
        SELECT id, slug, content #>> '{${r.lang},title}' AS title, content #>> '{${r.lang},summary}' AS summary,

@@ -24,6 +24,7 @@ import {
 } from './dto/article.dto.js';
 import { ArticleSearchPageDto, PublicArticleDto, PublicArticlePageDto } from './dto/search.dto.js';
 import { KnowledgeArticlesService } from './knowledge-articles.service.js';
+import { SEARCH_CANDIDATES } from './knowledge-search.repository.js';
 import { KnowledgeSearchService } from './knowledge-search.service.js';
 
 export const KnowledgeArticlesController = recordController({
@@ -71,7 +72,9 @@ export class KnowledgeArticleActionsController {
     summary: 'Full-text search of the articles the caller may read, best match first',
     description:
       `${SEARCH_SYNTAX} Ranked by \`ts_rank_cd\` with title words above summary words above body words; ` +
-      'each hit carries its title and a body excerpt with the matches in `<mark>`.',
+      'each hit carries its title and a body excerpt with the matches in `<mark>`. ' +
+      `A query that matches very many articles ranks ${SEARCH_CANDIDATES} of those matching in their title or summary ` +
+      `and ${SEARCH_CANDIDATES} others, and its pages end there: narrow it down with more words, a phrase or \`-word\`.`,
     operationId: 'search_knowledge_articles',
   })
   @ApiQuery({

@@ -16,6 +16,6 @@ import { KnowledgeSearchService } from './knowledge-search.service.js';
     PublicKnowledgeController,
   ],
   providers: [KnowledgeArticlesService, KnowledgeSearchRepository, KnowledgeSearchService],
-  exports: [KnowledgeArticlesService],
+  exports: [KnowledgeArticlesService, KnowledgeSearchService],
 })
 export class KnowledgeModule {}

@@ -8,6 +8,7 @@ import type {
 } from '#platform/context/principal.js';
 import { AppError, type FieldError } from '#platform/http/app-error.js';
 import type { ResourceRegistry } from '#platform/records/resource-registry.js';
+import { permissionSubjects } from '../permission-subjects.js';
 
 const ACTIONS: readonly CrudAction[] = ['create', 'read', 'update', 'delete'];
 const SCOPES: readonly Scope[] = ['none', 'own', 'team', 'all'];
@@ -27,7 +28,7 @@ const keyLabel = (k: string) => (k.length > 64 ? `${k.slice(0, 64)}…` : k);
 
 /**
  * Checks a role's permissions against what this server actually has: entity keys must be
- * registered resources and field keys their attributes, so a typo is a 400 naming the path
+ * registered resources or permission subjects, and field keys a resource's attributes, so a typo is a 400 naming the path
  * (`permissions.entities.contcts`) instead of a role that silently grants nothing. Returns
  * the canonical form: every action present, `none` and `false` where left out.
  */
@@ -40,8 +41,10 @@ export function validateRolePermissions(
   const fail = (field: string, rule: string, message: string, params?: Record<string, unknown>) =>
     errors.push({ field, rule, message, params });
   if (!isPlainObject(raw)) throw AppError.field(path, 'isObject', 'must be an object');
-  const known = registry.entities();
+  const records = registry.entities();
+  const known = [...records, ...permissionSubjects().filter((s) => !records.includes(s))];
   const knownList = known.join(', ');
+  const recordList = records.join(', ');
 
   for (const key of Object.keys(raw))
     if (!TOP_LEVEL.includes(key))
@@ -100,9 +103,9 @@ export function validateRolePermissions(
   } else {
     for (const [entity, perField] of Object.entries(raw.fields ?? {})) {
       const at = `${path}.fields.${keyLabel(entity)}`;
-      if (!known.includes(entity)) {
-        fail(at, 'unknownField', `is not a known entity (known: ${knownList})`, {
-          values: knownList,
+      if (!records.includes(entity)) {
+        fail(at, 'unknownField', `is not a known entity (known: ${recordList})`, {
+          values: recordList,
         });
         continue;
       }

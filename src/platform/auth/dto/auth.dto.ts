@@ -163,3 +163,18 @@ export class MeDto {
 export class LoginHistoryDto {
   @ApiProperty({ type: [LoginEventDto], maxItems: 500 }) data: LoginEventDto[];
 }
+
+/** Accepting an invitation of an audience other than staff: its token and the new password. */
+export class AcceptInvitationDto {
+  @ApiProperty({ maxLength: 200, example: 'pinv_Q2hhbmdlIG1lIHRvIGEgcmVhbCB0b2tlbg' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ maxLength: 256, minLength: 8, example: 'a long passphrase of mine' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  password: string;
+}

@@ -14,6 +14,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { IsPicklistValue } from '#platform/customization/index.js';
+import { IsCalendarDate } from '#platform/http/index.js';
 import {
   RecordResponse,
   CustomFieldsInput,
@@ -135,6 +136,17 @@ export class CreateContactDto {
   @IsOptional()
   @IsTimeZone()
   timeZone?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'date',
+    example: '1990-04-17',
+    nullable: true,
+    description: 'Read by automations triggered on `contact.birthday`',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  birthdate?: string | null;
 
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, default: 'lead' })
   @IsOptional()

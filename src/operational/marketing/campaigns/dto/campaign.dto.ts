@@ -83,6 +83,16 @@ export class CreateCampaignDto {
   @IsUUID('all')
   parentCampaignId?: string | null;
 
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The message template an e-mail campaign sends (`POST /campaigns/{id}/send`)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  templateId?: string | null;
+
   @OwnerIdInput()
   ownerId?: string;
 

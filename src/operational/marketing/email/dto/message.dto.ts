@@ -84,6 +84,22 @@ export class OutboundMessageDto {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) clickedAt: string | null;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 2147483647 }) clickCount: number;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) bouncedAt: string | null;
+  @ApiProperty({
+    type: 'string',
+    maxLength: 200,
+    nullable: true,
+    description: "SMS and WhatsApp: the provider's id of the message",
+  })
+  providerMessageId: string | null;
+  @ApiProperty({
+    enum: ['accepted', 'delivered', 'undelivered', 'failed', 'read'],
+    nullable: true,
+    description: 'SMS and WhatsApp: the latest delivery the provider reported',
+  })
+  deliveryStatus: string | null;
+  @ApiProperty({ type: 'string', maxLength: 1000, nullable: true }) deliveryError: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  deliveryUpdatedAt: string | null;
 }
 
 export class SendEmailResultDto {

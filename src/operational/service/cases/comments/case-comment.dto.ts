@@ -3,6 +3,9 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validat
 
 export const COMMENT_VISIBILITIES = ['public', 'internal'] as const;
 export type CommentVisibility = (typeof COMMENT_VISIBILITIES)[number];
+/** Where a comment was written: the API (staff), a customer's e-mail, or the customer portal. */
+export const COMMENT_SOURCES = ['api', 'email', 'portal'] as const;
+export type CommentSource = (typeof COMMENT_SOURCES)[number];
 
 export class CreateCaseCommentDto {
   @ApiProperty({ maxLength: 50000, example: 'We have corrected the invoice; a new one follows.' })
@@ -33,10 +36,10 @@ export class CaseCommentDto {
     type: 'string',
     format: 'uuid',
     nullable: true,
-    description: 'Customer author (a reply by e-mail)',
+    description: 'Customer author (a reply by e-mail or in the portal)',
   })
   authorContactId: string | null;
-  @ApiProperty({ enum: ['api', 'email'] }) source: 'api' | 'email';
+  @ApiProperty({ enum: COMMENT_SOURCES }) source: CommentSource;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

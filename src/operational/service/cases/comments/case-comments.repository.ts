@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService, uuidv7 } from '#platform/database/index.js';
-import type { CaseCommentDto, CommentVisibility } from './case-comment.dto.js';
+import type { CaseCommentDto, CommentSource, CommentVisibility } from './case-comment.dto.js';
 
 type Row = {
   id: string;
@@ -10,7 +10,7 @@ type Row = {
   visibility: CommentVisibility;
   author_user_id: string | null;
   author_contact_id: string | null;
-  source: 'api' | 'email';
+  source: CommentSource;
   created_at: Date;
 };
 
@@ -39,7 +39,7 @@ export class CaseCommentsRepository {
       visibility: CommentVisibility;
       authorUserId: string | null;
       authorContactId: string | null;
-      source: 'api' | 'email';
+      source: CommentSource;
     },
   ): Promise<CaseCommentDto> {
     const rows = await this.db.query<Row>(
