@@ -234,5 +234,5 @@ describe('relasi admin CLI', () => {
     }
     const left = await sql<{ n: number }>(fresh, `SELECT count(*)::int AS n FROM users`);
     expect(left[0].n).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });

@@ -220,7 +220,7 @@ describe('CSV import as a durable job', () => {
     } finally {
       await server.stop();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('carries a large file with the server heap capped, staging it as it streams', async () => {
     const rows = Number(process.env.RELASI_LARGE_IMPORT_ROWS ?? 200_000);

@@ -103,5 +103,5 @@ describe('CSV import retention', () => {
         ['old 1', 'recent 1', 'abandoned 1'],
       ]),
     ).toBe(3);
-  }, 60_000);
+  });
 });

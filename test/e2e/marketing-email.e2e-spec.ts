@@ -300,9 +300,10 @@ describe('marketing: the e-mail channel and the preference centre', () => {
       };
       await sendAndReceive(first, 20_000);
       const startedAt = Date.now();
-      await sendAndReceive(second, 8_000);
+      await sendAndReceive(second, 20_000);
       expect([round, mailsTo(second.email).length]).toEqual([round, 1]);
-      expect(Date.now() - startedAt).toBeLessThan(8_000);
+      // The scheduled run comes once a minute; a kick that folded in is much sooner.
+      expect(Date.now() - startedAt).toBeLessThan(20_000);
     }
   });
 

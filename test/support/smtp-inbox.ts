@@ -40,7 +40,7 @@ export const mailsTo = (box: Inbox, address: string) =>
 /** Waits until `check` holds, polling; fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -26,7 +26,7 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
         status: res.statusCode ?? 0,
         events: [],
         comments: [],
-        next(match, timeoutMs = 10_000) {
+        next(match, timeoutMs = 30_000) {
           const started = Date.now();
           return new Promise((ok, fail) => {
             const poll = () => {
@@ -39,7 +39,7 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
             poll();
           });
         },
-        ready(timeoutMs = 10_000) {
+        ready(timeoutMs = 30_000) {
           const started = Date.now();
           return new Promise((ok, fail) => {
             const poll = () => {

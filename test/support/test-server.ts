@@ -158,7 +158,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     }),
   );
   // Generous: a loaded machine (parallel suites, a busy CI host) can take long to load the app.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   const wanted = options.waitForReady === false ? '/health/live' : '/health/ready';
   for (;;) {
     if (child.exitCode !== null)

@@ -48,7 +48,7 @@ export class WebhookReceiver {
     return this.requests.filter((r) => r.path === path);
   }
 
-  async waitFor(path: string, count: number, ms = 15_000): Promise<ReceivedRequest[]> {
+  async waitFor(path: string, count: number, ms = 45_000): Promise<ReceivedRequest[]> {
     const end = Date.now() + ms;
     while (this.at(path).length < count) {
       if (Date.now() > end)
