@@ -12,18 +12,15 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -32,9 +29,12 @@ import { Ctx, type RequestContext } from '#platform/context/index.js';
 import {
   ApiListQuery,
   ApiProblems,
-  AppError,
   etagOf,
   UuidParamPipe,
+  withEtag,
+  ApiFileDownload,
+  ApiFileUpload,
+  uploadParts,
 } from '#platform/http/index.js';
 import {
   EditMessageDto,
@@ -46,14 +46,9 @@ import {
   UploadThreadAttachmentFormDto,
 } from './dto/message.dto.js';
 import { MessagesService } from './messages.service.js';
-import {
-  threadFileDownload,
-  ThreadAttachmentsService,
-  type UploadPart,
-} from './thread-attachments.service.js';
+import { threadFileDownload, ThreadAttachmentsService } from './thread-attachments.service.js';
 
 /** Read by the server's content-type guard: this route takes multipart bodies. */
-const MULTIPART_ROUTE = { multipart: true };
 
 @ApiTags('Threads')
 @ApiBearerAuth()
@@ -146,9 +141,7 @@ export class MessagesController {
     @Param('messageId', UuidParamPipe) messageId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MessageDto> {
-    const message = await this.messages.get(ctx, id, messageId);
-    void reply.header('etag', etagOf(message.version));
-    return message;
+    return withEtag(reply, await this.messages.get(ctx, id, messageId));
   }
 
   @Patch('messages/:messageId')
@@ -176,9 +169,7 @@ export class MessagesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MessageDto> {
-    const message = await this.messages.edit(ctx, id, messageId, body, ifMatch);
-    void reply.header('etag', etagOf(message.version));
-    return message;
+    return withEtag(reply, await this.messages.edit(ctx, id, messageId, body, ifMatch));
   }
 
   @Delete('messages/:messageId')
@@ -223,7 +214,6 @@ export class MessagesController {
   }
 
   @Post('attachments')
-  @RouteConfig(MULTIPART_ROUTE)
   @ApiOperation({
     summary: 'Upload a file to send with a message',
     description:
@@ -234,8 +224,7 @@ export class MessagesController {
     operationId: 'create_attachment_threads',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: UploadThreadAttachmentFormDto })
+  @ApiFileUpload(UploadThreadAttachmentFormDto)
   @ApiCreatedResponse({ type: ThreadAttachmentDto })
   @ApiProblems(400, 401, 403, 404, 413, 415)
   async upload(
@@ -244,8 +233,7 @@ export class MessagesController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ThreadAttachmentDto> {
-    if (!req.isMultipart()) throw new AppError('multipart_required');
-    const saved = await this.attachments.upload(ctx, id, req.parts() as AsyncIterable<UploadPart>);
+    const saved = await this.attachments.upload(ctx, id, uploadParts(req));
     void reply.header('location', `/api/v1/threads/${id}/attachments/${saved.id}/content`);
     return saved;
   }
@@ -257,11 +245,7 @@ export class MessagesController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'attachmentId', format: 'uuid' })
-  @ApiProduces('*/*')
-  @ApiOkResponse({
-    description: 'The file, with the type sniffed when it was uploaded',
-    content: { '*/*': { schema: { type: 'string', format: 'binary', maxLength: 1_073_741_824 } } },
-  })
+  @ApiFileDownload()
   @ApiProblems(400, 401, 403, 404)
   async download(
     @Ctx() ctx: RequestContext,

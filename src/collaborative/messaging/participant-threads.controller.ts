@@ -10,22 +10,26 @@ import {
   Res,
   type Type,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audience, AudienceUser, type AudienceCaller } from '#platform/auth/index.js';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiListQuery, ApiProblems, AppError, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiListQuery,
+  ApiProblems,
+  UuidParamPipe,
+  ApiFileDownload,
+  ApiFileUpload,
+  uploadParts,
+} from '#platform/http/index.js';
 import { MessageContentDto, UploadThreadAttachmentFormDto } from './dto/message.dto.js';
 import {
   ParticipantAttachmentDto,
@@ -39,7 +43,7 @@ import {
   ParticipantThreadsService,
   type OutsideParticipant,
 } from './participant-threads.service.js';
-import { threadFileDownload, type UploadPart } from './thread-attachments.service.js';
+import { threadFileDownload } from './thread-attachments.service.js';
 
 /** How one outside audience is served its threads. */
 export interface ParticipantThreadsApi<P> {
@@ -192,7 +196,6 @@ export function participantThreadsController<P>(o: ParticipantThreadsApi<P>): Ty
     }
 
     @Post(':id/attachments')
-    @RouteConfig({ multipart: true })
     @ApiOperation({
       summary: 'Upload a file to send with a message',
       description:
@@ -202,8 +205,7 @@ export function participantThreadsController<P>(o: ParticipantThreadsApi<P>): Ty
       operationId: ids.upload,
     })
     @ApiParam({ name: 'id', format: 'uuid' })
-    @ApiConsumes('multipart/form-data')
-    @ApiBody({ type: UploadThreadAttachmentFormDto })
+    @ApiFileUpload(UploadThreadAttachmentFormDto)
     @ApiCreatedResponse({ type: ParticipantAttachmentDto })
     @ApiProblems(400, 401, 404, 413, 415)
     async upload(
@@ -212,8 +214,7 @@ export function participantThreadsController<P>(o: ParticipantThreadsApi<P>): Ty
       @Param('id', UuidParamPipe) id: string,
       @Req() req: FastifyRequest,
     ): Promise<ParticipantAttachmentDto> {
-      if (!req.isMultipart()) throw new AppError('multipart_required');
-      return this.threads.upload(ctx, o.who(caller), id, req.parts() as AsyncIterable<UploadPart>);
+      return this.threads.upload(ctx, o.who(caller), id, uploadParts(req));
     }
 
     @Get(':id/attachments/:attachmentId/content')
@@ -224,13 +225,7 @@ export function participantThreadsController<P>(o: ParticipantThreadsApi<P>): Ty
     })
     @ApiParam({ name: 'id', format: 'uuid' })
     @ApiParam({ name: 'attachmentId', format: 'uuid' })
-    @ApiProduces('*/*')
-    @ApiOkResponse({
-      description: 'The file, with the type sniffed when it was uploaded',
-      content: {
-        '*/*': { schema: { type: 'string', format: 'binary', maxLength: 1_073_741_824 } },
-      },
-    })
+    @ApiFileDownload()
     @ApiProblems(400, 401, 404)
     async download(
       @Ctx() ctx: RequestContext,

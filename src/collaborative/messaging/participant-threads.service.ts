@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
-import { AppError } from '#platform/http/index.js';
+import { AppError, type UploadPart } from '#platform/http/index.js';
 import {
   buildListQuery,
   pageLimits,
@@ -21,7 +21,7 @@ import type {
 import type { ParticipantKind } from './messaging.events.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
-import { ThreadAttachmentsService, type UploadPart } from './thread-attachments.service.js';
+import { ThreadAttachmentsService } from './thread-attachments.service.js';
 import { participantThreadQuerySchema } from './thread-query.js';
 import { ThreadsRepository, type ParticipantRow, type ThreadRow } from './threads.repository.js';
 

@@ -4,11 +4,10 @@ import {
   AttachmentStore,
   cleanFileName,
   type AttachmentPolicy,
-  type UploadPart,
 } from '#operational/service/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
-import { AppError, fileDownload } from '#platform/http/index.js';
+import { AppError, fileDownload, type UploadPart } from '#platform/http/index.js';
 import type { ThreadAttachmentDto } from './dto/message.dto.js';
 import { MESSAGING_SECTION } from './messaging.config.js';
 import {
@@ -18,8 +17,6 @@ import {
   type Uploader,
 } from './messages.repository.js';
 import { ThreadAccess } from './thread-access.js';
-
-export type { UploadPart } from '#operational/service/index.js';
 
 /** A stored file as a download answer: its sniffed type, length and name. */
 export function threadFileDownload(found: {

@@ -25,7 +25,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiListQuery, ApiProblems, etagOf, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiListQuery,
+  ApiProblems,
+  etagOf,
+  UuidParamPipe,
+  withEtag,
+} from '#platform/http/index.js';
 import {
   AddParticipantsDto,
   CreateThreadDto,
@@ -116,9 +122,7 @@ export class ThreadsController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ThreadDto> {
-    const thread = await this.threads.get(ctx, id);
-    void reply.header('etag', etagOf(thread.version));
-    return thread;
+    return withEtag(reply, await this.threads.get(ctx, id));
   }
 
   @Patch(':id')
@@ -142,9 +146,7 @@ export class ThreadsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ThreadDto> {
-    const thread = await this.threads.update(ctx, id, body, ifMatch);
-    void reply.header('etag', etagOf(thread.version));
-    return thread;
+    return withEtag(reply, await this.threads.update(ctx, id, body, ifMatch));
   }
 
   @Delete(':id')

@@ -31,6 +31,7 @@ import {
   UuidParamPipe,
   validateDto,
   type DtoClass,
+  withEtag,
 } from '#platform/http/index.js';
 import { DealRegistrationsService } from './deal-registrations.service.js';
 import { partnerRegistrationView } from './deal-registration-view.js';
@@ -127,9 +128,7 @@ export class PartnerSelfController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PartnerDealRegistrationDto> {
-    const found = await this.registrations.getForPartner(ctx, caller.principal, id);
-    void reply.header('etag', etagOf(found.version));
-    return found;
+    return withEtag(reply, await this.registrations.getForPartner(ctx, caller.principal, id));
   }
 
   @Get('performance')

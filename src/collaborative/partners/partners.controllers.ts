@@ -28,8 +28,8 @@ import {
   ApiListQuery,
   ApiModuleProblem,
   ApiProblems,
-  etagOf,
   UuidParamPipe,
+  withEtag,
 } from '#platform/http/index.js';
 import { recordController } from '#platform/records/index.js';
 import { DealRegistrationsService } from './deal-registrations.service.js';
@@ -200,9 +200,7 @@ export class DealRegistrationsController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DealRegistrationDto> {
-    const found = await this.registrations.getForStaff(ctx, id);
-    void reply.header('etag', etagOf(found.version));
-    return found;
+    return withEtag(reply, await this.registrations.getForStaff(ctx, id));
   }
 
   @Post(':id/approve')
@@ -227,9 +225,7 @@ export class DealRegistrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<DealRegistrationDto> {
-    const decided = await this.registrations.approve(ctx, id, body, ifMatch);
-    void reply.header('etag', etagOf(decided.version));
-    return decided;
+    return withEtag(reply, await this.registrations.approve(ctx, id, body, ifMatch));
   }
 
   @Post(':id/reject')
@@ -250,9 +246,7 @@ export class DealRegistrationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<DealRegistrationDto> {
-    const decided = await this.registrations.reject(ctx, id, body.reason, ifMatch);
-    void reply.header('etag', etagOf(decided.version));
-    return decided;
+    return withEtag(reply, await this.registrations.reject(ctx, id, body.reason, ifMatch));
   }
 }
 

@@ -19,6 +19,7 @@ import {
   etagOf,
   UuidParamPipe,
   fileDownload,
+  withEtag,
 } from '#platform/http/index.js';
 import { recordController } from '#platform/records/index.js';
 import { QuoteDocumentService } from './document/quote-document.service.js';
@@ -89,9 +90,7 @@ export class QuoteActionsController {
     reason?: string,
     createOrder?: boolean,
   ) {
-    const quote = await this.workflow.run(ctx, id, action, ifMatch, reason, createOrder);
-    void reply.header('etag', etagOf(quote.version));
-    return quote;
+    return withEtag(reply, await this.workflow.run(ctx, id, action, ifMatch, reason, createOrder));
   }
 
   @Post(':id/submit')

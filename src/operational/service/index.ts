@@ -8,7 +8,6 @@ export {
   AttachmentStore,
   cleanFileName,
   type AttachmentPolicy,
-  type UploadPart,
 } from './attachments/attachment-store.js';
 export { customerListRequest } from './portal/portal-scope.js';
 export { PORTAL_AUDIENCE, type PortalPrincipal } from './portal/portal-sessions.js';

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { AppError } from './app-error.js';
 
 export function etagOf(version: number): string {
@@ -21,4 +22,10 @@ export function checkIfMatch(header: string | undefined, version: number): void 
       { etag: current },
     );
   }
+}
+
+/** Sends the record's version as its ETag, so the client's next write can say If-Match. */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
+  void reply.header('etag', etagOf(record.version));
+  return record;
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { StreamableFile } from '@nestjs/common';
+import { applyDecorators, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 
 /**
  * `Content-Disposition` for any file name (RFC 6266): an ASCII `filename` for old
@@ -32,4 +33,19 @@ export function fileDownload(
   return body instanceof Uint8Array
     ? new StreamableFile(body, options)
     : new StreamableFile(body, options);
+}
+
+/** The API document's answer of a file download: any media type, as stored. */
+export function ApiFileDownload(
+  description = 'The file, with the type sniffed when it was uploaded',
+) {
+  return applyDecorators(
+    ApiProduces('*/*'),
+    ApiOkResponse({
+      description,
+      content: {
+        '*/*': { schema: { type: 'string', format: 'binary', maxLength: 1_073_741_824 } },
+      },
+    }),
+  );
 }

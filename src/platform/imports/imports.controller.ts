@@ -10,12 +10,10 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -29,8 +27,9 @@ import { CRM_CONFIG } from '#platform/config/config.tokens.js';
 import type { CrmConfig } from '#platform/config/crm-config.js';
 import { Ctx } from '#platform/context/ctx.decorator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
+import { ApiFileUpload, uploadParts } from '#platform/http/file-upload.js';
 import { ApiListQuery, ApiProblems } from '#platform/http/api-docs.decorators.js';
-import { AppError } from '#platform/http/app-error.js';
+
 import { UuidParamPipe } from '#platform/http/params.js';
 import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
 import {
@@ -40,11 +39,10 @@ import {
   ImportListDto,
 } from './dto/import.dto.js';
 import { ImportErrorsService } from './import-errors.service.js';
-import { ImportsService, type UploadPart } from './imports.service.js';
+import { ImportsService } from './imports.service.js';
 import { fileDownload } from '#platform/http/file-download.js';
 
 /** Route config read by the server's content-type guard: this route takes multipart bodies. */
-export const MULTIPART_ROUTE = { multipart: true };
 
 @ApiTags('Import & export')
 @ApiBearerAuth()
@@ -63,7 +61,6 @@ export class ImportsController {
 
   @Post()
   @HttpCode(202)
-  @RouteConfig(MULTIPART_ROUTE)
   @ApiOperation({
     summary: 'Import records from a CSV file',
     operationId: 'createImport',
@@ -76,8 +73,7 @@ export class ImportsController {
       'The caller needs `create` on the entity, and `update` for duplicates=update. ' +
       'With an Idempotency-Key, sending the same file, entity, mapping and mode again returns the first import (`Idempotent-Replayed: true`) and imports nothing twice; anything else under that key is 422.',
   })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: CreateImportFormDto })
+  @ApiFileUpload(CreateImportFormDto)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -95,10 +91,9 @@ export class ImportsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportDto> {
-    if (!req.isMultipart()) throw new AppError('multipart_required');
     const { import: created, replayed } = await this.imports.start(
       ctx,
-      req.parts() as AsyncIterable<UploadPart>,
+      uploadParts(req),
       idempotencyKey,
     );
     void reply.header('location', `/api/v1/imports/${created.id}`);

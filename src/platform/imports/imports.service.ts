@@ -24,11 +24,7 @@ import { IMPORT_QUEUE, type ImportJobPayload } from './import-runner.js';
 import { ImportableResources } from './importable-resources.js';
 import { ImportsRepository, type ImportRow } from './imports.repository.js';
 import { UploadForm } from './upload-form.js';
-
-/** One part of a multipart upload, as @fastify/multipart hands them over. */
-export type UploadPart =
-  | { type: 'field'; fieldname: string; value: unknown }
-  | { type: 'file'; fieldname: string; filename: string; file: Readable };
+import type { UploadPart } from '../http/file-upload.js';
 
 const MAX_RECORD_CHARS = 1024 * 1024;
 const IMPORT_RETRIES = 5;

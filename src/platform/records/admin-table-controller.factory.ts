@@ -38,7 +38,7 @@ import {
   type ListQueryDocs,
 } from '#platform/http/api-docs.decorators.js';
 import { validateDto, type DtoClass } from '#platform/http/dto-validation.js';
-import { etagOf } from '#platform/http/etag.js';
+import { withEtag } from '#platform/http/etag.js';
 import { SecretFields } from '#platform/http/idempotency.interceptor.js';
 import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
 import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
@@ -97,11 +97,6 @@ const USUAL_PROBLEMS: Record<Route, number[]> = {
   restore: [400, 401, 403, 404, 409],
   history: [400, 401, 403, 404],
 };
-
-function withEtag<T extends { version: number }>(reply: FastifyReply, view: T): T {
-  void reply.header('etag', etagOf(view.version));
-  return view;
-}
 
 /**
  * Builds the controller of an administration table: list, get, create, update, delete,

@@ -42,7 +42,7 @@ import {
 } from '#platform/http/api-docs.decorators.js';
 import { AppError } from '#platform/http/app-error.js';
 import { validateDto, type DtoClass } from '#platform/http/dto-validation.js';
-import { etagOf } from '#platform/http/etag.js';
+import { etagOf, withEtag } from '#platform/http/etag.js';
 import { RecordExportService } from '#platform/exports/record-export.service.js';
 import { parseLimitParam, UuidParamPipe } from '#platform/http/params.js';
 import { parseListQuery, parseQueryBody, pageLimits } from '#platform/query/list-request.js';
@@ -281,9 +281,7 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
       @Res({ passthrough: true }) reply: FastifyReply,
     ) {
       const patch = await validateDto(o.updateDto, body);
-      const updated = await this.service.update(ctx, id, { ...patch }, ifMatch);
-      void reply.header('etag', etagOf(updated.version));
-      return updated;
+      return withEtag(reply, await this.service.update(ctx, id, { ...patch }, ifMatch));
     }
 
     @Delete(':id')

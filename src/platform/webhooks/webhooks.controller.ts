@@ -15,7 +15,7 @@ import { Ctx } from '#platform/context/ctx.decorator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { SecretFields } from '#platform/http/idempotency.interceptor.js';
 import { ApiListQuery, ApiProblems, ETAG_HEADER } from '#platform/http/api-docs.decorators.js';
-import { etagOf } from '#platform/http/etag.js';
+import { withEtag } from '#platform/http/etag.js';
 import { UuidParamPipe } from '#platform/http/params.js';
 import { parseListQuery, pageLimits } from '#platform/query/list-request.js';
 import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
@@ -94,9 +94,7 @@ export class WebhookActionsController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WebhookWithSecretDto> {
-    const webhook = await this.webhooks.rotateSecret(ctx, id);
-    void reply.header('etag', etagOf(webhook.version));
-    return webhook;
+    return withEtag(reply, await this.webhooks.rotateSecret(ctx, id));
   }
 
   @Post(':id/ping')

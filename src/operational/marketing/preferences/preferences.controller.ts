@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, etagOf, parseLimitParam, UuidParamPipe } from '#platform/http/index.js';
+import { ApiProblems, parseLimitParam, UuidParamPipe, withEtag } from '#platform/http/index.js';
 import { ConsentsService } from './consents.service.js';
 import {
   ConsentDto,
@@ -50,9 +50,7 @@ export class PreferencesController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const prefs = await this.preferences.get(ctx, id);
-    void reply.header('etag', etagOf(prefs.version));
-    return prefs;
+    return withEtag(reply, await this.preferences.get(ctx, id));
   }
 
   @Patch(':id/preferences')
@@ -75,9 +73,7 @@ export class PreferencesController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const prefs = await this.preferences.update(ctx, id, body, ifMatch);
-    void reply.header('etag', etagOf(prefs.version));
-    return prefs;
+    return withEtag(reply, await this.preferences.update(ctx, id, body, ifMatch));
   }
 
   @Get(':id/consents')

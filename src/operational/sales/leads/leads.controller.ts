@@ -13,7 +13,13 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AcceptsApiKeyScopes } from '#platform/auth/index.js';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, etagOf, parseLimitParam, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiProblems,
+  etagOf,
+  parseLimitParam,
+  UuidParamPipe,
+  withEtag,
+} from '#platform/http/index.js';
 import { recordController } from '#platform/records/index.js';
 import { ConvertedLeadDto, ConvertLeadDto } from './dto/convert-lead.dto.js';
 import {
@@ -99,9 +105,7 @@ export class LeadActionsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const lead = await this.leads.assign(ctx, id, ifMatch);
-    void reply.header('etag', etagOf(lead.version));
-    return lead;
+    return withEtag(reply, await this.leads.assign(ctx, id, ifMatch));
   }
 
   @Get(':id/score-history')

@@ -4,7 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { AppError, type ProblemCode } from '#platform/http/index.js';
+import { AppError, type ProblemCode, type UploadPart } from '#platform/http/index.js';
 import { SNIFF_BYTES, sniffContentType } from './content-type-sniffer.js';
 
 export interface StoredFile {
@@ -27,11 +27,6 @@ export interface AttachmentPolicy {
   /** Answered for a type not allowed (415), with `{mediaType}` and `{allowed}`. */
   readonly forbidden: ProblemCode;
 }
-
-/** One part of a multipart upload, as @fastify/multipart hands them over. */
-export type UploadPart =
-  | { type: 'field'; fieldname: string; value: unknown }
-  | { type: 'file'; fieldname: string; filename: string; file: Readable };
 
 /** A file as it arrives, by upload or with an e-mail. */
 export interface IncomingFile {

@@ -1,33 +1,31 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Ctx, type RequestContext } from '#platform/context/index.js';
-import { ApiProblems, AppError, UuidParamPipe } from '#platform/http/index.js';
+import {
+  ApiProblems,
+  UuidParamPipe,
+  ApiFileDownload,
+  ApiFileUpload,
+  uploadParts,
+} from '#platform/http/index.js';
 import {
   CaseAttachmentDto,
   CaseAttachmentListDto,
   UploadAttachmentFormDto,
 } from './case-attachment.dto.js';
-import {
-  attachmentDownload,
-  CaseAttachmentsService,
-  type UploadPart,
-} from './case-attachments.service.js';
+import { attachmentDownload, CaseAttachmentsService } from './case-attachments.service.js';
 
 /** Read by the server's content-type guard: this route takes multipart bodies. */
-const MULTIPART_ROUTE = { multipart: true };
 
 @ApiTags('Cases')
 @ApiBearerAuth()
@@ -37,7 +35,6 @@ export class CaseAttachmentsController {
   constructor(private readonly attachments: CaseAttachmentsService) {}
 
   @Post(':id/attachments')
-  @RouteConfig(MULTIPART_ROUTE)
   @ApiOperation({
     summary: 'Attach a file to a case',
     description:
@@ -48,8 +45,7 @@ export class CaseAttachmentsController {
     operationId: 'create_attachment_cases',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: UploadAttachmentFormDto })
+  @ApiFileUpload(UploadAttachmentFormDto)
   @ApiCreatedResponse({ type: CaseAttachmentDto })
   @ApiProblems(400, 401, 403, 404, 413, 415)
   async upload(
@@ -58,8 +54,7 @@ export class CaseAttachmentsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseAttachmentDto> {
-    if (!req.isMultipart()) throw new AppError('multipart_required');
-    const saved = await this.attachments.upload(ctx, id, req.parts() as AsyncIterable<UploadPart>);
+    const saved = await this.attachments.upload(ctx, id, uploadParts(req));
     void reply.header('location', `/api/v1/cases/${id}/attachments/${saved.id}`);
     return saved;
   }
@@ -98,15 +93,7 @@ export class CaseAttachmentsController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'attachmentId', format: 'uuid' })
-  @ApiProduces('*/*')
-  @ApiOkResponse({
-    description: 'The file, with the type sniffed when it was uploaded',
-    content: {
-      '*/*': {
-        schema: { type: 'string', format: 'binary', maxLength: 1_073_741_824 },
-      },
-    },
-  })
+  @ApiFileDownload()
   @ApiProblems(400, 401, 403, 404)
   async download(
     @Ctx() ctx: RequestContext,

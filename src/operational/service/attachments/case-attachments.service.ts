@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService, uuidv7 } from '#platform/database/index.js';
-import { AppError, fileDownload } from '#platform/http/index.js';
+import { AppError, fileDownload, type UploadPart } from '#platform/http/index.js';
 import { CasesService } from '../cases/cases.service.js';
 import { SlaClock } from '../sla/sla-clock.js';
 import {
@@ -10,11 +10,8 @@ import {
   cleanFileName,
   type AttachmentPolicy,
   type IncomingFile as UploadedFile,
-  type UploadPart,
 } from './attachment-store.js';
 import type { CaseAttachmentDto } from './case-attachment.dto.js';
-
-export type { UploadPart } from './attachment-store.js';
 
 /** A file that came with a case some other way (an e-mail). */
 export interface IncomingFile {

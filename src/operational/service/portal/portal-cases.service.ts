@@ -2,13 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
-import { AppError } from '#platform/http/index.js';
+import { AppError, type UploadPart } from '#platform/http/index.js';
 import { pageLimits, parseListQuery } from '#platform/query/index.js';
 import { RecordService, type ApiRecord } from '#platform/records/index.js';
-import {
-  CaseAttachmentsService,
-  type UploadPart,
-} from '../attachments/case-attachments.service.js';
+import { CaseAttachmentsService } from '../attachments/case-attachments.service.js';
 import type { CaseAttachmentDto } from '../attachments/case-attachment.dto.js';
 import { CaseCommentsService } from '../cases/comments/case-comments.service.js';
 import { CasesService } from '../cases/cases.service.js';

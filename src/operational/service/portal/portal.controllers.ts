@@ -10,17 +10,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
+
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
@@ -31,12 +28,14 @@ import { Ctx, type RequestContext } from '#platform/context/index.js';
 import {
   ApiListQuery,
   ApiProblems,
-  AppError,
-  etagOf,
   UuidParamPipe,
+  withEtag,
+  ApiFileDownload,
+  ApiFileUpload,
+  uploadParts,
 } from '#platform/http/index.js';
 import { UploadAttachmentFormDto } from '../attachments/case-attachment.dto.js';
-import { attachmentDownload, type UploadPart } from '../attachments/case-attachments.service.js';
+import { attachmentDownload } from '../attachments/case-attachments.service.js';
 import { PublicArticlePageDto } from '../knowledge/dto/search.dto.js';
 import {
   CreatePortalCaseDto,
@@ -114,9 +113,7 @@ export class PortalCasesController {
     @Param('id', UuidParamPipe) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PortalCaseDto> {
-    const found = await this.cases.get(ctx, caller.principal, id);
-    void reply.header('etag', etagOf(found.version));
-    return found;
+    return withEtag(reply, await this.cases.get(ctx, caller.principal, id));
   }
 
   @Get(':id/comments')
@@ -172,7 +169,6 @@ export class PortalCasesController {
   }
 
   @Post(':id/attachments')
-  @RouteConfig({ multipart: true })
   @ApiOperation({
     summary: 'Attach a file to a case',
     description:
@@ -181,8 +177,7 @@ export class PortalCasesController {
     operationId: 'uploadPortalCaseAttachment',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: UploadAttachmentFormDto })
+  @ApiFileUpload(UploadAttachmentFormDto)
   @ApiCreatedResponse({ type: PortalAttachmentDto })
   @ApiProblems(400, 401, 404, 409, 413, 415)
   async upload(
@@ -191,19 +186,14 @@ export class PortalCasesController {
     @Param('id', UuidParamPipe) id: string,
     @Req() req: FastifyRequest,
   ): Promise<PortalAttachmentDto> {
-    if (!req.isMultipart()) throw new AppError('multipart_required');
-    return this.cases.upload(ctx, caller.principal, id, req.parts() as AsyncIterable<UploadPart>);
+    return this.cases.upload(ctx, caller.principal, id, uploadParts(req));
   }
 
   @Get(':id/attachments/:attachmentId/content')
   @ApiOperation({ summary: 'Download an attachment', operationId: 'downloadPortalCaseAttachment' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'attachmentId', format: 'uuid' })
-  @ApiProduces('*/*')
-  @ApiOkResponse({
-    description: 'The file, with the type sniffed when it was uploaded',
-    content: { '*/*': { schema: { type: 'string', format: 'binary', maxLength: 1_073_741_824 } } },
-  })
+  @ApiFileDownload()
   @ApiProblems(400, 401, 404)
   async download(
     @Ctx() ctx: RequestContext,
@@ -297,9 +287,7 @@ export class PortalController {
     @AudienceUser() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const prefs = await this.self.preferencesOf(ctx, caller.principal);
-    void reply.header('etag', etagOf(prefs.version));
-    return prefs;
+    return withEtag(reply, await this.self.preferencesOf(ctx, caller.principal));
   }
 
   @Patch('preferences')
@@ -318,8 +306,6 @@ export class PortalController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const prefs = await this.self.updatePreferences(ctx, caller.principal, body, ifMatch);
-    void reply.header('etag', etagOf(prefs.version));
-    return prefs;
+    return withEtag(reply, await this.self.updatePreferences(ctx, caller.principal, body, ifMatch));
   }
 }

@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { Ctx } from '#platform/context/ctx.decorator.js';
 import type { RequestContext } from '#platform/context/request-context.js';
 import { ApiProblems, ETAG_HEADER } from '#platform/http/api-docs.decorators.js';
-import { etagOf } from '#platform/http/etag.js';
+import { withEtag } from '#platform/http/etag.js';
 import { UuidParamPipe } from '#platform/http/params.js';
 import { adminTableController } from '#platform/records/admin-table-controller.factory.js';
 import {
@@ -71,9 +71,7 @@ export class TeamMembersController {
     @Body() body: AddTeamMemberDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TeamDto> {
-    const team = await this.teams.addMember(ctx, id, body.userId.toLowerCase());
-    void reply.header('etag', etagOf(team.version));
-    return team;
+    return withEtag(reply, await this.teams.addMember(ctx, id, body.userId.toLowerCase()));
   }
 
   @Delete(':id/members/:userId')
