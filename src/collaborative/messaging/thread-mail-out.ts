@@ -10,7 +10,7 @@ import { portalReachSql } from '#operational/service/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
-import { JobsService, type RunKicker } from '#platform/jobs/index.js';
+import { drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
 import { MESSAGING_SECTION } from './messaging.config.js';
 import type { MessageRow } from './messages.repository.js';
 import type { ThreadRow } from './threads.repository.js';
@@ -83,16 +83,15 @@ export class ThreadMailOut implements OnModuleInit, OnApplicationBootstrap {
     if (!this.transport.enabled || !this.settings.replyDomain) return;
     const ctx = RequestContext.system();
     await this.repo.reapAbandoned(ctx, ABANDONED_AFTER_MS);
-    const started = Date.now();
-    while (!signal.aborted && Date.now() - started < 50_000) {
+    await drainRun(signal, async () => {
       const due = await this.db.transaction(ctx, async (tx) => {
         const d = await this.repo.lockDue(tx);
         if (d) await this.repo.markSending(tx, d.id);
         return d;
       });
-      if (!due) return;
-      await this.deliver(ctx, due);
-    }
+      if (due) await this.deliver(ctx, due);
+      return due !== null;
+    });
   }
 
   private async deliver(ctx: RequestContext, d: DueDelivery): Promise<void> {

@@ -11,7 +11,7 @@ import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
 import { EventOutbox } from '#platform/events/index.js';
-import { JobsService, type RunKicker } from '#platform/jobs/index.js';
+import { drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
 import { MarketingGate } from '../gate/marketing-gate.js';
 import { MARKETING_SECTION, type MarketingConfig } from '../marketing.config.js';
 import { MARKETING_ENV, type MarketingEnv } from '../marketing.env.js';
@@ -88,21 +88,21 @@ export class EmailSender implements OnModuleInit, OnApplicationBootstrap {
     const ctx = RequestContext.system();
     await this.messages.reapAbandoned(ctx, ABANDONED_AFTER_MS);
     const spacingMs = 60_000 / this.config.email.messagesPerMinute;
-    const started = Date.now();
-    while (!signal.aborted && Date.now() - started < 50_000) {
+    await drainRun(signal, async () => {
       const budget =
         this.config.email.messagesPerMinute - (await this.messages.startedLastMinute(ctx));
       if (budget <= 0) {
         await this.jobs.enqueue(ctx, EMAIL_QUEUE, {}, { delayMs: 5_000, retryLimit: 0 });
-        return;
+        return false;
       }
       // One at a time: only the message on the line is ever `sending`, so a crash strands
       // that one message and no other.
       const [message] = await this.claim(ctx, 1);
-      if (!message) return;
+      if (!message) return false;
       await this.deliver(ctx, message);
       if (spacingMs >= 5) await sleep(spacingMs);
-    }
+      return true;
+    });
   }
 
   /** Locks due messages, asks the gate again, and commits the ones that may go as `sending`. */
