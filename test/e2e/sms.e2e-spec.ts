@@ -33,20 +33,23 @@ marketing:
       idField: sid
       body: { destination: '{{to}}', sender: '{{from}}', message: { body: '{{text}}' }, ref: '{{reference}}', callback: '{{statusUrl}}' }
 `;
-    server = await startServer({
-      env: {
-        CRM_CONFIG: writeSalesConfig('mkt-sms', config),
-        CRM_SMS_AUTH_TOKEN: TOKEN,
-        CRM_SMS_SIGNING_SECRET: SECRET,
-        CRM_JOB_POLL_MS: '200',
-        CRM_PRINCIPAL_CACHE_TTL_MS: '0',
-      },
-    });
+    env = {
+      CRM_CONFIG: writeSalesConfig('mkt-sms', config),
+      CRM_SMS_AUTH_TOKEN: TOKEN,
+      CRM_SMS_SIGNING_SECRET: SECRET,
+      CRM_JOB_POLL_MS: '200',
+      CRM_PRINCIPAL_CACHE_TTL_MS: '0',
+    };
+    await start();
+  });
+  let env: Record<string, string>;
+  const start = async (databaseUrl?: string) => {
+    server = await startServer({ env, databaseUrl });
     const token = await server.login();
     admin = { authorization: `Bearer ${token}` };
     customers = factories(server, token);
     people = accessFactories(server, token);
-  });
+  };
   afterAll(async () => {
     await server.stop();
     await provider.close();
@@ -399,5 +402,66 @@ marketing:
     expect(off.body.code).toBe('text_channel_off');
     const rep = await people.userWithToken('sales_rep');
     expect((await send(base, rep.auth)).status).toBe(404);
+  });
+  it('sends nobody a text twice when the server dies between the provider taking it and its record', async () => {
+    provider.answer('/sms', { status: 200, body: '{"sid":"SM-crash"}' });
+    const contacts = [];
+    for (let i = 0; i < 6; i++) contacts.push(await consenting());
+    let release = () => undefined as void;
+    const allQueued = new Promise<void>((resolve) => (release = resolve));
+    let seen = 0;
+    const victim = server;
+    // Every request waits until all messages are queued; the second one reached kills the
+    // sender after the provider has it, before the sender hears the answer.
+    provider.onRequest = async (r) => {
+      if (r.path !== '/sms') return;
+      await allQueued;
+      if (++seen === 2) victim.process.kill('SIGKILL');
+    };
+    const sourceKey = `campaign:${randomUUID()}`;
+    const ids: string[] = [];
+    for (const c of contacts) {
+      const queued = await sms(c.id, { sourceKey });
+      expect(queued.status).toBe(201);
+      ids.push(queued.body.message.id as string);
+    }
+    release();
+    await eventually(
+      async () => victim.process.exitCode ?? victim.process.signalCode,
+      (v) => v !== null,
+    );
+    provider.onRequest = null;
+    const databaseUrl = victim.databaseUrl;
+    // The dead process's job locks run out after CRM_JOB_LOCK_TIMEOUT_MS; let that time pass
+    // now, so the restarted server takes its jobs up again.
+    await victim.db.query(`UPDATE jobs SET locked_until = now() WHERE state = 'active'`);
+    await victim.stop();
+    await start(databaseUrl);
+
+    const statuses = async () =>
+      (
+        await server.db.query<{ id: string; status: string }>(
+          `SELECT id, status FROM outbound_messages WHERE source_key = $1`,
+          [sourceKey],
+        )
+      ).rows;
+    // Settled: the rest sent, and each claim the crash cut off is marked unconfirmed when its
+    // job runs again, instead of being sent a second time.
+    const settled = await eventually(statuses, (rows) =>
+      rows.every((r) => ['sent', 'unconfirmed'].includes(r.status)),
+    );
+    expect(settled).toHaveLength(ids.length);
+    // Give a second run the chance to send anything again.
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const id of ids) expect([id, requestsFor(id).length]).toEqual([id, 1]);
+    const byStatus = (await statuses()).reduce<Record<string, number>>(
+      (n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }),
+      {},
+    );
+    // The ones the provider had when the process died stay unsent by us; the rest went after
+    // the restart.
+    expect(byStatus.unconfirmed).toBeGreaterThanOrEqual(2);
+    expect(byStatus.sent).toBeGreaterThanOrEqual(1);
+    expect(byStatus.sent + byStatus.unconfirmed).toBe(ids.length);
   });
 });

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   createServer,
   type IncomingHttpHeaders,
+  type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
@@ -24,6 +25,8 @@ export type Answer = number | { status: number; body?: string } | 'hang';
  */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** Runs on each request once it is recorded and before it is answered (to hold or act). */
+  onRequest: ((request: ReceivedRequest) => Promise<void> | void) | null = null;
   private readonly scripts = new Map<string, Answer[]>();
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | null = null;
@@ -62,30 +65,34 @@ export class WebhookReceiver {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '/';
-        this.requests.push({
-          method: req.method ?? '',
-          path,
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          at: Date.now(),
-        });
-        const script = this.scripts.get(path) ?? [200];
-        const answer = script.length > 1 ? script.shift()! : script[0];
-        if (answer === 'hang') {
-          this.hanging.add(res);
-          return;
-        }
-        const { status, body } = typeof answer === 'number' ? { status: answer } : answer;
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(body ?? `answered ${status}`);
-      });
+      req.on('end', () => void this.respond(req, res, chunks));
     });
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+  }
+
+  private async respond(req: IncomingMessage, res: ServerResponse, chunks: Buffer[]) {
+    const path = req.url ?? '/';
+    const received = {
+      method: req.method ?? '',
+      path,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      at: Date.now(),
+    };
+    this.requests.push(received);
+    await this.onRequest?.(received);
+    const script = this.scripts.get(path) ?? [200];
+    const answer = script.length > 1 ? script.shift()! : script[0];
+    if (answer === 'hang') {
+      this.hanging.add(res);
+      return;
+    }
+    const { status, body } = typeof answer === 'number' ? { status: answer } : answer;
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(body ?? `answered ${status}`);
   }
 
   async close(): Promise<void> {
