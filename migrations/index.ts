@@ -51,6 +51,7 @@ import { Campaigns1764800100001 } from './1764800100001-campaigns.js';
 import { MessageTemplates1765200000001 } from './1765200000001-message-templates.js';
 import { Automations1765200000002 } from './1765200000002-automations.js';
 import { KnowledgeSearchHeads1766000000100 } from './1766000000100-knowledge-search-heads.js';
+import { OutboundEmailSendRate1766000000200 } from './1766000000200-outbound-email-send-rate.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -107,4 +108,5 @@ export const MIGRATIONS = [
   AutomationDateTriggers1766000000002,
   PartnerThreads1766000000011,
   KnowledgeSearchHeads1766000000100,
+  OutboundEmailSendRate1766000000200,
 ];
