@@ -333,6 +333,12 @@ describe('messaging: threads and messages', () => {
     expectProblem(big, 413);
     const exe = await upload(Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), 'tool.pdf');
     expectProblem(exe, 415);
+    const json = await server.http
+      .post(`/api/v1/threads/${thread.id}/attachments`)
+      .set(admin)
+      .send({ file: 'note.txt' });
+    expectProblem(json, 415);
+    expect(json.body.code).toBe('multipart_required');
     const m = await threads.message(thread.id, {
       body: 'See the note',
       attachmentIds: [ok.body.id],
