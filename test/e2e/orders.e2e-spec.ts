@@ -675,4 +675,15 @@ describe('orders', () => {
       expect(onTimeline.body.data).toHaveLength(1);
     });
   });
+  it('numbers orders past a million without repeating a number', async () => {
+    // Order 1,000,000 used to be cut to six digits, SO-100000 again, and collide.
+    await server.db.query(`SELECT setval('order_number_seq', 999998)`);
+    const numbers = [];
+    for (let i = 0; i < 3; i++) numbers.push((await placed()).number);
+    expect(numbers).toEqual(['SO-999999', 'SO-1000000', 'SO-1000001']);
+    const { rows } = await server.db.query<{ n: string }>(
+      `SELECT document_number('WO-', 1000000) AS n UNION ALL SELECT document_number('WO-', 42)`,
+    );
+    expect(rows.map((r) => r.n)).toEqual(['WO-1000000', 'WO-000042']);
+  });
 });
