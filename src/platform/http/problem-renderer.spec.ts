@@ -33,6 +33,11 @@ describe('renderProblem', () => {
     ],
     [{ code: '22P02' }, 400, 'invalid_query'],
     [{ code: 'ECONNREFUSED' }, 503, 'service_unavailable'],
+    [
+      new Error('Client has encountered a connection error and is not queryable'),
+      503,
+      'service_unavailable',
+    ],
     [{ code: 'FST_ERR_CTP_BODY_TOO_LARGE' }, 413, 'payload_too_large'],
     [new Error('boom'), 500, 'internal_error'],
   ])('maps %o to %i %s', (err, status, code) => {

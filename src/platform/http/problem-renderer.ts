@@ -110,9 +110,12 @@ export function toAppError(
       };
     }
   }
+  // A connection that broke mid-request: the next statement on it says "not queryable".
   if (
     err instanceof Error &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(
+      err.message,
+    )
   ) {
     return { error: new AppError('service_unavailable'), unexpected: false };
   }
