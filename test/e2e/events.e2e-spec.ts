@@ -1,4 +1,14 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { parseEnv } from '#platform/config/env.js';
+import { RequestContext } from '#platform/context/request-context.js';
+import { dataSourceOptions } from '#platform/database/data-source-options.js';
+import { DatabaseService } from '#platform/database/database.service.js';
+import type { DomainEvent } from '#platform/events/domain-event.js';
+import { EventBus } from '#platform/events/event-bus.js';
+import { EventDispatcher } from '#platform/events/event-dispatcher.js';
 import { factories } from '../support/factories.js';
 import { freshDatabase, startServer } from '../support/test-server.js';
 
@@ -14,6 +24,132 @@ async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The dispatcher alone on a database of its own, with the subscribers a test gives it. */
+async function dispatcherOn(databaseUrl: string) {
+  const env = parseEnv({});
+  const dataSource = new DataSource(dataSourceOptions(env, databaseUrl));
+  await dataSource.initialize();
+  const db = new DatabaseService(dataSource);
+  const bus = new EventBus();
+  const ctx = RequestContext.system();
+  return {
+    db,
+    bus,
+    ctx,
+    dispatcher: new EventDispatcher(db, bus, env),
+    /** Writes `n` pending events of one type, in order, and returns their ids. */
+    async emit(type: string, n: number): Promise<string[]> {
+      const rows = await db.query<{ id: string }>(
+        ctx,
+        `WITH e AS (
+           INSERT INTO domain_events (id, type, entity, data, occurred_at)
+           SELECT gen_random_uuid(), $1, 'things', jsonb_build_object('n', i), now() + i * interval '1 microsecond'
+             FROM generate_series(1, $2::int) i
+           RETURNING id, occurred_at)
+         SELECT id FROM e ORDER BY occurred_at`,
+        [type, n],
+      );
+      return rows.map((r) => r.id);
+    },
+    close: () => dataSource.destroy(),
+  };
+}
+
+describe('the event dispatcher', () => {
+  // A failing subscriber is logged as a warning; the assertions say what matters.
+  beforeAll(() => Logger.overrideLogger(['error']));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+  it('hands a batch to every matching subscriber once, in order, and marks each event dispatched', async () => {
+    const d = await dispatcherOn(await freshDatabase());
+    try {
+      await d.db.query(d.ctx, `UPDATE domain_events SET dispatched_at = now()`);
+      const seen: string[] = [];
+      const other: string[] = [];
+      d.bus.subscribe({ name: 'a', types: ['thing.*'], handle: async (e) => void seen.push(e.id) });
+      d.bus.subscribe({
+        name: 'b',
+        types: ['other.done'],
+        handle: async (e) => void other.push(e.id),
+      });
+      const ids = await d.emit('thing.done', 150);
+      // A batch is 100 events: the second pass takes the rest, the third finds nothing.
+      expect(await d.dispatcher.pass()).toBe(100);
+      expect(await d.dispatcher.pass()).toBe(50);
+      expect(await d.dispatcher.pass()).toBe(0);
+      expect(seen).toEqual(ids);
+      expect(other).toEqual([]);
+      const rows = await d.db.query<{ n: number }>(
+        d.ctx,
+        `SELECT count(*)::int AS n FROM domain_events WHERE id = ANY($1::uuid[]) AND dispatched_at IS NOT NULL AND attempts = 1`,
+        [ids],
+      );
+      expect(rows[0].n).toBe(150);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('retries only the subscribers that failed, and only the events they failed on', async () => {
+    const d = await dispatcherOn(await freshDatabase());
+    try {
+      await d.db.query(d.ctx, `UPDATE domain_events SET dispatched_at = now()`);
+      const calls: Record<string, string[]> = { steady: [], flaky: [] };
+      let flakyFails = true;
+      d.bus.subscribe({
+        name: 'steady',
+        types: ['*'],
+        handle: async (e: DomainEvent) => void calls.steady.push(e.id),
+      });
+      d.bus.subscribe({
+        name: 'flaky',
+        types: ['*'],
+        handle: async (e: DomainEvent) => {
+          calls.flaky.push(e.id);
+          if (flakyFails && (e.data.n as number) % 2 === 0) throw new Error('receiver down');
+        },
+      });
+      const ids = await d.emit('thing.done', 6);
+      expect(await d.dispatcher.pass()).toBe(6);
+      const state = async () =>
+        d.db.query<{ id: string; dispatched: boolean; last_error: string | null }>(
+          d.ctx,
+          `SELECT id, dispatched_at IS NOT NULL AS dispatched, last_error FROM domain_events
+            WHERE id = ANY($1::uuid[]) ORDER BY occurred_at`,
+          [ids],
+        );
+      const first = await state();
+      expect(first.map((r) => r.dispatched)).toEqual([true, false, true, false, true, false]);
+      expect(first[1].last_error).toBe('flaky: receiver down');
+      const delivered = await d.db.query<{ event_id: string; subscriber: string }>(
+        d.ctx,
+        `SELECT event_id, subscriber FROM domain_event_deliveries WHERE event_id = ANY($1::uuid[]) ORDER BY subscriber`,
+        [ids],
+      );
+      // Only the failed events keep who got them: the steady subscriber, for the three retried.
+      expect(delivered).toHaveLength(3);
+      expect(new Set(delivered.map((r) => r.subscriber))).toEqual(new Set(['steady']));
+
+      // The retry is due now rather than after its back-off.
+      flakyFails = false;
+      calls.steady = [];
+      calls.flaky = [];
+      await d.db.query(
+        d.ctx,
+        `UPDATE domain_events SET next_attempt_at = now() WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      expect(await d.dispatcher.pass()).toBe(3);
+      expect(calls.steady).toEqual([]);
+      expect(calls.flaky).toEqual([ids[1], ids[3], ids[5]]);
+      const second = await state();
+      expect(second.every((r) => r.dispatched && r.last_error === null)).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+});
 
 describe('domain events through the transactional outbox', () => {
   it('writes one event per change, in the same transaction, and dispatches it after commit', async () => {
