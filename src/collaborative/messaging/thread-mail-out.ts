@@ -10,7 +10,7 @@ import { portalReachSql } from '#operational/service/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
-import { drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
+import { ABANDONED_AFTER_MS, drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
 import { MESSAGING_SECTION } from './messaging.config.js';
 import type { MessageRow } from './messages.repository.js';
 import type { ThreadRow } from './threads.repository.js';
@@ -18,8 +18,6 @@ import { replyAddress, threadMail, threadRootId } from './thread-mail.js';
 import { ThreadMailRepository, type DueDelivery } from './thread-mail.repository.js';
 
 export const THREAD_MAIL_QUEUE = 'messaging.email';
-/** A send that has not settled after this long was cut off by a stopped process. */
-const ABANDONED_AFTER_MS = 5 * 60_000;
 
 /**
  * The e-mail bridge out: a staff message (not an internal note) goes by e-mail to each

@@ -5,6 +5,12 @@
 export const RUN_BUDGET_MS = 50_000;
 
 /**
+ * A send a run started and never settled, older than this, was cut off by a stopped process.
+ * Well past RUN_BUDGET_MS, so a run still at work is never taken for a dead one.
+ */
+export const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/**
  * Repeats `step` (one unit of work; false when there was none) until the queue is drained, the
  * process stops, or the run's time is up. What is left waits for the next run.
  */

@@ -11,7 +11,7 @@ import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
 import { EventOutbox } from '#platform/events/index.js';
-import { drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
+import { ABANDONED_AFTER_MS, drainRun, JobsService, type RunKicker } from '#platform/jobs/index.js';
 import { MarketingGate } from '../gate/marketing-gate.js';
 import { MARKETING_SECTION, type MarketingConfig } from '../marketing.config.js';
 import { MARKETING_ENV, type MarketingEnv } from '../marketing.env.js';
@@ -24,8 +24,6 @@ import {
 } from './outbound-messages.repository.js';
 
 export const EMAIL_QUEUE = 'marketing.email';
-/** A send that has not settled after this long was cut off by a stopped process. */
-const ABANDONED_AFTER_MS = 5 * 60_000;
 
 /**
  * Delivers queued e-mails, throttled to `marketing.email.messagesPerMinute` across every
