@@ -17,6 +17,23 @@ export function setting(name: string, fallback: number, min = 1): number {
   return value;
 }
 
+/**
+ * The size factor of a run (BENCH_SCALE, default 1, `npm run bench -- --scale N`): every
+ * benchmark multiplies its default data sizes by it.
+ */
+export function benchScale(): number {
+  const raw = process.env.BENCH_SCALE;
+  if (raw === undefined || raw === '') return 1;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error('BENCH_SCALE must be a number > 0');
+  return value;
+}
+
+/** A size setting: `base` × BENCH_SCALE (at least `min`), unless `name` is set itself. */
+export function scaled(name: string, base: number, min = 1): number {
+  return setting(name, Math.max(min, Math.round(base * benchScale())), min);
+}
+
 export function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }

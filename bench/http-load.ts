@@ -3,6 +3,8 @@
  * runs collecting every response time, and percentiles.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sleep } from './bench-support.js';
 
@@ -10,6 +12,8 @@ export interface Child {
   name: string;
   url: string;
   pid: number;
+  /** Milliseconds from spawning the process until `readyPath` first answered 200. */
+  readyMs: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -23,6 +27,7 @@ export async function startChild(
   readyPath: string,
   cwd: string,
 ): Promise<Child> {
+  const spawned = performance.now();
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -46,12 +51,14 @@ export async function startChild(
       child.kill('SIGKILL');
       throw new Error(`${name} did not become ready:\n${output}`);
     }
-    await sleep(100);
+    await sleep(20);
   }
+  const readyMs = Math.round(performance.now() - spawned);
   return {
     name,
     url,
     pid: child.pid!,
+    readyMs,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
@@ -76,14 +83,18 @@ export interface Tally {
   seconds: number;
 }
 
+/** The next request of a load: a path to GET, or a path and the JSON to POST there. */
+export type NextRequest = () => string | { path: string; body: string };
+
 /**
  * Runs autocannon against one server for `seconds`, adding each response time to `tally`;
- * with `body`, each request is a POST of that JSON.
+ * with `body`, each request is a POST of that JSON, and a request `next` gives with a body of
+ * its own is a POST of that.
  */
 export function cannon(
   server: Child,
   token: string,
-  nextPath: () => string,
+  next: NextRequest,
   connections: number,
   seconds: number,
   tally: Tally | null,
@@ -104,7 +115,18 @@ export function cannon(
           {
             method: body ? 'POST' : 'GET',
             ...(body ? { body } : {}),
-            setupRequest: (req) => ({ ...req, path: nextPath() }),
+            setupRequest: (req) => {
+              const r = next();
+              return typeof r === 'string'
+                ? { ...req, path: r }
+                : {
+                    ...req,
+                    method: 'POST',
+                    path: r.path,
+                    body: r.body,
+                    headers: { ...req.headers, 'content-type': 'application/json' },
+                  };
+            },
           },
         ],
       },
@@ -139,5 +161,30 @@ export function latencySummary(latencies: number[]) {
     p99: percentile(list, 99),
     max: percentile(list, 100),
     mean: Number((list.reduce((a, b) => a + b, 0) / list.length).toFixed(1)),
+  };
+}
+
+/** Resident set size of a process in bytes, from /proc. */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the peak in bytes. */
+export function watchRss(pid: number, everyMs = 25): { stop(): number } {
+  let peak = rssOf(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {
+      // the process is gone
+    }
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
   };
 }

@@ -11,8 +11,9 @@
  * reads the contact once per timeline request to check it exists and is in scope; the direct
  * run does not, so that read is part of the measured difference.
  *
- * Settings (environment): BENCH_LEADS (200000), BENCH_OPPORTUNITIES (100000),
- * BENCH_ACTIVITIES (1000000), BENCH_CONTACTS (50000), BENCH_ACCOUNTS (2000), BENCH_TEAMS (4),
+ * Settings (environment): BENCH_SCALE (1) multiplies the sizes BENCH_LEADS (200000),
+ * BENCH_OPPORTUNITIES (100000), BENCH_ACTIVITIES (1000000), BENCH_CONTACTS (50000) and
+ * BENCH_ACCOUNTS (2000), each of which can also be set itself; BENCH_TEAMS (4),
  * BENCH_REPS_PER_TEAM (5), BENCH_CONNECTIONS (10), BENCH_DURATION seconds per side and
  * scenario (10) in BENCH_ROUNDS rounds (5), BENCH_WARMUP (3), BENCH_POOL_SIZE (10).
  */
@@ -30,7 +31,7 @@ import type { Principal } from '#platform/context/principal.js';
 import { parseListQuery } from '#platform/query/list-request.js';
 import { timelineStatement } from '#platform/timeline/timeline.service.js';
 import { login, runBench, startMigratedDatabase, startRelasi, writeResults } from './bench-env.js';
-import { ADMIN_EMAIL, log, setting } from './bench-support.js';
+import { ADMIN_EMAIL, log, scaled, setting } from './bench-support.js';
 import { cannon, getJson, latencySummary, type Child, type Tally } from './http-load.js';
 import { seedContacts } from './seed-contacts.js';
 import { seedSales, type SalesSeed } from './seed-sales.js';
@@ -47,11 +48,11 @@ const SOURCES = [
 ];
 
 const config = {
-  leads: setting('BENCH_LEADS', 200_000),
-  opportunities: setting('BENCH_OPPORTUNITIES', 100_000),
-  activities: setting('BENCH_ACTIVITIES', 1_000_000),
-  contacts: setting('BENCH_CONTACTS', 50_000),
-  accounts: setting('BENCH_ACCOUNTS', 2_000),
+  leads: scaled('BENCH_LEADS', 200_000),
+  opportunities: scaled('BENCH_OPPORTUNITIES', 100_000),
+  activities: scaled('BENCH_ACTIVITIES', 1_000_000),
+  contacts: scaled('BENCH_CONTACTS', 50_000),
+  accounts: scaled('BENCH_ACCOUNTS', 2_000),
   teams: setting('BENCH_TEAMS', 4),
   repsPerTeam: setting('BENCH_REPS_PER_TEAM', 5),
   connections: setting('BENCH_CONNECTIONS', 10),
