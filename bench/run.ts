@@ -424,7 +424,7 @@ runBench('contacts', async (run) => {
       getJson(relasi.url + path, token),
       getJson(baseline.url + path),
     ]);
-    if (idsOf(a) !== idsOf(b) || (a.data as unknown[]).length !== LIST_LIMIT)
+    if (idsOf(a) !== idsOf(b) || (a.data as unknown[]).length === 0)
       throw new Error(`Relasi and the baseline list different contacts for ${path}`);
   }
   const [x, y] = await Promise.all([
