@@ -5,16 +5,17 @@
  *
  * One run starts a throw-away embedded PostgreSQL and the real server (`node
  * dist/src/main.js`) as a child process, then:
- *  1. COPY: BENCH_IMPORT_ROWS (100,000 × BENCH_SCALE) contacts, as the import would store them (derived
- *     keys included), are copied into `contacts` with COPY … FROM STDIN; the table is
- *     emptied again.
+ *  1. COPY: BENCH_IMPORT_ROWS (100,000 × BENCH_SCALE) contacts, as the import would store
+ *     them (derived keys included), are copied into `contacts` with COPY … FROM STDIN; the
+ *     table is emptied again.
  *  2. Import: the same contacts as a CSV file are uploaded to POST /api/v1/imports and
  *     followed to completion (validation, duplicate matching, history, events included). The
  *     rate is compared with COPY's; the target is at least 40 %.
  *  3. Export: GET /api/v1/contacts/export streams them back while the server's RSS is sampled
  *     from /proc; the target is less than 100 MB of growth.
- *  4. Large import: BENCH_IMPORT_LARGE (1,000,000 × BENCH_SCALE; 0 skips it) narrow rows into a server
- *     started with --max-old-space-size=BENCH_LARGE_HEAP_MB (256), reporting its peak RSS.
+ *  4. Large import: BENCH_IMPORT_LARGE (1,000,000 × BENCH_SCALE; 0 skips it) narrow rows
+ *     into a server started with --max-old-space-size=BENCH_LARGE_HEAP_MB (256), reporting
+ *     its peak RSS.
  *
  * Prints a table and writes bench/results/import-export.json. A missed target is reported,
  * not an error: the exit code is non-zero only when the run fails.
