@@ -11,7 +11,15 @@ import { parseEnv } from '#platform/config/env.js';
 import { dataSourceOptions } from '#platform/database/data-source-options.js';
 import { startEmbeddedDatabase } from '#platform/database/embedded-database.js';
 import { migrate } from '#platform/database/migrator.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, freePort, log, RESULTS, ROOT } from './bench-support.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  freePort,
+  log,
+  RESULTS,
+  ROOT,
+  serverSettings,
+} from './bench-support.js';
 import { startChild, type Child } from './http-load.js';
 
 export interface BenchRun {
@@ -56,7 +64,7 @@ export async function startMigratedDatabase(
     port: await freePort(),
     database: 'relasi_bench',
     log: () => undefined,
-    settings,
+    settings: { ...serverSettings(), ...settings },
   });
   run.onStop(() => db.stop());
   const ds = new DataSource(dataSourceOptions(parseEnv({}), db.url));

@@ -34,6 +34,22 @@ export function scaled(name: string, base: number, min = 1): number {
   return setting(name, Math.max(min, Math.round(base * benchScale())), min);
 }
 
+/**
+ * PostgreSQL server settings for the bench database from BENCH_PG_SETTINGS
+ * (`name=value,name=value`), e.g. `shared_buffers=4GB,max_wal_size=16GB` to run the
+ * million-row benchmarks on a server tuned as one of that size would be. Unset: the defaults.
+ */
+export function serverSettings(): Record<string, string> {
+  const raw = process.env.BENCH_PG_SETTINGS ?? '';
+  const settings: Record<string, string> = {};
+  for (const pair of raw.split(',').filter((p) => p.trim())) {
+    const match = /^\s*([a-z_.]+)\s*=\s*([^\s,]+)\s*$/.exec(pair);
+    if (!match) throw new Error(`BENCH_PG_SETTINGS: "${pair}" is not name=value`);
+    settings[match[1]] = match[2];
+  }
+  return settings;
+}
+
 export function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
