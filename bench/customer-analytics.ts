@@ -76,7 +76,7 @@ async function seed(db: pg.Client): Promise<void> {
                          tax_total_amount, tax_total_currency, total_amount, total_currency, owner_id)
      SELECT md5('o' || k)::uuid, md5('a' || c)::uuid, md5('c' || c)::uuid, 'IDR',
             CASE WHEN k % 37 = 0 THEN 'cancelled' ELSE 'delivered' END,
-            now() - make_interval(days => ((k * 7919) % 1000)::int),
+            now() - make_interval(days => ((k::bigint * 7919) % 1000)::int),
             0, 'IDR', 0, 'IDR', 0, 'IDR', $1
        FROM generate_series(1, 3 * $2::int) k
        CROSS JOIN LATERAL (SELECT 1 + (CASE WHEN k % 5 = 0 THEN k % greatest(1, $2::int / 10) ELSE k % $2::int END) AS c) x`,
