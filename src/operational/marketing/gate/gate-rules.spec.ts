@@ -23,10 +23,24 @@ const window = fc
   .tuple(hhmm, hhmm)
   .filter(([a, b]) => a !== b)
   .map(([start, end]) => ({ start, end }));
-// 2020-2030, around every DST change of those years.
-const instant = fc
+// 2020-2030, so every DST change of those years is in range.
+const anyInstant = fc
   .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
   .map((t) => new Date(t));
+// Half the cases within four days of a clock change of one of those zones, where bugs live.
+const clockChangeWeeks = [
+  Date.UTC(2020, 9, 2), // Lord Howe, Sydney: first Sunday of October
+  Date.UTC(2026, 2, 6), // North America: second Sunday of March
+  Date.UTC(2026, 2, 27), // Europe: last Sunday of March
+  Date.UTC(2026, 3, 3), // Lord Howe, Chatham, Apia: first Sunday of April
+  Date.UTC(2026, 8, 25), // Chatham, Apia: last Sunday of September
+  Date.UTC(2026, 9, 23), // Europe: last Sunday of October
+  Date.UTC(2026, 9, 30), // North America: first Sunday of November
+];
+const nearClockChange = fc
+  .tuple(fc.constantFrom(...clockChangeWeeks), fc.integer({ min: 0, max: 4 * 86_400_000 }))
+  .map(([week, offset]) => new Date(week + offset));
+const instant = fc.oneof(anyInstant, nearClockChange);
 
 describe('quiet hours', () => {
   it('reads the local wall clock of a zone', () => {
@@ -45,6 +59,13 @@ describe('quiet hours', () => {
     const at = new Date('2026-03-08T06:30:00Z'); // 01:30 EST
     const next = quietUntil(at, { start: '23:00', end: '02:30' }, 'America/New_York');
     expect(next?.toISOString()).toBe('2026-03-08T07:00:00.000Z'); // 03:00 EDT
+  });
+
+  it('ends a window on the day a half-hour clock change moves its end earlier', () => {
+    // Lord Howe moves from +10:30 to +11:00 at 02:00 on 2020-10-04; 03:30 then comes at 16:30Z.
+    const at = new Date('2020-10-02T17:30:00Z'); // 04:00 local, the window's first minute
+    const next = quietUntil(at, { start: '04:00', end: '03:30' }, 'Australia/Lord_Howe');
+    expect(next?.toISOString()).toBe('2020-10-03T16:30:00.000Z');
   });
 
   it('is held back exactly until the first minute outside the window, in any zone', () => {

@@ -59,7 +59,12 @@ export function quietUntil(at: Date, window: QuietHoursConfig, timeZone: string)
   const base = Math.floor(at.getTime() / MINUTE) * MINUTE;
   const wallDistance = (end - localMinuteOfDay(at, timeZone) + 1440) % 1440 || 1440;
   let t = base + wallDistance * MINUTE;
-  // A clock change within the day moves the end by the change, at most a few hours.
+  // A clock change in between shows `t` at a wall time off the end by the change (a forward
+  // change can even land it inside the next window); step back by that difference first.
+  const drift = ((localMinuteOfDay(new Date(t), timeZone) - end + 1440 + 720) % 1440) - 720;
+  t -= drift * MINUTE;
+  if (t <= at.getTime()) t = base + MINUTE;
+  // A skipped end leaves `t` still quiet: walk on until the clock has jumped past it.
   for (let i = 0; i < 24 * 60 && quiet(t); i += 15) t += 15 * MINUTE;
   for (let i = 0; i < 24 * 60 && t - MINUTE > at.getTime() && !quiet(t - MINUTE); i++) t -= MINUTE;
   while (quiet(t)) t += MINUTE;
