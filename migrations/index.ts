@@ -53,6 +53,7 @@ import { Automations1765200000002 } from './1765200000002-automations.js';
 import { KnowledgeSearchHeads1766000000100 } from './1766000000100-knowledge-search-heads.js';
 import { OutboundEmailSendRate1766000000200 } from './1766000000200-outbound-email-send-rate.js';
 import { DocumentNumbersPastAMillion1766000000201 } from './1766000000201-document-numbers-past-a-million.js';
+import { CubeSalesDaily1766000000202 } from './1766000000202-cube-sales-daily.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -111,4 +112,5 @@ export const MIGRATIONS = [
   KnowledgeSearchHeads1766000000100,
   OutboundEmailSendRate1766000000200,
   DocumentNumbersPastAMillion1766000000201,
+  CubeSalesDaily1766000000202,
 ];

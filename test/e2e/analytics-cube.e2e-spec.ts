@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { checkCubeQuery, compileCubeQuery, type CubeQuery } from '#analytical/cube/cube-query.js';
 import { accessFactories } from '../support/access-factories.js';
-import { loadAnalyticsDataset } from '../support/analytics-dataset.js';
+import { IDS, loadAnalyticsDataset } from '../support/analytics-dataset.js';
 import { expectProblem } from '../support/problems.js';
 import { writeSalesConfig } from '../support/sales-factories.js';
 import { startServer, type TestServer } from '../support/test-server.js';
@@ -24,6 +26,7 @@ describe('analytics cube', () => {
   let admin: Auth;
   let rep: Auth;
   let marketing: Auth;
+  let repId: string;
 
   beforeAll(async () => {
     server = await startServer({
@@ -35,6 +38,7 @@ describe('analytics cube', () => {
     const team = await people.team();
     const salesRep = await people.userWithToken('sales_rep', { teamIds: [team.id] });
     rep = salesRep.auth;
+    repId = salesRep.user.id;
     marketing = (await people.userWithToken('marketing')).auth;
     const { rows } = await server.db.query<{ id: string }>(
       `SELECT id FROM users WHERE email = 'admin@example.com'`,
@@ -332,5 +336,165 @@ describe('analytics cube', () => {
       expect.arrayContaining(['time.quarter', 'region', 'account.customFields.tier']),
     );
     expectProblem(await server.http.post('/api/v1/analytics/cubes/refresh').set(rep).send(), 403);
+  });
+
+  // Last, because it adds a return and an order without an exchange rate to the history.
+  describe('the day summary', () => {
+    beforeAll(async () => {
+      // The first order's laptops, given back in May; a June order in EUR, which has no rate.
+      await server.db.query(
+        `INSERT INTO order_lines (id, order_id, line_no, kind, credit_of_line_id, product_id, sku, product_name,
+                                  quantity, unit_price, tax_category, tax_rate, net_amount, currency, account_id, booked_at)
+         VALUES ('0193a000-0000-7000-8e02-0000000000c1', '0193a000-0000-7000-8e01-000000000001', 3, 'credit',
+                 '0193a000-0000-7000-8e02-000000000001', $1, 'S', 'P', -1, 100, 'standard', 0, -100, 'IDR', $2,
+                 '2026-05-03T03:00:00Z')`,
+        [IDS.laptop, IDS.jawa],
+      );
+      await server.db.query(
+        `INSERT INTO orders (id, account_id, currency, status, ordered_at, subtotal_amount, subtotal_currency,
+                             tax_total_amount, tax_total_currency, total_amount, total_currency, owner_id, team_id)
+         VALUES ('0193a000-0000-7000-8e01-0000000000c2', $1, 'EUR', 'placed', '2026-06-01T03:00:00Z',
+                 0, 'EUR', 0, 'EUR', 0, 'EUR', $2, NULL)`,
+        [IDS.bali, repId],
+      );
+      await server.db.query(
+        `INSERT INTO order_lines (id, order_id, line_no, kind, product_id, sku, product_name, quantity, unit_price,
+                                  tax_category, tax_rate, net_amount, currency, account_id, booked_at)
+         VALUES ('0193a000-0000-7000-8e02-0000000000c2', '0193a000-0000-7000-8e01-0000000000c2', 1, 'sale', $1,
+                 'S', 'P', 1, 7, 'standard', 0, 7, 'EUR', $2, '2026-06-01T03:00:00Z')`,
+        [IDS.support, IDS.bali],
+      );
+      const refreshed = await server.http.post('/api/v1/analytics/cubes/refresh').set(admin).send();
+      expect(refreshed.status).toBe(200);
+    });
+
+    it('counts an order where it was booked, not again where a return of it was', async () => {
+      const res = await cube({
+        cube: 'sales',
+        measures: ['revenue', 'orders', 'lines', 'avgOrderValue', 'unconverted'],
+        dimensions: ['time.month'],
+        totals: 'rollup',
+      });
+      expect(res.status).toBe(200);
+      const money = (amount: string | null) => (amount === null ? null : idr(amount));
+      expect(
+        res.body.rows.map((r: { dimensions: object; measures: object }) => [
+          r.dimensions,
+          r.measures,
+        ]),
+      ).toEqual(
+        (
+          [
+            ['2026-01', '300', 1, 2, '300', 0],
+            ['2026-02', '150', 1, 1, '150', 0],
+            ['2026-04', '350', 2, 2, '175', 0],
+            ['2026-05', '-100', 0, 1, null, 0],
+            ['2026-06', null, 1, 1, null, 1],
+            [null, '700', 5, 7, '140', 1],
+          ] as const
+        ).map(([month, revenue, orders, lines, avg, unconverted]) => [
+          { 'time.month': month },
+          { revenue: money(revenue), orders, lines, avgOrderValue: money(avg), unconverted },
+        ]),
+      );
+    });
+
+    it('is read for queries by time, region, industry, segment, owner and team only', () => {
+      const viewOf = (query: Omit<CubeQuery, 'cube'>) =>
+        compileCubeQuery(
+          checkCubeQuery({ cube: 'sales', ...query }, new Map()).query!,
+          () => 'TRUE',
+        ).view;
+      expect(
+        viewOf({ measures: ['revenue', 'orders'], dimensions: ['time.month', 'region'] }),
+      ).toBe('cube_sales_daily');
+      expect(
+        viewOf({
+          measures: ['margin'],
+          dimensions: ['owner', 'team', 'segment'],
+          filters: [{ dimension: 'industry', op: 'eq', value: 'retail' }],
+        }),
+      ).toBe('cube_sales_daily');
+      expect(viewOf({ measures: ['revenue'], dimensions: ['productFamily'] })).toBe('cube_sales');
+      expect(
+        viewOf({
+          measures: ['revenue'],
+          filters: [{ dimension: 'product', op: 'eq', value: 'x' }],
+        }),
+      ).toBe('cube_sales');
+      expect(viewOf({ measures: ['revenue'], dimensions: ['account'] })).toBe('cube_sales');
+    });
+
+    it('answers every query it can exactly as the order lines do, in any scope', async () => {
+      const dimension = fc.constantFrom(
+        'time',
+        'time.day',
+        'time.week',
+        'time.month',
+        'time.quarter',
+        'time.year',
+        'region',
+        'industry',
+        'segment',
+        'owner',
+        'team',
+      );
+      const filter = fc.oneof(
+        fc.record({
+          dimension: fc.constantFrom('region', 'industry', 'segment'),
+          op: fc.constantFrom('eq' as const, 'ne' as const),
+          value: fc.constantFrom('Bali', 'Jawa Barat', 'retail', 'mining', 'customer'),
+        }),
+        fc.record({
+          dimension: fc.constantFrom('region', 'industry', 'team'),
+          op: fc.constantFrom('in' as const, 'nin' as const),
+          value: fc.subarray(['Bali', 'Jawa Barat', 'retail', 'mining']),
+        }),
+        fc.record({
+          dimension: fc.constant('team'),
+          op: fc.constant('isNull' as const),
+          value: fc.boolean(),
+        }),
+        fc.record({
+          dimension: fc.constant('time'),
+          op: fc.constantFrom('gte' as const, 'lt' as const),
+          value: fc.constantFrom('2026-01-15', '2026-04-01', '2026-05-31'),
+        }),
+      );
+      const query = fc.record({
+        measures: fc.subarray(
+          [
+            'revenue',
+            'cost',
+            'margin',
+            'orders',
+            'lines',
+            'quantity',
+            'avgOrderValue',
+            'unconverted',
+          ],
+          { minLength: 1 },
+        ),
+        dimensions: fc.uniqueArray(dimension, { maxLength: 3 }),
+        filters: fc.array(filter, { maxLength: 2 }),
+        totals: fc.constantFrom('none' as const, 'rollup' as const, 'cube' as const),
+        ownScope: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(query, async ({ ownScope, ...body }) => {
+          const checked = checkCubeQuery({ cube: 'sales', ...body }, new Map()).query!;
+          const scope = () => (ownScope ? `m.owner_id = '${repId}'` : 'TRUE');
+          const summary = compileCubeQuery(checked, scope);
+          const lines = compileCubeQuery(checked, scope, { summaries: false });
+          expect([summary.view, lines.view]).toEqual(['cube_sales_daily', 'cube_sales']);
+          const [a, b] = await Promise.all([
+            server.db.query(summary.sql, summary.params),
+            server.db.query(lines.sql, lines.params),
+          ]);
+          expect(a.rows).toEqual(b.rows);
+        }),
+        { numRuns: 60 },
+      );
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   type CubeDimension,
   type CubeJoin,
   type CubeMeasure,
+  type CubeSummary,
   type TimeLevel,
 } from './cube.definitions.js';
 
@@ -283,11 +284,35 @@ const COMPARE: Record<Exclude<CubeFilterOperator, 'in' | 'nin' | 'isNull'>, stri
   lte: '<=',
 };
 
-/** The cube query as one parameterized statement; `scope` limits rows to the caller's read scope. */
+/**
+ * The summary of the query's cube when it can answer the query: every dimension and filter
+ * one it keeps and every measure one it has.
+ */
+function summaryFor(q: CheckedCubeQuery): CubeSummary | null {
+  const summary = q.cube.summary;
+  if (!summary) return null;
+  const kept = (d: ResolvedDimension) =>
+    d.name === 'time' || d.name.startsWith('time.') || summary.dimensions.includes(d.name);
+  return q.dimensions.every(kept) &&
+    q.filters.every((f) => kept(f.dimension)) &&
+    q.measures.every((m) => m.name in summary.measures)
+    ? summary
+    : null;
+}
+
+/**
+ * The cube query as one parameterized statement over the smallest view that answers it (see
+ * CubeSummary; `summaries: false` keeps to the cube's own view); `scope` limits rows to the
+ * caller's read scope.
+ */
 export function compileCubeQuery(
   q: CheckedCubeQuery,
   scope: (params: SqlParams, alias: string) => string,
-): { sql: string; params: unknown[] } {
+  options: { summaries?: boolean } = {},
+): { sql: string; params: unknown[]; view: string } {
+  const summary = options.summaries === false ? null : summaryFor(q);
+  const measureSql = (m: CubeMeasure) => (summary ? summary.measures[m.name] : m.sql);
+  const view = summary?.view ?? q.cube.view;
   const params = new SqlParams();
   const joins = new Set<CubeJoin>(
     [...q.dimensions, ...q.filters.map((f) => f.dimension)].flatMap((d) =>
@@ -306,7 +331,7 @@ export function compileCubeQuery(
     else where.push(`${col} ${COMPARE[f.op]} ${params.add(f.value)}${cast}`);
   }
   const dims = q.dimensions.map((d, i) => `${d.sql} AS d${i}`);
-  const measures = q.measures.map((m, i) => `(${m.sql})::text AS m${i}`);
+  const measures = q.measures.map((m, i) => `(${measureSql(m)})::text AS m${i}`);
   const grouping = q.dimensions.length
     ? `GROUPING(${q.dimensions.map((d) => d.sql).join(', ')}) AS g`
     : '0 AS g';
@@ -330,14 +355,14 @@ export function compileCubeQuery(
   const sortMeasures = q.sort
     .map((s) => q.measures.findIndex((m) => m.name === s.name))
     .filter((i) => i >= 0)
-    .map((i) => `(${q.measures[i].sql}) AS m${i}_sort`);
+    .map((i) => `(${measureSql(q.measures[i])}) AS m${i}_sort`);
   const sql = `SELECT ${[...dims, ...measures, ...sortMeasures, grouping].join(', ')}
-    FROM ${q.cube.view} m
+    FROM ${view} m
     ${joins.has('account') ? 'LEFT JOIN accounts a ON a.id = m.account_id' : ''}
     ${joins.has('family') ? 'LEFT JOIN product_families pf ON pf.id = m.family_id' : ''}
     WHERE ${where.join(' AND ')}
     ${groupBy}
     ${order.length ? `ORDER BY ${order.join(', ')}` : ''}
     LIMIT ${params.add(q.limit + 1)}`;
-  return { sql, params: params.values };
+  return { sql, params: params.values, view };
 }

@@ -86,12 +86,12 @@ export class CubeService {
     const scope = this.permissions.require(ctx.user, q.cube.entity, 'read');
     this.requireVisible(ctx, q, at);
     const schema = scopeSchema(q.cube);
-    const { sql, params } = compileCubeQuery(q, (p, alias) =>
+    const { sql, params, view } = compileCubeQuery(q, (p, alias) =>
       this.permissions.scopeSql(ctx.user, scope, schema, alias, p),
     );
     const [rows, asOf] = await Promise.all([
       this.db.query<Record<string, unknown>>(ctx, sql, params),
-      this.dataAsOf(ctx, q.cube.view),
+      this.dataAsOf(ctx, view),
     ]);
     if (rows.length > q.limit)
       throw new AppError('cube_result_too_large', { limit: q.limit, max: CUBE_MAX_LIMIT });
