@@ -19,7 +19,8 @@
  *    dispatcher does no work for the baseline's rows.
  *  - POST /api/v1/contacts/bulk: the same for `{ items: [...] }`, but all items in one
  *    transaction and one multi-row statement each (duplicate check, contacts, history,
- *    outbox), where Relasi writes each item in its own transaction.
+ *    outbox), where Relasi runs each item's own statements (one transaction for the lot
+ *    when every item passes).
  *
  * Environment: DATABASE_URL, PORT, BENCH_POOL_SIZE, BENCH_STATEMENT_TIMEOUT_MS, BENCH_LIST_SQL
  * (the list statement with `$1` for the last name), BENCH_RELATION_SQL (the relation-filter

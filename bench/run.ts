@@ -307,7 +307,7 @@ function report(
   };
   lines.push(
     '',
-    `bulk ${BULK_SIZE}: median of ${config.bulkRuns} runs each; the baseline writes them in one transaction, Relasi each item in its own.`,
+    `bulk ${BULK_SIZE}: median of ${config.bulkRuns} runs each; both write them in one transaction, the baseline with multi-row statements, Relasi item by item.`,
     `start to ready: ${median(server.readyMs)} ms (median of ${server.readyMs.join(', ')} ms); RSS idle ${server.idleRssMb} MB, under load up to ${server.loadRssPeakMb} MB`,
     '',
     `target GET by id >= ${TARGET_GET_RATIO * 100} % of baseline req/s: ${percent(getRatio)} (${verdict(targets.getByIdRatio.met)})`,

@@ -254,6 +254,50 @@ describe('duplicates, merge, bulk and idempotency', () => {
       expect(tooMany.body.errors[0]).toMatchObject({ field: 'items', code: 'arrayMaxSize' });
     });
 
+    it('commits items that all pass together; after one fails, each of the others alone, once', async () => {
+      const xmins = async (ids: string[]) =>
+        (
+          await server.db.query<{ x: string }>(
+            `SELECT xmin::text AS x FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY last_name`,
+            [ids],
+          )
+        ).rows.map((r) => r.x);
+      const events = async (ids: string[]) =>
+        (
+          await server.db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM domain_events WHERE entity = 'contacts' AND record_id = ANY($1::uuid[])`,
+            [ids],
+          )
+        ).rows[0].n;
+      const post = (items: object[]) =>
+        server.http.post('/api/v1/contacts/bulk').set(auth).send({ items });
+
+      const clean = await post([
+        { lastName: 'Together A' },
+        { lastName: 'Together B' },
+        { lastName: 'Together C' },
+      ]);
+      const cleanIds = clean.body.results.map((r: { id: string }) => r.id);
+      expect(new Set(await xmins(cleanIds)).size).toBe(1);
+      expect(await events(cleanIds)).toBe('3');
+
+      await make.contact({ lastName: 'Taken', email: 'taken@example.com' });
+      const mixed = await post([
+        { lastName: 'Alone A' },
+        { lastName: 'Taken', email: 'taken@example.com' },
+        { lastName: 'Alone C' },
+      ]);
+      expect(mixed.body.results.map((r: { status: number }) => r.status)).toEqual([201, 409, 201]);
+      const mixedIds = [mixed.body.results[0].id, mixed.body.results[2].id];
+      expect(new Set(await xmins(mixedIds)).size).toBe(2);
+      // The first attempt's writes and events were rolled back with it.
+      expect(await events(mixedIds)).toBe('2');
+      const stored = await server.db.query(
+        `SELECT count(*) AS n FROM contacts WHERE last_name IN ('Alone A', 'Alone C')`,
+      );
+      expect(stored.rows[0].n).toBe('2');
+    });
+
     it('rejects malformed bulk requests', async () => {
       expect(
         (await server.http.post('/api/v1/contacts/bulk').set(auth).send({ items: [] })).status,

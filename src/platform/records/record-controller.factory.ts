@@ -364,23 +364,21 @@ export function recordController(o: RecordControllerOptions): Type<unknown> {
     ) {
       const req = reply.request;
       return this.bulk.run(ctx, req, body, this.config.api.maxBulkItems, {
-        create: async (item) => {
-          const input = await validateDto(o.createDto, item);
-          return this.service.create(
-            ctx,
+        checkCreate: (item) => validateDto(o.createDto, item),
+        create: (tx, input) =>
+          this.service.create(
+            tx,
             { ...input },
             { allowDuplicate: flag(allowDuplicate, 'allowDuplicate') },
-          );
-        },
-        update: async (id, version, item) => {
-          const patch = await validateDto(o.updateDto, item);
-          return this.service.update(
-            ctx,
+          ),
+        checkUpdate: (item) => validateDto(o.updateDto, item),
+        update: (tx, id, version, patch) =>
+          this.service.update(
+            tx,
             id,
             { ...patch },
             version === undefined ? undefined : etagOf(version),
-          );
-        },
+          ),
       });
     }
   }
