@@ -26,17 +26,20 @@
  *   plain refresh, which is the like-for-like figure.
  *
  * Settings (environment): BENCH_CUSTOMERS (1,000,000; order lines are 10 ×, orders 3 ×),
- * BENCH_RUNS (5). The ratio is the median of the runs' ratios, each run timing both sides back to
+ * BENCH_RUNS (5), BENCH_EXPLAIN=1 (write both profitability plans, EXPLAIN (ANALYZE, BUFFERS),
+ * to bench/results/customer-analytics-plans.txt first). The ratio is the median of the runs' ratios, each run timing both sides back to
  * back, because the machine may be shared. The data is made with generate_series directly in PostgreSQL.
  */
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { profitabilitySql } from '#analytical/customers/profitability/profitability-sql.js';
 import { READ_MODEL_REFRESH_WORK_MEM } from '#analytical/read-models/index.js';
 import { SqlParams } from '#platform/query/index.js';
 import { runBench, startMigratedDatabase, writeResults } from './bench-env.js';
-import { log, setting } from './bench-support.js';
+import { log, RESULTS, setting } from './bench-support.js';
 
 const config = {
   customers: setting('BENCH_CUSTOMERS', 1_000_000),
@@ -278,6 +281,15 @@ runBench('customer-analytics', async (run) => {
     throw new Error(
       `profitability differs in ${differing.join(', ')}: ours ${JSON.stringify(oursRow)}, hand-written ${JSON.stringify(handRow)}`,
     );
+  if (process.env.BENCH_EXPLAIN === '1') {
+    const plan = async (sql: string, params: unknown[]) =>
+      (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    const plans = `-- ours\n${await plan(ours, p.values)}\n\n-- hand-written\n${await plan(HAND_PROFIT, handParams)}\n`;
+    writeFileSync(join(RESULTS, 'customer-analytics-plans.txt'), plans);
+    log('profitability plans written to bench/results/customer-analytics-plans.txt');
+  }
   // Alternating the sides spreads the noise of a shared machine over both.
   const handProfitMs: number[] = [];
   const oursProfitMs: number[] = [];
