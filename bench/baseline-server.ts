@@ -32,8 +32,9 @@ import pg from 'pg';
 import { uuidv7 } from '#platform/database/uuid7.js';
 
 const GET_SQL = 'SELECT c.* FROM contacts c WHERE c.id = $1 AND c.deleted_at IS NULL AND TRUE';
-const DUPLICATE_SQL =
-  'SELECT id FROM contacts WHERE deleted_at IS NULL AND email_keys && $1::text[] ORDER BY created_at LIMIT 1';
+const DUPLICATE_SQL = `WITH matched AS MATERIALIZED (
+    SELECT id, created_at, updated_at FROM contacts WHERE deleted_at IS NULL AND email_keys && $1::text[])
+  SELECT id FROM matched ORDER BY created_at LIMIT 1`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Columns of a new contact the history leaves out, as Relasi's history does. */
 const NOT_IN_HISTORY = new Set([

@@ -147,7 +147,9 @@ export function cannon(
   });
 }
 
+/** NaN (null in the results) when nothing answered, so one dead row does not end a long run. */
 export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
   const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Number(sorted[Math.max(0, at)].toFixed(1));
 }
@@ -160,7 +162,7 @@ export function latencySummary(latencies: number[]) {
     p90: percentile(list, 90),
     p99: percentile(list, 99),
     max: percentile(list, 100),
-    mean: Number((list.reduce((a, b) => a + b, 0) / list.length).toFixed(1)),
+    mean: list.length ? Number((list.reduce((a, b) => a + b, 0) / list.length).toFixed(1)) : NaN,
   };
 }
 

@@ -5,6 +5,7 @@ import { RecordResourceService, type RecordHooks, RecordService } from '#platfor
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { CONTACT_DEFINITION } from './contact.definition.js';
+import { matchedContactsCte } from './contacts-by-key.js';
 
 function emailKeys(r: Record<string, unknown>): string[] {
   const all = [r.email as string | null, ...((r.otherEmails as string[] | undefined) ?? [])];
@@ -28,7 +29,7 @@ export class ContactsService extends RecordResourceService {
       if (emails.length > 0) {
         const byEmail = await this.db.one<{ id: string }>(
           ctx,
-          `SELECT id FROM contacts WHERE deleted_at IS NULL AND email_keys && $1::text[] ORDER BY created_at LIMIT 1`,
+          `WITH ${matchedContactsCte('email_keys', '$1')} SELECT id FROM matched ORDER BY created_at LIMIT 1`,
           [emails],
         );
         if (byEmail) return { id: byEmail.id, match: 'email' };

@@ -11,7 +11,7 @@ import {
   RecordService,
   type ApiRecord,
 } from '#platform/records/index.js';
-import { nameKey } from '#operational/customers/index.js';
+import { matchedContactsCte, nameKey } from '#operational/customers/index.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
 import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS, type AssignedVia } from './lead.definition.js';
@@ -217,8 +217,8 @@ export class LeadsService extends RecordResourceService {
       ? null
       : await this.db.one<{ id: string }>(
           ctx,
-          `SELECT id FROM contacts WHERE deleted_at IS NULL AND email_keys && ARRAY[$1::text] ORDER BY created_at LIMIT 1`,
-          [email],
+          `WITH ${matchedContactsCte('email_keys', '$1')} SELECT id FROM matched ORDER BY created_at LIMIT 1`,
+          [[email]],
         );
     const found = lead
       ? { entity: 'leads', label: 'lead', id: lead.id }

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ACCOUNT_DEFINITION, CONTACT_DEFINITION } from '#operational/customers/index.js';
+import {
+  ACCOUNT_DEFINITION,
+  CONTACT_DEFINITION,
+  matchedContactsCte,
+} from '#operational/customers/index.js';
 import { PermissionEvaluator } from '#platform/access/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
@@ -61,7 +65,8 @@ export class CallsRepository {
     const p = new SqlParams();
     return this.db.query<LookupRow>(
       ctx,
-      `SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.email, c.phones,
+      `WITH ${matchedContactsCte('phone_keys', p.add(keys))}
+       SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.email, c.phones,
               CASE WHEN a.id IS NULL THEN NULL ELSE jsonb_build_object('id', a.id, 'name', a.name) END AS account,
               coalesce((
                 SELECT jsonb_agg(jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status,
@@ -72,9 +77,10 @@ export class CallsRepository {
                          WHERE o.deleted_at IS NULL AND (o.contact_id = c.id OR o.account_id = c.account_id)
                            AND ${this.scope(ctx, 'orders', 'o', p)}
                          ORDER BY o.ordered_at DESC LIMIT 5) o), '[]'::jsonb) AS "recentOrders"
-         FROM contacts c
+         FROM matched m
+         JOIN contacts c ON c.id = m.id
          LEFT JOIN accounts a ON a.id = c.account_id AND a.deleted_at IS NULL AND ${this.scope(ctx, 'accounts', 'a', p)}
-        WHERE c.deleted_at IS NULL AND c.phone_keys && ${p.add(keys)}::text[] AND ${this.scope(ctx, 'contacts', 'c', p)}
+        WHERE ${this.scope(ctx, 'contacts', 'c', p)}
         ORDER BY c.updated_at DESC LIMIT 10`,
       p.values,
     );

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ActivitiesService } from '#operational/activities/index.js';
+import { matchedContactsCte } from '#operational/customers/index.js';
 import { CRM_CONFIG, type CrmConfig } from '#platform/config/index.js';
 import type { RequestContext } from '#platform/context/index.js';
 import { DatabaseService } from '#platform/database/index.js';
@@ -61,8 +62,7 @@ export class CallsService extends RecordResourceService {
   async contactsByNumber(ctx: RequestContext, e164: string): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       ctx,
-      `SELECT id FROM contacts WHERE deleted_at IS NULL AND phone_keys && $1::text[]
-        ORDER BY updated_at DESC LIMIT 10`,
+      `WITH ${matchedContactsCte('phone_keys', '$1')} SELECT id FROM matched ORDER BY updated_at DESC LIMIT 10`,
       [phoneKeysOf(e164)],
     );
     const readable: string[] = [];
