@@ -18,9 +18,9 @@
  *    dispatched and its NOTIFY goes to a channel nobody listens on, so that Relasi's event
  *    dispatcher does no work for the baseline's rows.
  *  - POST /api/v1/contacts/bulk: the same for `{ items: [...] }`, but all items in one
- *    transaction and one multi-row statement each (duplicate check, contacts, history,
- *    outbox), where Relasi runs each item's own statements (one transaction for the lot
- *    when every item passes).
+ *    transaction: the duplicate check per e-mail, then one multi-row statement each for
+ *    contacts, history and outbox, where Relasi runs each item's own statements (one
+ *    transaction for the lot when every item passes).
  *
  * Environment: DATABASE_URL, PORT, BENCH_POOL_SIZE, BENCH_STATEMENT_TIMEOUT_MS, BENCH_LIST_SQL
  * (the list statement with `$1` for the last name), BENCH_RELATION_SQL (the relation-filter
@@ -154,10 +154,14 @@ async function createContacts(items: Item[]): Promise<Record<string, unknown>[] 
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const emails = items.flatMap((i) => (i.email ? [i.email.trim().toLowerCase()] : []));
-    if (emails.length > 0 && (await client.query(DUPLICATE_SQL, [emails])).rows.length > 0) {
-      await client.query('ROLLBACK');
-      return null;
+    // One lookup per e-mail, as the API does: one statement with a thousand keys is planned
+    // as a scan of every contact (11.8 s at 1,000,000 contacts, against 1.9 s for the API).
+    for (const item of items) {
+      const email = item.email?.trim().toLowerCase();
+      if (email && (await client.query(DUPLICATE_SQL, [[email]])).rows.length > 0) {
+        await client.query('ROLLBACK');
+        return null;
+      }
     }
     const { rows } = await client.query<Record<string, unknown>>(
       `INSERT INTO contacts AS c (${CONTACT_COLUMNS.join(', ')}) VALUES ${valuesList(items.length, CONTACT_COLUMNS.length)} RETURNING c.*`,
