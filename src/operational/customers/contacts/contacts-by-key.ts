@@ -11,3 +11,7 @@ export function matchedContactsCte(column: 'email_keys' | 'phone_keys', param: s
   return `matched AS MATERIALIZED (
     SELECT id, created_at, updated_at FROM contacts WHERE deleted_at IS NULL AND ${column} && ${param}::text[])`;
 }
+
+/** The oldest live contact holding any of the e-mail keys in `$1` (text[]): a duplicate check. */
+export const OLDEST_CONTACT_BY_EMAIL_SQL = `WITH ${matchedContactsCte('email_keys', '$1')}
+  SELECT id FROM matched ORDER BY created_at LIMIT 1`;

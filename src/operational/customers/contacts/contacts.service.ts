@@ -5,7 +5,7 @@ import { RecordResourceService, type RecordHooks, RecordService } from '#platfor
 import { unionBy } from '../accounts/accounts.service.js';
 import { nameKey, phoneKeys } from '../dto/contact-points.dto.js';
 import { CONTACT_DEFINITION } from './contact.definition.js';
-import { matchedContactsCte } from './contacts-by-key.js';
+import { OLDEST_CONTACT_BY_EMAIL_SQL } from './contacts-by-key.js';
 
 function emailKeys(r: Record<string, unknown>): string[] {
   const all = [r.email as string | null, ...((r.otherEmails as string[] | undefined) ?? [])];
@@ -27,11 +27,9 @@ export class ContactsService extends RecordResourceService {
     findDuplicate: async (ctx, _r, derived) => {
       const emails = derived.email_keys as string[];
       if (emails.length > 0) {
-        const byEmail = await this.db.one<{ id: string }>(
-          ctx,
-          `WITH ${matchedContactsCte('email_keys', '$1')} SELECT id FROM matched ORDER BY created_at LIMIT 1`,
-          [emails],
-        );
+        const byEmail = await this.db.one<{ id: string }>(ctx, OLDEST_CONTACT_BY_EMAIL_SQL, [
+          emails,
+        ]);
         if (byEmail) return { id: byEmail.id, match: 'email' };
       }
       const phones = derived.phone_keys as string[];

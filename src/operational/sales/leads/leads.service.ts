@@ -11,7 +11,7 @@ import {
   RecordService,
   type ApiRecord,
 } from '#platform/records/index.js';
-import { matchedContactsCte, nameKey } from '#operational/customers/index.js';
+import { nameKey, OLDEST_CONTACT_BY_EMAIL_SQL } from '#operational/customers/index.js';
 import { LeadAssigner } from '../lead-assignment/lead-assigner.service.js';
 import { LeadScoringService } from '../lead-scoring/lead-scoring.service.js';
 import { LEAD_DEFINITION, NEW_LEAD_DEFAULTS, type AssignedVia } from './lead.definition.js';
@@ -215,11 +215,7 @@ export class LeadsService extends RecordResourceService {
     );
     const contact = lead
       ? null
-      : await this.db.one<{ id: string }>(
-          ctx,
-          `WITH ${matchedContactsCte('email_keys', '$1')} SELECT id FROM matched ORDER BY created_at LIMIT 1`,
-          [[email]],
-        );
+      : await this.db.one<{ id: string }>(ctx, OLDEST_CONTACT_BY_EMAIL_SQL, [[email]]);
     const found = lead
       ? { entity: 'leads', label: 'lead', id: lead.id }
       : contact && { entity: 'contacts', label: 'contact', id: contact.id };
