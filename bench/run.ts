@@ -32,7 +32,9 @@
  * rounds (5), BENCH_WARMUP seconds (3), BENCH_POOL_SIZE database connections of each server
  * (10, Relasi's default), BENCH_BULK_RUNS (5), BENCH_STARTS (3), BENCH_IDLE_SECONDS (5), and
  * BENCH_CPU_PROF=1 to write a V8 CPU profile of the Relasi process to
- * bench/results/relasi.cpuprofile and print where its time went.
+ * bench/results/relasi.cpuprofile and print where its time went. BENCH_REQUESTS (a comma list
+ * of get-by-id, list, relation, create, bulk) measures only those, so that a profile shows
+ * one request alone.
  */
 import 'reflect-metadata';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -97,6 +99,7 @@ const config = {
   starts: setting('BENCH_STARTS', 3),
   idleSeconds: setting('BENCH_IDLE_SECONDS', 5, 0),
   cpuProfile: ['1', 'true', 'yes'].includes(process.env.BENCH_CPU_PROF ?? ''),
+  requests: process.env.BENCH_REQUESTS ? new Set(process.env.BENCH_REQUESTS.split(',')) : null,
 };
 
 /** A list statement exactly as Relasi builds it for an admin (scope TRUE), one filter. */
@@ -259,6 +262,8 @@ function report(
     results.find(
       (m) => m.request === request && m.server === name && m.connections === connections,
     )!;
+  const has = (request: string, connections = config.connections) =>
+    results.some((m) => m.request === request && m.connections === connections);
   const ratioOf = (request: string) =>
     find(request, 'relasi').requestsPerSecond / find(request, 'baseline').requestsPerSecond;
   const n = (x: number) => x.toLocaleString('en');
@@ -280,40 +285,62 @@ function report(
     );
   }
   const [bulkRelasi, bulkBase] = bulk;
-  const bulkRatio = bulkRelasi.rowsPerSecond / bulkBase.rowsPerSecond;
   for (const b of bulk)
     lines.push(
-      `${pad(`bulk ${BULK_SIZE}`, 12)} ${pad('1', 5, true)} ${pad(b.server, 9)} ${pad(`${n(b.rowsPerSecond)} rows/s`, 16, true)} ${pad(`${b.medianSeconds} s`, 7, true)} ${pad(b.server === 'relasi' ? percent(bulkRatio) : '', 16, true)}`,
+      `${pad(`bulk ${BULK_SIZE}`, 12)} ${pad('1', 5, true)} ${pad(b.server, 9)} ${pad(`${n(b.rowsPerSecond)} rows/s`, 16, true)} ${pad(`${b.medianSeconds} s`, 7, true)} ${pad(b.server === 'relasi' ? percent(bulkRelasi.rowsPerSecond / bulkBase.rowsPerSecond) : '', 16, true)}`,
     );
-  const getRatio = ratioOf('get-by-id');
-  const createRatio = ratioOf('create');
-  const listP99 = find('list', 'relasi').latencyMs.p99;
-  const targets = {
-    getByIdRatio: {
+  const targets: Record<string, { target: string; value: number; met: boolean }> = {};
+  const verdicts: string[] = [];
+  if (has('get-by-id')) {
+    const ratio = ratioOf('get-by-id');
+    targets.getByIdRatio = {
       target: `>= ${TARGET_GET_RATIO * 100} % of baseline req/s at ${config.connections} connections`,
-      value: Number(getRatio.toFixed(3)),
-      met: getRatio >= TARGET_GET_RATIO,
-    },
-    listP99Ms: {
+      value: Number(ratio.toFixed(3)),
+      met: ratio >= TARGET_GET_RATIO,
+    };
+    verdicts.push(
+      `target GET by id >= ${TARGET_GET_RATIO * 100} % of baseline req/s: ${percent(ratio)} (${verdict(targets.getByIdRatio.met)})`,
+    );
+  }
+  if (has('list')) {
+    const listP99 = find('list', 'relasi').latencyMs.p99;
+    targets.listP99Ms = {
       target: `< ${TARGET_LIST_P99_MS} ms at ${config.connections} connections`,
       value: listP99,
       met: listP99 < TARGET_LIST_P99_MS,
-    },
-    createRatio: {
+    };
+    verdicts.push(
+      `target list p99 < ${TARGET_LIST_P99_MS} ms at ${config.connections} connections: ${listP99} ms (${verdict(targets.listP99Ms.met)})` +
+        (has('list', 1)
+          ? `; with 1 connection: ${find('list', 'relasi', 1).latencyMs.p99} ms`
+          : ''),
+    );
+  }
+  if (has('create')) {
+    const ratio = ratioOf('create');
+    targets.createRatio = {
       target: `>= ${TARGET_CREATE_RATIO * 100} % of baseline req/s at ${config.connections} connections`,
-      value: Number(createRatio.toFixed(3)),
-      met: createRatio >= TARGET_CREATE_RATIO,
-    },
-  };
+      value: Number(ratio.toFixed(3)),
+      met: ratio >= TARGET_CREATE_RATIO,
+    };
+    verdicts.push(
+      `target create >= ${TARGET_CREATE_RATIO * 100} % of baseline req/s: ${percent(ratio)} (${verdict(targets.createRatio.met)})`,
+    );
+  }
+  if (has('relation'))
+    verdicts.push(
+      `relation filter (no target): p99 ${find('relation', 'relasi').latencyMs.p99} ms, ${percent(ratioOf('relation'))} of the baseline's req/s`,
+    );
   lines.push(
     '',
-    `bulk ${BULK_SIZE}: median of ${config.bulkRuns} runs each; both write them in one transaction, the baseline with multi-row statements, Relasi item by item.`,
+    ...(bulk.length
+      ? [
+          `bulk ${BULK_SIZE}: median of ${config.bulkRuns} runs each; both write them in one transaction, the baseline with multi-row statements, Relasi item by item.`,
+        ]
+      : []),
     `start to ready: ${median(server.readyMs)} ms (median of ${server.readyMs.join(', ')} ms); RSS idle ${server.idleRssMb} MB, under load up to ${server.loadRssPeakMb} MB`,
     '',
-    `target GET by id >= ${TARGET_GET_RATIO * 100} % of baseline req/s: ${percent(getRatio)} (${verdict(targets.getByIdRatio.met)})`,
-    `target list p99 < ${TARGET_LIST_P99_MS} ms at ${config.connections} connections: ${listP99} ms (${verdict(targets.listP99Ms.met)}); with 1 connection: ${find('list', 'relasi', 1).latencyMs.p99} ms`,
-    `target create >= ${TARGET_CREATE_RATIO * 100} % of baseline req/s: ${percent(createRatio)} (${verdict(targets.createRatio.met)})`,
-    `relation filter (no target): p99 ${find('relation', 'relasi').latencyMs.p99} ms, ${percent(ratioOf('relation'))} of the baseline's req/s`,
+    ...verdicts,
     `list filter: lastName = ${seed.commonLastName} (${n(seed.commonLastNameCount)} of ${n(seed.contacts)} contacts), sort -createdAt, limit ${LIST_LIMIT}`,
     `relation filter: account.industry = ${seed.commonIndustry} (${n(seed.commonIndustryCount)} contacts), sort -createdAt, limit ${LIST_LIMIT}`,
     '',
@@ -448,7 +475,8 @@ runBench('contacts', async (run) => {
     ['create', config.connections, create],
   ];
   const rss = watchRss(relasi.pid, 250);
-  for (const [request, connections, next] of plan) {
+  const measured = (request: string) => !config.requests || config.requests.has(request);
+  for (const [request, connections, next] of plan.filter(([r]) => measured(r))) {
     log(`measuring ${request} with ${connections} connection(s)`);
     results.push(...(await measure(request, connections, [relasi, baseline], token, next)));
   }
@@ -466,13 +494,16 @@ runBench('contacts', async (run) => {
                 WHERE e.type = 'contact.created') AS e`,
     );
     const { c, h, e } = rows[0];
-    if (c === 0 || c !== h || c !== e)
+    if ((measured('create') && c === 0) || c !== h || c !== e)
       throw new Error(`created contacts ${c}, history rows ${h}, events ${e}`);
   } finally {
     await check.end();
   }
-  log(`measuring bulk create of ${BULK_SIZE}`);
-  const bulk = await measureBulk([relasi, baseline], token);
+  let bulk: BulkResult[] = [];
+  if (measured('bulk')) {
+    log(`measuring bulk create of ${BULK_SIZE}`);
+    bulk = await measureBulk([relasi, baseline], token);
+  }
 
   const server: ServerFigures = {
     readyMs,

@@ -259,6 +259,34 @@ describe('auth', () => {
       expect(res.body.code).toBe('unauthorized');
     });
 
+    it('refuses a token from the second it expires, though it was accepted before', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = sign({
+        typ: 'access',
+        sub: adminId,
+        sid: await liveSession(),
+        iss: 'relasi',
+        iat: now,
+        exp: now + 2,
+      });
+      expect((await me(bearer(token))).status).toBe(200);
+      // Wait until the clock has passed the token's `exp` second.
+      await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 50));
+      const res = await me(bearer(token));
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('unauthorized');
+    });
+
+    it('takes the Bearer scheme in any case, as HTTP says', async () => {
+      const token = sign({ typ: 'access', sid: await liveSession() }, JWT_SECRET, {
+        subject: adminId,
+        issuer: 'relasi',
+        expiresIn: 60,
+      });
+      const res = await me({ authorization: `bearer ${token}` });
+      expect(res.status).toBe(200);
+    });
+
     it('refuses a token of another type, issuer or algorithm', async () => {
       const sid = await liveSession();
       const wrongType = sign({ typ: 'refresh', sid }, JWT_SECRET, {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { ApiKeysController, AuthController } from './auth.controller.js';
 import { AudienceRegistry } from './audiences.js';
 import { ApiAuthGuard } from './auth.guard.js';
@@ -9,11 +8,9 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PrincipalLoader } from './principal-loader.js';
 import { SessionRevocations } from './session-revocations.js';
-import { ApiKeyStrategy, JwtStrategy } from './strategies.js';
 import { TokenService } from './token.service.js';
 
 @Module({
-  imports: [PassportModule],
   controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,
@@ -23,8 +20,6 @@ import { TokenService } from './token.service.js';
     LoginThrottleService,
     SessionRevocations,
     AudienceRegistry,
-    JwtStrategy,
-    ApiKeyStrategy,
     { provide: APP_GUARD, useClass: ApiAuthGuard },
   ],
   exports: [

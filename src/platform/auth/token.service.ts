@@ -21,14 +21,28 @@ export interface AccessClaims {
   exp: number;
 }
 
+/** As jsonwebtoken decides it: a token is expired from the second its `exp` names. */
+function unexpired(claims: AccessClaims): boolean {
+  return Math.floor(Date.now() / 1000) < claims.exp;
+}
+
 /**
  * Signs and checks access tokens. Without CRM_JWT_SECRET the secret is generated once and
  * kept in the database, so every process of a deployment shares it and restarts keep
  * sessions valid.
  */
+/** Past this many remembered tokens the memory starts over; verifications refill it. */
+const MAX_REMEMBERED_TOKENS = 10_000;
+
 @Injectable()
 export class TokenService {
   private secret: Promise<KeyObject> | null = null;
+  /**
+   * Access tokens already verified, with their claims. A token's signature and claims never
+   * change, so only its expiry needs checking again: a client sends the same token with every
+   * request, and the HMAC and JSON work would otherwise be done each time.
+   */
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(
     private readonly db: DatabaseService,
@@ -73,6 +87,29 @@ export class TokenService {
       issuer: 'relasi',
     });
     return { token, expiresIn };
+  }
+
+  /** The claims of a valid, unexpired staff access token, or null for anything else. */
+  async verifyAccess(token: string): Promise<AccessClaims | null> {
+    const known = this.verified.get(token);
+    if (known) return unexpired(known) ? known : null;
+    let claims: Record<string, unknown>;
+    try {
+      claims = jwt.verify(token, await this.getSecret(), {
+        algorithms: ['HS256'],
+        issuer: 'relasi',
+      }) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    const { typ, sub, sid, exp } = claims;
+    // A token without an expiry or a session could never be ended: it is refused.
+    if (typ !== 'access' || typeof sub !== 'string' || typeof sid !== 'string') return null;
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) return null;
+    const access: AccessClaims = { sub, typ, sid, exp };
+    if (this.verified.size >= MAX_REMEMBERED_TOKENS) this.verified.clear();
+    this.verified.set(token, access);
+    return access;
   }
 
   /** An access token only routes of `audience` accept; staff routes refuse it by its `typ`. */
