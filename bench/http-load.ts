@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sleep } from './bench-support.js';
@@ -145,6 +146,62 @@ export function cannon(
     if (tally)
       instance.on('response', (_client, _status, _bytes, ms: number) => tally.latencies.push(ms));
   });
+}
+
+/**
+ * An open load: requests leave at an even `rate` a second for `seconds` over at most
+ * `connections` kept-alive sockets, whether or not earlier ones have been answered, and each
+ * response time counts from when its request was due, so a stall shows in every request it
+ * held up (autocannon's rate option sends each second's quota in a burst instead).
+ */
+export async function paced(
+  server: Child,
+  token: string,
+  next: NextRequest,
+  connections: number,
+  seconds: number,
+  rate: number,
+  tally: Tally | null,
+): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const send = (r: ReturnType<NextRequest>) =>
+    new Promise<void>((done, fail) => {
+      const post = typeof r !== 'string';
+      const req = httpRequest(
+        `${server.url}${post ? r.path : r}`,
+        {
+          agent,
+          method: post ? 'POST' : 'GET',
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            ...(post ? { 'content-type': 'application/json' } : {}),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode! < 300 ? done() : fail(new Error(`${server.name}: ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', fail);
+      req.end(post ? r.body : undefined);
+    });
+  const start = performance.now();
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < Math.floor(seconds * rate); i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    sent.push(send(next()).then(() => void tally?.latencies.push(performance.now() - due)));
+  }
+  try {
+    await Promise.all(sent);
+  } finally {
+    agent.destroy();
+  }
+  if (tally) tally.seconds += seconds;
 }
 
 /** NaN (null in the results) when nothing answered, so one dead row does not end a long run. */
