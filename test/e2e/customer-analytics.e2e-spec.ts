@@ -1,3 +1,5 @@
+import { profitabilitySql } from '#analytical/customers/profitability/profitability-sql.js';
+import { SqlParams } from '#platform/query/sql-params.js';
 import { accessFactories } from '../support/access-factories.js';
 import { IDS, insertAnalyticsDataset } from '../support/customer-analytics-dataset.js';
 import { writeSalesConfig } from '../support/sales-factories.js';
@@ -282,6 +284,50 @@ describe('customer analytics', () => {
       const mine = await get('/api/v1/analytics/profitability', rep);
       expect(mine.body.data.map((r: { accountId: string }) => r.accountId)).toEqual([
         IDS.account('e'),
+      ]);
+    });
+
+    it('sums the whole book in one statement to the figures of its pages', async () => {
+      const day = (ago: number) =>
+        new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+      // Without a page the sources are summed per account before customers are picked; with
+      // one they are narrowed first. Both must come to the same figures, in any period.
+      const statement = async (
+        from: string | null,
+        page?: { after: string | null; limit: number },
+      ) => {
+        const p = new SqlParams();
+        const sql = profitabilitySql(p, {
+          currency: 'IDR',
+          timeZone: 'UTC',
+          from,
+          to: day(0),
+          serviceHourCost: '100000',
+          caseHandlingHours: '1.5',
+          fieldHourCost: '200000',
+          customers: 'TRUE',
+          lines: false,
+          page,
+        });
+        return (await server.db.query<Record<string, string>>(sql, p.values)).rows;
+      };
+      for (const from of [null, day(50)]) {
+        const book = await statement(from);
+        const pages: Record<string, string>[] = [];
+        for (let after: string | null = null; ;) {
+          const rows = await statement(from, { after, limit: 2 });
+          pages.push(...rows);
+          if (rows.length < 2) break;
+          after = rows[rows.length - 1].accountId;
+        }
+        expect(book.length).toBeGreaterThanOrEqual(5);
+        expect(book).toEqual(pages);
+      }
+      // A by hand (lifetime): gross 2 × 100,000 + 300,000 + 100,000 + 300,000; 10 % off A1's
+      // first line; one P1 returned for 90,000; product cost 280,000.
+      const a = (await statement(null)).find((r) => r.accountId === IDS.account('a'))!;
+      expect([a.gross_sales, a.discounts, a.returns, a.product_cost].map(Number)).toEqual([
+        900_000, 20_000, 90_000, 280_000,
       ]);
     });
 

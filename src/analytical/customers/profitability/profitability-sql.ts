@@ -28,7 +28,10 @@ export interface ProfitabilityInput {
    * parameters it names belong to the same SqlParams.
    */
   readonly customers: string;
-  /** Keyset page over account ids: after this id, at most `limit` customers. */
+  /**
+   * Keyset page over account ids: after this id, at most `limit` customers. Without a page
+   * the statement covers the whole book (every customer the predicate picks, usually most).
+   */
   readonly page?: { readonly after: string | null; readonly limit: number };
   /** One ledger row per source record (true) or one total row per customer (false). */
   readonly lines: boolean;
@@ -67,10 +70,10 @@ export type ProfitColumn = (typeof PROFIT_COLUMNS)[number];
 export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): string {
   const rc = p.add(input.currency);
   const zone = p.add(input.timeZone);
-  const from = input.from
-    ? `((${p.add(input.from)}::date)::timestamp AT TIME ZONE ${zone})`
-    : `'-infinity'::timestamptz`;
+  const from = input.from ? `((${p.add(input.from)}::date)::timestamp AT TIME ZONE ${zone})` : null;
   const to = `((${p.add(input.to)}::date + 1)::timestamp AT TIME ZONE ${zone})`;
+  // Without a first day there is no lower bound to test on every row.
+  const during = (at: string) => (from ? `${at} >= ${from} AND ${at} < ${to}` : `${at} < ${to}`);
   const hour = p.add(input.serviceHourCost);
   const caseHours = p.add(input.caseHandlingHours);
   const fieldHour = p.add(input.fieldHourCost);
@@ -82,6 +85,13 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
   const page = input.page
     ? `${input.page.after ? ` AND a.id > ${p.add(input.page.after)}::uuid` : ''} ORDER BY a.id LIMIT ${p.add(input.page.limit)}`
     : '';
+  // A page's sources are narrowed to its few customers before they are summed (the lines
+  // come by index). The whole book's are summed per account first and the customers picked
+  // once, at the end: joining ten million lines to a million customers costs more than
+  // summing the lines of the few accounts the predicate leaves out. Ledger lines always
+  // narrow, as nothing picks them later.
+  const narrow = input.page !== undefined || input.lines;
+  const ofCustomers = (account: string) => (narrow ? `JOIN customers c ON c.id = ${account}` : '');
   const branches: Branch[] = [
     {
       account: 'l.account_id',
@@ -96,10 +106,10 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
         product_cost: `l.quantity * ${conv('pr.cost_price_amount', 'pr.cost_price_currency', 'l.booked_at')}`,
       },
       body: `FROM order_lines l
-        JOIN customers c ON c.id = l.account_id
+        ${ofCustomers('l.account_id')}
         JOIN analytics_purchases o ON o.id = l.order_id
         JOIN products pr ON pr.id = l.product_id
-       WHERE l.booked_at >= ${from} AND l.booked_at < ${to}`,
+       WHERE ${during('l.booked_at')}`,
     },
     {
       account: 'x.account_id',
@@ -110,7 +120,7 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       values: { acquisition: 'coalesce(cost.cost, 0) / q.customers' },
       body: `FROM acquisitions x JOIN acquired q ON q.campaign_id = x.campaign_id
         LEFT JOIN campaign_cost cost ON cost.campaign_id = x.campaign_id
-       WHERE x.ordered_at >= ${from} AND x.ordered_at < ${to}`,
+       WHERE ${during('x.ordered_at')}`,
     },
     {
       account: 't.account_id',
@@ -131,8 +141,8 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       values: { retention: `${caseHours}::numeric * ${hour}::numeric` },
       body: `FROM (SELECT k.id, coalesce(k.account_id, kc.account_id) AS account_id, k.created_at, k.number
                 FROM cases k LEFT JOIN contacts kc ON kc.id = k.contact_id
-               WHERE k.deleted_at IS NULL AND k.created_at >= ${from} AND k.created_at < ${to}) k
-        JOIN customers c ON c.id = k.account_id`,
+               WHERE k.deleted_at IS NULL AND ${during('k.created_at')}) k
+        ${ofCustomers('k.account_id')}`,
     },
     {
       account: 'coalesce(cc.account_id, ck.account_id)',
@@ -144,8 +154,8 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       body: `FROM calls cl
         LEFT JOIN contacts cc ON cc.id = cl.contact_id
         LEFT JOIN cases ck ON ck.id = cl.case_id
-        JOIN customers c ON c.id = coalesce(cc.account_id, ck.account_id)
-       WHERE cl.deleted_at IS NULL AND cl.started_at >= ${from} AND cl.started_at < ${to}`,
+        ${ofCustomers('coalesce(cc.account_id, ck.account_id)')}
+       WHERE cl.deleted_at IS NULL AND ${during('cl.started_at')}`,
     },
     {
       account: 'w.account_id',
@@ -158,12 +168,12 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       body: `FROM (SELECT wo.id, wo.number, coalesce(wo.account_id, wk.account_id) AS account_id, wo.time_entries
                 FROM work_orders wo LEFT JOIN cases wk ON wk.id = wo.case_id
                WHERE wo.deleted_at IS NULL AND wo.status <> 'cancelled') w
-        JOIN customers c ON c.id = w.account_id
+        ${ofCustomers('w.account_id')}
         CROSS JOIN LATERAL (
           SELECT (t->>'startedAt')::timestamptz AS started,
                  extract(epoch FROM (t->>'endedAt')::timestamptz - (t->>'startedAt')::timestamptz) / 3600 AS hours
             FROM jsonb_array_elements(w.time_entries) t) e
-       WHERE e.started >= ${from} AND e.started < ${to}
+       WHERE ${during('e.started')}
        GROUP BY w.account_id, w.id`,
     },
   ];
@@ -190,7 +200,7 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       SELECT cr.* FROM credited cr
        WHERE NOT EXISTS (SELECT 1 FROM analytics_purchases o WHERE o.account_id = cr.account_id
                             AND (o.ordered_at, o.id) < (cr.ordered_at, cr.order_id))),
-    acquisitions AS (SELECT cf.* FROM credited_first cf JOIN customers c ON c.id = cf.account_id),
+    acquisitions AS (SELECT cf.* FROM credited_first cf ${ofCustomers('cf.account_id')}),
     acquired AS (
       SELECT campaign_id, count(DISTINCT account_id) AS customers FROM credited_first
        WHERE campaign_id IN (SELECT campaign_id FROM acquisitions) GROUP BY campaign_id),
@@ -198,8 +208,8 @@ export function profitabilitySql(p: SqlParams, input: ProfitabilityInput): strin
       SELECT m.campaign_id, m.contact_id, ct.account_id, m.added_at
         FROM campaign_members m
         JOIN contacts ct ON ct.id = m.contact_id
-        JOIN customers c ON c.id = ct.account_id
-       WHERE m.added_at >= ${from} AND m.added_at < ${to}
+        ${ofCustomers('ct.account_id')}
+       WHERE ${during('m.added_at')}
          AND m.added_at > (SELECT min(o.ordered_at) FROM analytics_purchases o WHERE o.account_id = ct.account_id)
          AND NOT EXISTS (SELECT 1 FROM acquisitions x WHERE x.account_id = ct.account_id AND x.campaign_id = m.campaign_id)),
     members AS (

@@ -144,6 +144,7 @@ export class ProfitabilityService {
       ...this.input({ from: null, to: todayIn(this.crm.organization.timeZone) }),
       customers: `a.id = ${p.add(accountId)}::uuid`,
       lines: false,
+      page: { after: null, limit: 1 },
     });
     const row = await this.db.one<Totals>(ctx, sql, p.values);
     return this.figures(row!);
