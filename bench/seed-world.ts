@@ -146,6 +146,8 @@ export async function seedWorld(
   await seedCommerce(db, sizes);
   log('VACUUM ANALYZE');
   await db.query('VACUUM ANALYZE');
+  // The seeding's dirty pages are written now, not by a checkpoint in the middle of a measurement.
+  await db.query('CHECKPOINT');
   const count = async (table: string) =>
     Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
   const { rows } = await db.query<{ industry: string; n: string }>(
