@@ -23,9 +23,9 @@
  *   READ_MODEL_REFRESH_WORK_MEM, and so does the hand-written side here.
  * - At 1,000,000 customers profitability came to 1.54–1.66: the statement joined each of the
  *   ten million order lines to the million customers before summing them, and at the default
- *   work_mem that hash join spilled every line to disk in batches (11 s of 47). A statement
- *   without a page now sums per account first and picks the customers once (1.17). A larger
- *   work_mem (64MB) made both sides slower here, not faster.
+ *   work_mem that hash join spilled every line to disk in batches (11 s of 59 under EXPLAIN
+ *   ANALYZE). A statement without a page now sums per account first and picks the customers
+ *   once (1.17). A larger work_mem (64MB) made both sides slower here, not faster.
  * - A REFRESH … CONCURRENTLY costs about 1.6–1.8 × a plain refresh (it builds the new rows
  *   aside, then diffs them against the old by the unique index); it is reported beside the
  *   plain refresh, which is the like-for-like figure.
