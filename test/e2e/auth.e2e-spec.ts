@@ -244,16 +244,13 @@ describe('auth', () => {
       expect(res.body.code).toBe('unauthorized');
     });
 
+    /** An access token of a live session, valid from `iat` until `exp` (Unix seconds). */
+    const accessToken = async (iat: number, exp: number) =>
+      sign({ typ: 'access', sub: adminId, sid: await liveSession(), iss: 'relasi', iat, exp });
+
     it('refuses an expired token', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const token = sign({
-        typ: 'access',
-        sub: adminId,
-        sid: await liveSession(),
-        iss: 'relasi',
-        iat: now - 3600,
-        exp: now - 60,
-      });
+      const token = await accessToken(now - 3600, now - 60);
       const res = await me(bearer(token));
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('unauthorized');
@@ -261,14 +258,7 @@ describe('auth', () => {
 
     it('refuses a token from the second it expires, though it was accepted before', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const token = sign({
-        typ: 'access',
-        sub: adminId,
-        sid: await liveSession(),
-        iss: 'relasi',
-        iat: now,
-        exp: now + 2,
-      });
+      const token = await accessToken(now, now + 2);
       expect((await me(bearer(token))).status).toBe(200);
       // Wait until the clock has passed the token's `exp` second.
       await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 50));
