@@ -9,6 +9,9 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { sleep } from './bench-support.js';
 
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux the kernel ABI allows. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface Child {
   name: string;
   url: string;
@@ -224,6 +227,18 @@ export function latencySummary(latencies: number[]) {
 }
 
 /** Resident set size of a process in bytes, from /proc. */
+/**
+ * CPU seconds (user and system) a process has used so far, from /proc: divided by the requests
+ * it answered meanwhile, the cost of a request on its own, which the CPUs' other tenants
+ * (the load generator, PostgreSQL, the other server) do not blur as they blur requests/s.
+ */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name, in parentheses, may hold spaces: the fields are counted after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];

@@ -18,6 +18,8 @@
  *    of the baseline's req/s);
  *  - bulk create of 1,000 contacts, `POST /api/v1/contacts/bulk`, against the baseline writing
  *    the same rows in one transaction with multi-row statements: rows/s, median of the runs;
+ * Each row also gives the server's own CPU time per request answered (from /proc), which the
+ * other processes on the shared CPUs do not blur as they blur requests/s;
  * and the server alone: the time from spawning `node dist/src/main.js` on the seeded database
  * until /health/ready answers 200 (median of BENCH_STARTS starts), its RSS when idle (after
  * ready and BENCH_IDLE_SECONDS) and the highest RSS sampled every 250 ms under the GET, list
@@ -69,6 +71,7 @@ import {
 import { summarizeProfile } from './cpu-profile.js';
 import {
   cannon,
+  cpuSecondsOf,
   getJson,
   latencySummary,
   paced,
@@ -146,6 +149,8 @@ interface Measurement {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   total: number;
   seconds: number;
+  /** The server's own CPU time per request answered, in milliseconds. */
+  cpuMsPerRequest: number;
 }
 
 /** As fast as answers come, or at an even rate (see `paced`). */
@@ -176,14 +181,18 @@ async function measure(
   rate?: number,
 ): Promise<Measurement[]> {
   const tallies = new Map<Child, Tally>(servers.map((s) => [s, { latencies: [], seconds: 0 }]));
+  const cpuSeconds = new Map<Child, number>(servers.map((s) => [s, 0]));
   for (const server of servers)
     await load(server, token, next, connections, config.warmupSeconds, null, rate);
   // autocannon stops on whole seconds.
   const slice = Math.max(1, Math.round(config.durationSeconds / config.rounds));
   for (let round = 0; round < config.rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
-    for (const server of order)
+    for (const server of order) {
+      const cpuBefore = cpuSecondsOf(server.pid);
       await load(server, token, next, connections, slice, tallies.get(server)!, rate);
+      cpuSeconds.set(server, cpuSeconds.get(server)! + cpuSecondsOf(server.pid) - cpuBefore);
+    }
   }
   return servers.map((server) => {
     const { latencies, seconds } = tallies.get(server)!;
@@ -195,6 +204,7 @@ async function measure(
       latencyMs: latencySummary(latencies),
       total: latencies.length,
       seconds: Number(seconds.toFixed(2)),
+      cpuMsPerRequest: Number(((cpuSeconds.get(server)! * 1000) / latencies.length).toFixed(3)),
     };
   });
 }
@@ -298,20 +308,20 @@ function report(
       `${config.durationSeconds} s per row in ${config.rounds} alternating rounds, pool ${config.poolSize}.`,
     `${cpus().length} CPUs shared by the load generator, both servers and PostgreSQL: under full load, latency is mostly queueing.`,
     '',
-    `${pad('request', 12)} ${pad('conns', 5, true)} ${pad('server', 9)} ${pad('req/s', 8, true)} ${pad('p50 ms', 7, true)} ${pad('p99 ms', 7, true)} ${pad('Relasi/baseline', 16, true)}`,
+    `${pad('request', 12)} ${pad('conns', 5, true)} ${pad('server', 9)} ${pad('req/s', 8, true)} ${pad('p50 ms', 7, true)} ${pad('p99 ms', 7, true)} ${pad('CPU ms/req', 10, true)} ${pad('Relasi/baseline', 16, true)}`,
   ];
   for (const m of results) {
     const base = find(m.request, 'baseline', m.connections);
     const ratio =
       m.server !== 'baseline' ? percent(m.requestsPerSecond / base.requestsPerSecond) : '';
     lines.push(
-      `${pad(m.request, 12)} ${pad(String(m.connections), 5, true)} ${pad(m.server, 9)} ${pad(m.requestsPerSecond.toFixed(0), 8, true)} ${pad(String(m.latencyMs.p50), 7, true)} ${pad(String(m.latencyMs.p99), 7, true)} ${pad(ratio, 16, true)}`,
+      `${pad(m.request, 12)} ${pad(String(m.connections), 5, true)} ${pad(m.server, 9)} ${pad(m.requestsPerSecond.toFixed(0), 8, true)} ${pad(String(m.latencyMs.p50), 7, true)} ${pad(String(m.latencyMs.p99), 7, true)} ${pad(m.cpuMsPerRequest.toFixed(3), 10, true)} ${pad(ratio, 16, true)}`,
     );
   }
   const [bulkRelasi, bulkBase] = bulk;
   for (const b of bulk)
     lines.push(
-      `${pad(`bulk ${BULK_SIZE}`, 12)} ${pad('1', 5, true)} ${pad(b.server, 9)} ${pad(`${n(b.rowsPerSecond)} rows/s`, 16, true)} ${pad(`${b.medianSeconds} s`, 7, true)} ${pad(b.server === 'relasi' ? percent(bulkRelasi.rowsPerSecond / bulkBase.rowsPerSecond) : '', 16, true)}`,
+      `${pad(`bulk ${BULK_SIZE}`, 12)} ${pad('1', 5, true)} ${pad(b.server, 9)} ${pad(`${n(b.rowsPerSecond)} rows/s`, 16, true)} ${pad(`${b.medianSeconds} s`, 7, true)} ${pad('', 10, true)} ${pad(b.server === 'relasi' ? percent(bulkRelasi.rowsPerSecond / bulkBase.rowsPerSecond) : '', 16, true)}`,
     );
   const targets: Record<string, { target: string; value: number; met: boolean }> = {};
   const verdicts: string[] = [];

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { MessagingModule } from '#collaborative/messaging/index.js';
 import { NotificationsModule } from '#collaborative/notifications/index.js';
 import { PartnersModule } from '#collaborative/partners/index.js';
@@ -101,7 +101,8 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: DtoValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // On POST routes only: see applyIdempotencyToPostRoutes.
+        IdempotencyInterceptor,
       ],
     };
   }

@@ -14,6 +14,7 @@ import { Readiness } from '#platform/health/readiness.js';
 import { AppError } from '#platform/http/app-error.js';
 import { registerApiCors } from '#platform/http/cors/api-cors.js';
 import { buildOpenApiDocument } from '#platform/http/openapi.js';
+import { applyIdempotencyToPostRoutes } from '#platform/http/idempotency.interceptor.js';
 import { registerApiRateLimit } from '#platform/http/rate-limit/api-rate-limit.js';
 import { requestIdOf } from '#platform/http/request-id.js';
 import { assertSafeJsonBody, assertSafeRequestText } from '#platform/http/request-input-guard.js';
@@ -166,6 +167,7 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     );
   });
   registerApiRateLimit(app, env);
+  applyIdempotencyToPostRoutes(app);
   // Initialised first: the document describes the custom fields the config declares, which
   // are known once every module has registered its records.
   await app.init();

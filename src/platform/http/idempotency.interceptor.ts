@@ -1,12 +1,16 @@
 import {
   type CallHandler,
   type ExecutionContext,
+  type INestApplication,
   Inject,
   Injectable,
   type NestInterceptor,
+  RequestMethod,
   SetMetadata,
+  type Type,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { sha256 } from '#platform/auth/secrets.js';
@@ -46,7 +50,7 @@ function canonical(value: unknown): string {
 }
 
 /**
- * `Idempotency-Key` on any authenticated POST: the first response is stored per caller and
+ * `Idempotency-Key` on any authenticated POST (applyIdempotencyToPostRoutes puts it there): the first response is stored per caller and
  * key; a retry with the same body gets that response again (with `Idempotent-Replayed:
  * true`), a retry with another body gets 422, and a retry while the first is still running
  * gets 409. A failed first attempt frees the key so the client can try again.
@@ -151,6 +155,31 @@ export class IdempotencyInterceptor implements NestInterceptor {
         ])
         .catch(() => undefined);
       throw err;
+    }
+  }
+}
+
+/**
+ * Puts the interceptor on every POST route, and there only: a route without any interceptor
+ * is answered without the Observable chain NestJS builds around interceptors, which costs a
+ * read more than the read itself, and Idempotency-Key means nothing to the other methods.
+ * Called before the routes are built (app.init()).
+ */
+export function applyIdempotencyToPostRoutes(app: INestApplication): void {
+  const interceptor = app.get(IdempotencyInterceptor);
+  const scanner = new MetadataScanner();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const prototype = (wrapper.metatype as Type | null)?.prototype as
+        Record<string, unknown> | undefined;
+      if (!prototype) continue;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name] as object;
+        if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+        const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+        if (!own.includes(interceptor))
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...own], handler);
+      }
     }
   }
 }
