@@ -18,6 +18,7 @@ import {
   log,
   RESULTS,
   ROOT,
+  SERVER_NODE_FLAGS,
   serverSettings,
 } from './bench-support.js';
 import { startChild, type Child } from './http-load.js';
@@ -113,7 +114,7 @@ export async function startRelasi(
   const port = await freePort();
   const relasi = await startChild(
     'relasi',
-    [...(options.nodeArgs ?? []), join(ROOT, 'dist/src/main.js')],
+    [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), join(ROOT, 'dist/src/main.js')],
     {
       DATABASE_URL: databaseUrl,
       PORT: String(port),

@@ -1,9 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What both benchmark scripts share: paths, the admin they log in as, settings, logging. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The Node.js options `npm start` gives the server (package.json): the bench runs it as it is
+ * run in production.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 export const RESULTS = join(ROOT, 'bench/results');
 export const ADMIN_EMAIL = 'bench-admin@example.com';
 export const ADMIN_PASSWORD = 'bench-admin-password-123';
