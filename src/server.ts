@@ -17,6 +17,7 @@ import { buildOpenApiDocument } from '#platform/http/openapi.js';
 import { applyIdempotencyToPostRoutes } from '#platform/http/idempotency.interceptor.js';
 import { registerApiRateLimit } from '#platform/http/rate-limit/api-rate-limit.js';
 import { requestIdOf } from '#platform/http/request-id.js';
+import { syncHook } from '#platform/http/sync-hook.js';
 import { assertSafeJsonBody, assertSafeRequestText } from '#platform/http/request-input-guard.js';
 import {
   assertUrlLength,
@@ -113,59 +114,71 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
   );
   const readiness = app.get(Readiness);
 
-  fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    void reply.header('x-request-id', req.id);
-    assertUrlLength(req.url);
-    if (!readiness.isReady && req.url.startsWith('/api/')) {
-      // Starting or stopping: a kept-alive client should reconnect — behind a load balancer,
-      // to another process — rather than keep sending here.
-      void reply.header('connection', 'close');
-      throw new AppError('service_unavailable');
-    }
-    const type = req.headers['content-type'] ?? '';
-    const route = req.routeOptions.config as {
-      multipart?: boolean;
-      rawBody?: boolean;
-      formBody?: boolean;
-    };
-    const multipart = route.multipart === true;
-    if (
-      BODY_METHODS.has(req.method) &&
-      hasBody(req) &&
-      !JSON_TYPE.test(type) &&
-      !(multipart && MULTIPART_TYPE.test(type)) &&
-      !(route.rawBody === true && RAW_TYPE.test(type)) &&
-      // Forms reach only routes with `config.formBody` (one-click unsubscribe from mail clients).
-      !(route.formBody === true && FORM_TYPE.test(type))
-    ) {
-      throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
-    }
-  });
+  fastify.addHook(
+    'onRequest',
+    syncHook((req: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-request-id', req.id);
+      assertUrlLength(req.url);
+      if (!readiness.isReady && req.url.startsWith('/api/')) {
+        // Starting or stopping: a kept-alive client should reconnect — behind a load balancer,
+        // to another process — rather than keep sending here.
+        void reply.header('connection', 'close');
+        throw new AppError('service_unavailable');
+      }
+      const type = req.headers['content-type'] ?? '';
+      const route = req.routeOptions.config as {
+        multipart?: boolean;
+        rawBody?: boolean;
+        formBody?: boolean;
+      };
+      const multipart = route.multipart === true;
+      if (
+        BODY_METHODS.has(req.method) &&
+        hasBody(req) &&
+        !JSON_TYPE.test(type) &&
+        !(multipart && MULTIPART_TYPE.test(type)) &&
+        !(route.rawBody === true && RAW_TYPE.test(type)) &&
+        // Forms reach only routes with `config.formBody` (one-click unsubscribe from mail clients).
+        !(route.formBody === true && FORM_TYPE.test(type))
+      ) {
+        throw new AppError(multipart ? 'multipart_required' : 'unsupported_media_type');
+      }
+    }),
+  );
   // Before any DTO transformation or SQL: class-transformer recurses per nesting level, and
   // PostgreSQL rejects NUL and unpaired surrogates only after the work is done.
-  fastify.addHook('preValidation', async (req: FastifyRequest) => {
-    assertSafeRequestText(
-      req.query as Record<string, unknown> | undefined,
-      req.params as Record<string, unknown> | undefined,
-    );
-    if (req.body !== undefined && JSON_TYPE.test(req.headers['content-type'] ?? ''))
-      assertSafeJsonBody(req.body);
-  });
-  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
-    if (reply.statusCode >= 500) httpErrors.inc({ route, status: String(reply.statusCode) });
-    req.log.info(
-      {
-        method: req.method,
-        url: req.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-  });
+  fastify.addHook(
+    'preValidation',
+    syncHook((req: FastifyRequest) => {
+      assertSafeRequestText(
+        req.query as Record<string, unknown> | undefined,
+        req.params as Record<string, unknown> | undefined,
+      );
+      if (req.body !== undefined && JSON_TYPE.test(req.headers['content-type'] ?? ''))
+        assertSafeJsonBody(req.body);
+    }),
+  );
+  fastify.addHook(
+    'onResponse',
+    syncHook((req: FastifyRequest, reply: FastifyReply) => {
+      const route = req.routeOptions.url ?? 'unmatched';
+      const seconds = reply.elapsedTime / 1000;
+      httpDuration.observe(
+        { method: req.method, route, status: String(reply.statusCode) },
+        seconds,
+      );
+      if (reply.statusCode >= 500) httpErrors.inc({ route, status: String(reply.statusCode) });
+      req.log.info(
+        {
+          method: req.method,
+          url: req.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    }),
+  );
   registerApiRateLimit(app, env);
   applyIdempotencyToPostRoutes(app);
   // Initialised first: the document describes the custom fields the config declares, which

@@ -26,6 +26,14 @@ function bearerOf(headers: Headers): string | undefined {
   return m && m[1].toLowerCase() === 'bearer' ? m[2] : undefined;
 }
 
+/** What a route asks of its callers, from its decorators. */
+interface RoutePolicy {
+  isPublic: boolean;
+  audience: string | undefined;
+  /** The API key scopes it accepts. */
+  scopes: readonly string[];
+}
+
 /**
  * Global guard: every route needs a valid access token or API key unless marked @Public().
  * An access token goes in `Authorization: Bearer`; an API key in `X-API-Key` or there.
@@ -41,14 +49,31 @@ export class ApiAuthGuard implements CanActivate {
     private readonly audiences: AudienceRegistry,
   ) {}
 
+  /** By controller and handler: decorators do not change once the application runs. */
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
+    if (!policy) {
+      const targets = [handler, controller];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC, targets) === true,
+        audience: this.reflector.getAllAndOverride<string | undefined>(AUDIENCE_METADATA, targets),
+        scopes: this.reflector.getAllAndOverride<string[]>(API_KEY_SCOPES_METADATA, targets) ?? [],
+      };
+      byHandler.set(handler, policy);
+    }
+    return policy;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, targets);
-    if (isPublic) return true;
-    const audience = this.reflector.getAllAndOverride<string | undefined>(
-      AUDIENCE_METADATA,
-      targets,
-    );
+    const policy = this.policyOf(context);
+    if (policy.isPublic) return true;
+    const { audience } = policy;
     if (audience !== undefined) return this.admitAudience(context, audience);
     const req = context.switchToHttp().getRequest<{ headers: Headers; user?: Principal }>();
     const principal = await this.principalOf(req.headers);
@@ -57,9 +82,7 @@ export class ApiAuthGuard implements CanActivate {
     // A key limited to scopes reaches only the routes that accept one of them.
     const scopes = principal.apiKeyScopes;
     if (scopes?.length) {
-      const accepted =
-        this.reflector.getAllAndOverride<string[]>(API_KEY_SCOPES_METADATA, targets) ?? [];
-      if (!accepted.some((s) => scopes.includes(s)))
+      if (!policy.scopes.some((s) => scopes.includes(s)))
         throw new AppError('api_key_scope_forbidden', { scopes: scopes.join(', ') });
     }
     return true;

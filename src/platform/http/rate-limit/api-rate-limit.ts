@@ -1,14 +1,10 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type {
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-  onSendHookHandler,
-} from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { Env } from '#platform/config/env.js';
 import type { Principal } from '#platform/context/principal.js';
 import { AppError } from '#platform/http/app-error.js';
+import { syncHook } from '#platform/http/sync-hook.js';
 import { FixedWindowCounter, type QuotaState } from './fixed-window-counter.js';
 
 declare module 'fastify' {
@@ -121,14 +117,10 @@ export function registerApiRateLimit(app: NestFastifyApplication, env: Env): voi
   const rateLimit = new ApiRateLimit(env.rateLimitRequests, env.rateLimitWindowSeconds);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('rateLimitQuota', null);
-  fastify.addHook('onRequest', (req: FastifyRequest, _reply, done: HookHandlerDoneFunction) => {
-    try {
-      rateLimit.onRequest(req);
-      done();
-    } catch (e) {
-      done(e as Error);
-    }
-  });
+  fastify.addHook(
+    'onRequest',
+    syncHook((req) => rateLimit.onRequest(req)),
+  );
   const onSend: onSendHookHandler = (req, reply, payload, done) => {
     rateLimit.onSend(req, reply);
     done(null, payload);
