@@ -66,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const key = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || key === undefined || !req.user) return next.handle();
+    if (key === undefined || !req.user) return next.handle();
     // An upload is read by its handler as it streams; the handler hashes the file and keeps
     // the key itself (CSV imports).
     if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return next.handle();
