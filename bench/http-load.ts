@@ -226,7 +226,6 @@ export function latencySummary(latencies: number[]) {
   };
 }
 
-/** Resident set size of a process in bytes, from /proc. */
 /**
  * CPU seconds (user and system) a process has used so far, from /proc: divided by the requests
  * it answered meanwhile, the cost of a request on its own, which the CPUs' other tenants
@@ -239,6 +238,7 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Resident set size of a process in bytes, from /proc. */
 export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
