@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
-import { DatabaseService } from '#platform/database/database.service.js';
+import { copyLine, DatabaseService } from '#platform/database/database.service.js';
 import { uuidv7 } from '#platform/database/uuid7.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
 
@@ -51,6 +51,43 @@ export function diffRecords(
   return changes;
 }
 
+const HISTORY_COLUMNS = [
+  'id',
+  'entity',
+  'record_id',
+  'action',
+  'actor_id',
+  'request_id',
+  'changes',
+];
+
+/** The values of a new history entry, in the order of HISTORY_COLUMNS. */
+function historyValues(
+  ctx: RequestContext,
+  entity: string,
+  recordId: string,
+  action: HistoryAction,
+  changes: FieldChange[],
+): unknown[] {
+  return [
+    uuidv7(),
+    entity,
+    recordId,
+    action,
+    ctx.principal?.userId ?? null,
+    ctx.requestId,
+    JSON.stringify(changes),
+  ];
+}
+
+/**
+ * One history entry in COPY text, for `HistoryService.copyLines`: bulk writers make it ahead
+ * of the transaction that writes it (`ctx` gives the actor and request, as in that transaction).
+ */
+export function historyLine(...entry: Parameters<typeof historyValues>): string {
+  return copyLine(historyValues(...entry));
+}
+
 /** Keeps who changed what on every customizable record, in the same transaction as the change. */
 @Injectable()
 export class HistoryService {
@@ -66,16 +103,8 @@ export class HistoryService {
     if (action === 'update' && changes.length === 0) return;
     await this.db.query(
       ctx,
-      `INSERT INTO record_history (id, entity, record_id, action, actor_id, request_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        uuidv7(),
-        entity,
-        recordId,
-        action,
-        ctx.principal?.userId ?? null,
-        ctx.requestId,
-        JSON.stringify(changes),
-      ],
+      `INSERT INTO record_history (${HISTORY_COLUMNS.join(', ')}) VALUES (${HISTORY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      historyValues(ctx, entity, recordId, action, changes),
     );
   }
 
@@ -89,21 +118,15 @@ export class HistoryService {
     action: HistoryAction,
     entries: { recordId: string; changes: FieldChange[] }[],
   ): Promise<void> {
-    const actor = ctx.principal?.userId ?? null;
-    await this.db.copyRows(
+    await this.copyLines(
       ctx,
-      'record_history',
-      ['id', 'entity', 'record_id', 'action', 'actor_id', 'request_id', 'changes'],
-      entries.map((e) => [
-        uuidv7(),
-        entity,
-        e.recordId,
-        action,
-        actor,
-        ctx.requestId,
-        JSON.stringify(e.changes),
-      ]),
+      entries.map((e) => historyLine(ctx, entity, e.recordId, action, e.changes)),
     );
+  }
+
+  /** Entries made by `historyLine`, copied in; `ctx` must carry a transaction. */
+  async copyLines(ctx: RequestContext, lines: readonly string[]): Promise<void> {
+    await this.db.copyLines(ctx, 'record_history', HISTORY_COLUMNS, lines);
   }
 
   /** Newest first, keyset-paginated by (at, id). */

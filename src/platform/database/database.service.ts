@@ -26,7 +26,7 @@ function arrayLiteral(items: readonly unknown[]): string {
 }
 
 /** One value in COPY's text format: `\N` for null, special characters escaped. */
-function copyText(value: unknown): string {
+function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = Array.isArray(value)
     ? arrayLiteral(value)
@@ -36,6 +36,14 @@ function copyText(value: unknown): string {
         ? JSON.stringify(value)
         : String(value);
   return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
+}
+
+/**
+ * One row in COPY's text format (without its newline). Values as for `query`: arrays become
+ * array literals, objects JSON.
+ */
+export function copyLine(values: readonly unknown[]): string {
+  return values.map(copyValue).join('\t');
 }
 
 /** Whose writes a context's reads must see: the signed-in user's. */
@@ -184,12 +192,24 @@ export class DatabaseService {
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
   ): Promise<void> {
-    if (rows.length === 0) return;
     // Built before the statement begins, so that the database is not kept waiting on it.
-    const text = rows.map((r) => r.map(copyText).join('\t')).join('\n');
+    await this.copyLines(ctx, table, columns, rows.map(copyLine));
+  }
+
+  /**
+   * `copyRows` for rows already in COPY text (`copyLine`): bulk writers make the text
+   * before their transaction, so that it waits on nothing but the copy itself.
+   */
+  async copyLines(
+    ctx: RequestContext,
+    table: string,
+    columns: readonly string[],
+    lines: readonly string[],
+  ): Promise<void> {
+    if (lines.length === 0) return;
     const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     // All rows in one write; finished() settles once the server has taken them or refused them.
-    stream.end(`${text}\n`);
+    stream.end(`${lines.join('\n')}\n`);
     await finished(stream);
   }
 

@@ -13,7 +13,7 @@ import { historyColumns } from '#platform/records/record-history.js';
 import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
 import { RecordService } from '#platform/records/record.service.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
-import { ImportInserts, type ImportInsert } from './import-inserts.js';
+import { ImportInserts, type ImportInsert, type InsertTarget } from './import-inserts.js';
 import { resolveMapping, rowToInput, type ColumnMapping } from './import-mapping.js';
 import { rowErrors } from './import-row-errors.js';
 import { ImportStore, type ImportState, type RowError, type StagedRow } from './import-store.js';
@@ -36,8 +36,8 @@ interface Planned {
   columns: Record<string, unknown>;
   /** What identifies the row as a record (duplicate modes only). */
   keys: string[];
-  /** The columns POST's rules gave the row while it was loaded, or why they refused it. */
-  prepared?: { columns: Record<string, unknown> } | { error: unknown };
+  /** The insert POST's rules gave the row while it was loaded, or why they refused it. */
+  prepared?: { insert: ImportInsert<StagedRow> } | { error: unknown };
 }
 
 /** A batch read and validated: the rows it took, those to write, and the failures so far. */
@@ -61,7 +61,7 @@ interface ImportRun {
   resource: ImportableResource;
   columns: ColumnMapping[];
   matcher: DuplicateMatcher;
-  stored: StoredForm;
+  target: InsertTarget;
 }
 
 interface BatchResult {
@@ -145,12 +145,16 @@ export class ImportRunner implements OnModuleInit {
         resource,
         columns,
         matcher,
-        stored: await StoredForm.of(
-          this.db,
-          system,
-          resource.def.table,
-          historyColumns(resource.def),
-        ),
+        target: {
+          def: resource.def,
+          hooks: resource.service.recordHooks,
+          stored: await StoredForm.of(
+            this.db,
+            system,
+            resource.def.table,
+            historyColumns(resource.def),
+          ),
+        },
       };
       const load = (start: number) => this.load(run, start);
       let loading = load(state.next_row);
@@ -261,8 +265,8 @@ export class ImportRunner implements OnModuleInit {
     if (this.preparesEarly(run)) {
       for (const [i, p] of loaded.planned.entries()) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
-        p.prepared = await this.prepare(run, p.input).then(
-          (columns) => ({ columns }),
+        p.prepared = await this.prepare(run, p.row, p.input).then(
+          (insert) => ({ insert }),
           (error: unknown) => ({ error }),
         );
       }
@@ -280,14 +284,20 @@ export class ImportRunner implements OnModuleInit {
     return run.state.duplicates !== 'update' && !run.resource.service.recordHooks.assignOwnership;
   }
 
-  private prepare(
+  private async prepare(
     run: ImportRun,
+    row: StagedRow,
     input: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const { ctx, resource } = run;
-    return this.records.prepareCreate(ctx, resource.def, input, resource.service.recordHooks, {
-      allowDuplicate: true,
-    });
+  ): Promise<ImportInsert<StagedRow>> {
+    const { ctx, resource, target } = run;
+    const columns = await this.records.prepareCreate(
+      ctx,
+      resource.def,
+      input,
+      resource.service.recordHooks,
+      { allowDuplicate: true },
+    );
+    return this.inserts.plan(ctx, target, row, columns);
   }
 
   /**
@@ -353,13 +363,14 @@ export class ImportRunner implements OnModuleInit {
       try {
         if (p.prepared && 'error' in p.prepared) throw p.prepared.error;
         // An update's row is validated as a partial body so far; a new record needs what POST requires.
-        const cols =
-          p.prepared?.columns ??
-          (await this.prepare(
-            run,
-            mode === 'update' ? await validateDtoFast(resource.createDto, p.input) : p.input,
-          ));
-        inserts.push({ row: p.row, columns: cols });
+        inserts.push(
+          p.prepared?.insert ??
+            (await this.prepare(
+              run,
+              p.row,
+              mode === 'update' ? await validateDtoFast(resource.createDto, p.input) : p.input,
+            )),
+        );
       } catch (err) {
         fail(p.row, err);
       }
@@ -369,8 +380,7 @@ export class ImportRunner implements OnModuleInit {
     writing();
     const written = await this.db.transaction(ctx, async (tx) => {
       if (!(await this.imports.claimBatch(tx, state.id, start))) return false;
-      const target = { def: resource.def, hooks: resource.service.recordHooks, stored: run.stored };
-      const createdIds = await this.inserts.insert(tx, target, inserts, fail);
+      const createdIds = await this.inserts.insert(tx, run.target, inserts, fail);
       for (const { planned: p, match } of updates) {
         await this.imports.savepoint(
           tx,
