@@ -59,6 +59,13 @@ export class PermissionEvaluator {
     return principal.permissions.fields[entity]?.[field];
   }
 
+  /** Whether the role hides some of the entity's fields or makes them read-only. */
+  limitsFields(principal: Principal, entity: string): boolean {
+    if (principal.permissions.admin) return false;
+    const fields = principal.permissions.fields[entity];
+    return fields !== undefined && Object.keys(fields).length > 0;
+  }
+
   hiddenFields(principal: Principal, entity: string): Set<string> {
     if (principal.permissions.admin) return new Set();
     const fields = principal.permissions.fields[entity] ?? {};

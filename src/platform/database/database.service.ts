@@ -209,7 +209,8 @@ export class DatabaseService {
     if (lines.length === 0) return;
     const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     // All rows in one write; finished() settles once the server has taken them or refused them.
-    stream.end(`${lines.join('\n')}\n`);
+    // One join, newline after the last line included: the text is a megabyte or more.
+    stream.end([...lines, ''].join('\n'));
     await finished(stream);
   }
 

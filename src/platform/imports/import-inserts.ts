@@ -33,6 +33,8 @@ export interface InsertTarget {
   def: ResourceDefinition;
   hooks: RecordHooks;
   stored: StoredForm;
+  /** `ignoredInHistory(def)`, once for the run. */
+  historyIgnored: ReadonlySet<string>;
 }
 
 /**
@@ -56,7 +58,7 @@ export class ImportInserts {
    */
   plan<R>(
     ctx: RequestContext,
-    { def, hooks, stored }: InsertTarget,
+    { def, hooks, stored, historyIgnored }: InsertTarget,
     row: R,
     columns: Record<string, unknown>,
   ): ImportInsert<R> {
@@ -73,7 +75,7 @@ export class ImportInserts {
             def.entity,
             told.id as string,
             'create',
-            createdChanges(def, rowToRecord(def, told)),
+            createdChanges(def, rowToRecord(def, told), historyIgnored),
           )
         : null,
     };
@@ -125,7 +127,7 @@ export class ImportInserts {
   /** The chunk's records as the hooks saw them; none when the resource does not react. */
   private async write<R>(
     tx: RequestContext,
-    { def, hooks }: InsertTarget,
+    { def, hooks, historyIgnored }: InsertTarget,
     names: string[],
     chunk: ImportInsert<R>[],
   ): Promise<RecordWrite[]> {
@@ -166,7 +168,9 @@ export class ImportInserts {
       : [];
     await this.history.copyLines(tx, [
       ...chunk.flatMap((r) => (r.history === null ? [] : [r.history])),
-      ...readBack.map((r) => historyLine(tx, def.entity, r.id, 'create', createdChanges(def, r))),
+      ...readBack.map((r) =>
+        historyLine(tx, def.entity, r.id, 'create', createdChanges(def, r, historyIgnored)),
+      ),
     ]);
     return [];
   }

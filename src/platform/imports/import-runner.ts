@@ -9,7 +9,7 @@ import { AppError } from '#platform/http/app-error.js';
 import { validateDtoFast } from '#platform/http/compiled-dto-check.js';
 import type { Job } from '#platform/jobs/job.types.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
-import { historyColumns } from '#platform/records/record-history.js';
+import { historyColumns, ignoredInHistory } from '#platform/records/record-history.js';
 import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
 import { RecordService } from '#platform/records/record.service.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
@@ -154,6 +154,7 @@ export class ImportRunner implements OnModuleInit {
             resource.def.table,
             historyColumns(resource.def),
           ),
+          historyIgnored: ignoredInHistory(resource.def),
         },
       };
       const load = (start: number) => this.load(run, start);

@@ -43,11 +43,17 @@ export function historyColumns(def: ResourceDefinition): string[] {
  * many of these). Custom fields come in the order of their codes, whatever order the
  * record's JSON holds them in.
  */
-export function createdChanges(def: ResourceDefinition, created: ApiRecord): FieldChange[] {
-  const ignored = ignoredInHistory(def);
+export function createdChanges(
+  def: ResourceDefinition,
+  created: ApiRecord,
+  /** `ignoredInHistory(def)`, when the caller makes many entries. */
+  ignored: ReadonlySet<string> = ignoredInHistory(def),
+): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const [field, value] of Object.entries(created)) {
+  // Keys, not entries: this runs for every row of an import, and the pairs were garbage.
+  for (const field of Object.keys(created)) {
     if (ignored.has(field)) continue;
+    const value = created[field];
     if (field === 'customFields') {
       const custom = Object.entries((value ?? {}) as Record<string, unknown>);
       for (const [code, v] of custom.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

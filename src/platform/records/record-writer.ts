@@ -226,10 +226,10 @@ export class RecordWriter {
           after: existing,
           changes: [],
         });
-      const columns = {
-        ...recordToColumns(def, Object.fromEntries([...changed].map((k) => [k, merged[k]]))),
-        ...(hooks.derive?.(merged) ?? {}),
-      };
+      const columns = Object.assign(
+        recordToColumns(def, Object.fromEntries([...changed].map((k) => [k, merged[k]]))),
+        hooks.derive?.(merged),
+      );
       const names = Object.keys(columns);
       const sets = names.map((n, i) => `${n} = $${i + 3}`);
       const rows = await this.db.query(
@@ -331,6 +331,7 @@ export class RecordWriter {
     def: ResourceDefinition,
     input: Record<string, unknown>,
   ): void {
+    if (!this.permissions.limitsFields(ctx.user, def.entity)) return;
     const keys = Object.keys(input).flatMap((key) =>
       key === 'customFields' && input.customFields && typeof input.customFields === 'object'
         ? Object.keys(input.customFields).map((code) => `customFields.${code}`)
