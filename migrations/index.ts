@@ -54,6 +54,7 @@ import { KnowledgeSearchHeads1766000000100 } from './1766000000100-knowledge-sea
 import { OutboundEmailSendRate1766000000200 } from './1766000000200-outbound-email-send-rate.js';
 import { DocumentNumbersPastAMillion1766000000201 } from './1766000000201-document-numbers-past-a-million.js';
 import { CubeSalesDaily1766000000202 } from './1766000000202-cube-sales-daily.js';
+import { RecordHistoryJson1766000000300 } from './1766000000300-record-history-json.js';
 
 /** Every migration, oldest first. A release upgrades by running the ones a database lacks. */
 export const MIGRATIONS = [
@@ -113,4 +114,5 @@ export const MIGRATIONS = [
   OutboundEmailSendRate1766000000200,
   DocumentNumbersPastAMillion1766000000201,
   CubeSalesDaily1766000000202,
+  RecordHistoryJson1766000000300,
 ];

@@ -21,8 +21,8 @@ export class TraceRedaction {
     const history = await this.db.query(
       tx,
       `UPDATE record_history h
-          SET changes = (SELECT coalesce(jsonb_agg(jsonb_build_object('field', c->'field', 'old', NULL, 'new', NULL)), '[]'::jsonb)
-                           FROM jsonb_array_elements(h.changes) c)
+          SET changes = (SELECT coalesce(json_agg(json_build_object('field', c->'field', 'old', NULL, 'new', NULL)), '[]'::json)
+                           FROM json_array_elements(h.changes) c)
         WHERE h.entity = $1 AND h.record_id = ANY($2::uuid[])
         RETURNING h.id`,
       [entity, ids],
