@@ -180,6 +180,42 @@ describe('CSV import', () => {
     expect(staged.rows[0].n).toBe(0);
   });
 
+  it('keeps backslashes, tabs, quotes and line breaks of values exactly, in records and history', async () => {
+    const description = 'Line one\n\tTabbed "quoted" C:\\Temp\\new \\N and \\t\r\nlast';
+    const title = 'R&D \\ Ops';
+    const file = csv([
+      ['E-mail', 'Surname', 'Title', 'About'],
+      ['escape@happy.test', 'Escape-A', title, description],
+    ]);
+    const res = await upload(server, auth, file, {
+      entity: 'contacts',
+      mapping: JSON.stringify({
+        'E-mail': 'email',
+        Surname: 'lastName',
+        Title: 'title',
+        About: 'description',
+      }),
+    });
+    expect(res.status).toBe(202);
+    expect(await finished(server, auth, res.body.id)).toMatchObject({
+      status: 'completed',
+      created: 1,
+      failed: 0,
+    });
+    const [contact] = await contactsBy('filter[lastName][eq]=Escape-A');
+    expect(contact).toMatchObject({ title, description });
+    const history = await server.http
+      .get(`/api/v1/contacts/${contact.id as string}/history`)
+      .set(auth)
+      .expect(200);
+    expect(history.body.data[0].changes).toEqual(
+      expect.arrayContaining([
+        { field: 'title', old: null, new: title },
+        { field: 'description', old: null, new: description },
+      ]),
+    );
+  });
+
   it('refuses a row with the problems POST names, and writes the history POST writes', async () => {
     const header = [
       'email',
