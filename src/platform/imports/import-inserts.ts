@@ -54,7 +54,7 @@ export class ImportInserts {
   /**
    * A record's insert, from the columns its create rules gave: its COPY line and, when the
    * record as stored can be told from them and no hook must see it first, its history entry.
-   * Made while the batch before is written, so that the batch's transaction only copies.
+   * Made before the batch's transaction, so that the transaction only copies.
    */
   plan<R>(
     ctx: RequestContext,

@@ -32,12 +32,26 @@ export interface ImportJobPayload {
 
 interface Planned {
   row: StagedRow;
-  input: Record<string, unknown>;
-  columns: Record<string, unknown>;
+  /**
+   * The validated body and the columns it is matched by; let go once the row's insert is
+   * planned and nothing can match it again (see `load`): two batches are held at once, and a
+   * server with a small heap must hold them.
+   */
+  body: PlannedBody | null;
   /** What identifies the row as a record (duplicate modes only). */
   keys: string[];
-  /** The insert POST's rules gave the row while it was loaded, or why they refused it. */
-  prepared?: { insert: ImportInsert<StagedRow> } | { error: unknown };
+  /** The columns POST's rules gave the row while it was loaded, or why they refused it. */
+  prepared?: { columns: Record<string, unknown> } | { error: unknown };
+}
+
+interface PlannedBody {
+  input: Record<string, unknown>;
+  columns: Record<string, unknown>;
+}
+
+function bodyOf(p: Planned): PlannedBody {
+  if (!p.body) throw new Error(`import row ${p.row.row_number} was let go before it was written`);
+  return p.body;
 }
 
 /** A batch read and validated: the rows it took, those to write, and the failures so far. */
@@ -157,8 +171,8 @@ export class ImportRunner implements OnModuleInit {
           historyIgnored: ignoredInHistory(resource.def),
         },
       };
-      const load = (start: number) => this.load(run, start);
-      let loading = load(state.next_row);
+      const load = (start: number, writing: ReadonlySet<string>) => this.load(run, start, writing);
+      let loading = load(state.next_row, new Set());
       let written: ReadonlySet<string> = new Set();
       for (;;) {
         const loaded = await loading;
@@ -170,7 +184,7 @@ export class ImportRunner implements OnModuleInit {
         let ahead: Promise<Loaded> | null = null;
         const readAhead = (): Promise<Loaded> => {
           if (!ahead) {
-            ahead = load(next);
+            ahead = load(next, loaded.keys);
             ahead.catch(() => undefined);
           }
           return ahead;
@@ -197,7 +211,12 @@ export class ImportRunner implements OnModuleInit {
    * the previous batch is being written (it touches neither records nor the import), so
    * the server validates one batch while the database writes the other.
    */
-  private async load(run: ImportRun, start: number): Promise<Loaded> {
+  private async load(
+    run: ImportRun,
+    start: number,
+    /** The keys of the batch being written meanwhile (`Loaded.keys`). */
+    writing: ReadonlySet<string>,
+  ): Promise<Loaded> {
     const { state, resource, columns, matcher } = run;
     const staged = await this.imports.staged(state.id, start, this.env.importBatchSize);
     const loaded: Loaded = {
@@ -253,23 +272,24 @@ export class ImportRunner implements OnModuleInit {
       if (keys.some((k) => seen.has(k))) break;
       for (const k of keys) seen.add(k);
       loaded.rows.push(row);
-      loaded.planned.push({ row, input: body, columns: keyColumns, keys });
+      loaded.planned.push({ row, body: { input: body, columns: keyColumns }, keys });
     }
     // Not for updates: a row of the batch being written may change what an earlier record
     // is matched by, without sharing a key with the row that would have matched it.
     if (mode === 'skip' && matcher.matchesByKeys) {
-      loaded.matches = await matcher.find(
-        run.ctx,
-        loaded.planned.map((p) => ({ input: p.input, columns: p.columns })),
-      );
+      loaded.matches = await matcher.find(run.ctx, loaded.planned.map(bodyOf));
     }
     if (this.preparesEarly(run)) {
       for (const [i, p] of loaded.planned.entries()) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
-        p.prepared = await this.prepare(run, p.row, p.input).then(
-          (insert) => ({ insert }),
+        p.prepared = await this.prepare(run, bodyOf(p).input).then(
+          (columns) => ({ columns }),
           (error: unknown) => ({ error }),
         );
+        // Matched again only when it shares a key with the batch written meanwhile (`matches`).
+        const matchedAgain =
+          mode !== 'create' && (!loaded.matches || p.keys.some((k) => writing.has(k)));
+        if ('columns' in p.prepared && !matchedAgain) p.body = null;
       }
     }
     return loaded;
@@ -285,20 +305,14 @@ export class ImportRunner implements OnModuleInit {
     return run.state.duplicates !== 'update' && !run.resource.service.recordHooks.assignOwnership;
   }
 
-  private async prepare(
+  private prepare(
     run: ImportRun,
-    row: StagedRow,
     input: Record<string, unknown>,
-  ): Promise<ImportInsert<StagedRow>> {
-    const { ctx, resource, target } = run;
-    const columns = await this.records.prepareCreate(
-      ctx,
-      resource.def,
-      input,
-      resource.service.recordHooks,
-      { allowDuplicate: true },
-    );
-    return this.inserts.plan(ctx, target, row, columns);
+  ): Promise<Record<string, unknown>> {
+    const { ctx, resource } = run;
+    return this.records.prepareCreate(ctx, resource.def, input, resource.service.recordHooks, {
+      allowDuplicate: true,
+    });
   }
 
   /**
@@ -321,7 +335,7 @@ export class ImportRunner implements OnModuleInit {
     const found = again.length
       ? await matcher.find(
           ctx,
-          again.map((i) => ({ input: planned[i].input, columns: planned[i].columns })),
+          again.map((i) => bodyOf(planned[i])),
         )
       : [];
     const matches = early ? [...early] : planned.map(() => null);
@@ -364,14 +378,15 @@ export class ImportRunner implements OnModuleInit {
       try {
         if (p.prepared && 'error' in p.prepared) throw p.prepared.error;
         // An update's row is validated as a partial body so far; a new record needs what POST requires.
-        inserts.push(
-          p.prepared?.insert ??
-            (await this.prepare(
-              run,
-              p.row,
-              mode === 'update' ? await validateDtoFast(resource.createDto, p.input) : p.input,
-            )),
-        );
+        const columns =
+          p.prepared?.columns ??
+          (await this.prepare(
+            run,
+            mode === 'update'
+              ? await validateDtoFast(resource.createDto, bodyOf(p).input)
+              : bodyOf(p).input,
+          ));
+        inserts.push(this.inserts.plan(ctx, run.target, p.row, columns));
       } catch (err) {
         fail(p.row, err);
       }
@@ -386,7 +401,7 @@ export class ImportRunner implements OnModuleInit {
         await this.imports.savepoint(
           tx,
           async () => {
-            await resource.service.update(tx, match.id, p.input);
+            await resource.service.update(tx, match.id, bodyOf(p).input);
             result.updated++;
           },
           (err) => {
