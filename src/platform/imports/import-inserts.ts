@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { historyLine, HistoryService } from '#platform/audit/history.service.js';
+import { HistoryService } from '#platform/audit/history.service.js';
 import type { RequestContext } from '#platform/context/request-context.js';
-import { copyLine, DatabaseService } from '#platform/database/database.service.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import { createdChanges, historyColumns } from '#platform/records/record-history.js';
 import type { RecordHooks, RecordWrite } from '#platform/records/record-hooks.js';
 import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
@@ -14,18 +14,10 @@ import {
 import { ImportStore } from './import-store.js';
 import type { StoredForm } from './stored-form.js';
 
-/**
- * A new record an import writes, in COPY text made before its batch's transaction (`plan`),
- * and whose row it is.
- */
+/** A new record an import writes: the columns its create rules gave, and whose row it is. */
 export interface ImportInsert<R> {
   row: R;
-  id: string;
-  /** The columns `line` holds, comma-separated: records are copied in groups of the same. */
-  columns: string;
-  line: string;
-  /** Its history entry (`historyLine`); null when its stored form must be read back for it. */
-  history: string | null;
+  columns: Record<string, unknown>;
 }
 
 /** The record type a batch writes, with what tells the records as stored without reading them. */
@@ -33,8 +25,6 @@ export interface InsertTarget {
   def: ResourceDefinition;
   hooks: RecordHooks;
   stored: StoredForm;
-  /** `ignoredInHistory(def)`, once for the run. */
-  historyIgnored: ReadonlySet<string>;
 }
 
 /**
@@ -52,36 +42,6 @@ export class ImportInserts {
   ) {}
 
   /**
-   * A record's insert, from the columns its create rules gave: its COPY line and, when the
-   * record as stored can be told from them and no hook must see it first, its history entry.
-   * Made before the batch's transaction, so that the transaction only copies.
-   */
-  plan<R>(
-    ctx: RequestContext,
-    { def, hooks, stored, historyIgnored }: InsertTarget,
-    row: R,
-    columns: Record<string, unknown>,
-  ): ImportInsert<R> {
-    const names = Object.keys(columns);
-    const told = this.lifecycle.reactsToWrites(hooks) ? null : stored.row(columns);
-    return {
-      row,
-      id: columns.id as string,
-      columns: names.join(','),
-      line: copyLine(names.map((n) => columns[n])),
-      history: told
-        ? historyLine(
-            ctx,
-            def.entity,
-            told.id as string,
-            'create',
-            createdChanges(def, rowToRecord(def, told), historyIgnored),
-          )
-        : null,
-    };
-  }
-
-  /**
    * Returns the ids written. A COPY that fails (a value only the database refuses, such as a
    * unique custom field repeated within the batch), or whose hooks fail, is redone row by row,
    * so the bad row fails alone.
@@ -94,15 +54,16 @@ export class ImportInserts {
   ): Promise<string[]> {
     const groups = new Map<string, ImportInsert<R>[]>();
     for (const r of inserts) {
-      const group = groups.get(r.columns);
+      const key = Object.keys(r.columns).join(',');
+      const group = groups.get(key);
       if (group) group.push(r);
-      else groups.set(r.columns, [r]);
+      else groups.set(key, [r]);
     }
     const ids: string[] = [];
     const kept: RecordWrite[] = [];
     const write = async (names: string[], chunk: ImportInsert<R>[]) => {
       const writes = await this.write(tx, target, names, chunk);
-      ids.push(...chunk.map((r) => r.id));
+      ids.push(...chunk.map((r) => r.columns.id as string));
       kept.push(...writes);
     };
     for (const [key, group] of groups) {
@@ -127,24 +88,20 @@ export class ImportInserts {
   /** The chunk's records as the hooks saw them; none when the resource does not react. */
   private async write<R>(
     tx: RequestContext,
-    { def, hooks, historyIgnored }: InsertTarget,
+    { def, hooks, stored }: InsertTarget,
     names: string[],
     chunk: ImportInsert<R>[],
   ): Promise<RecordWrite[]> {
-    await this.db.copyLines(
+    await this.db.copyRows(
       tx,
       def.table,
       names,
-      chunk.map((r) => r.line),
+      chunk.map((r) => names.map((n) => r.columns[n])),
     );
+    const ids = chunk.map((r) => r.columns.id as string);
     if (this.lifecycle.reactsToWrites(hooks)) {
       // The hooks see the records whole, as a create gives them; their history comes from the same read.
-      const records = await this.readBack(
-        tx,
-        def,
-        recordSelect(def),
-        chunk.map((r) => r.id),
-      );
+      const records = await this.readBack(tx, def, recordSelect(def), ids);
       const writes = records.map((after) => ({
         action: 'create' as const,
         before: null,
@@ -160,18 +117,23 @@ export class ImportInserts {
       await this.lifecycle.writtenMany(tx, hooks, writes);
       return writes;
     }
-    // Their history records them as stored (defaults included): told when planned where the
-    // columns store it as given, read back otherwise.
-    const unknown = chunk.filter((r) => r.history === null).map((r) => r.id);
+    // Their history records them as stored (defaults included): told from what was written
+    // where the columns store it as given, read back otherwise.
+    const told = chunk.map((r) => stored.row(r.columns));
+    const unknown = ids.filter((_, i) => !told[i]);
     const readBack = unknown.length
       ? await this.readBack(tx, def, historyColumns(def).join(', '), unknown)
       : [];
-    await this.history.copyLines(tx, [
-      ...chunk.flatMap((r) => (r.history === null ? [] : [r.history])),
-      ...readBack.map((r) =>
-        historyLine(tx, def.entity, r.id, 'create', createdChanges(def, r, historyIgnored)),
-      ),
-    ]);
+    const records = [
+      ...told.filter((row) => row !== null).map((row) => rowToRecord(def, row)),
+      ...readBack,
+    ];
+    await this.history.recordMany(
+      tx,
+      def.entity,
+      'create',
+      records.map((r) => ({ recordId: r.id, changes: createdChanges(def, r) })),
+    );
     return [];
   }
 

@@ -9,11 +9,11 @@ import { AppError } from '#platform/http/app-error.js';
 import { validateDtoFast } from '#platform/http/compiled-dto-check.js';
 import type { Job } from '#platform/jobs/job.types.js';
 import { JobsService } from '#platform/jobs/jobs.service.js';
-import { historyColumns, ignoredInHistory } from '#platform/records/record-history.js';
+import { historyColumns } from '#platform/records/record-history.js';
 import { RecordLifecycle } from '#platform/records/record-lifecycle.js';
 import { RecordService } from '#platform/records/record.service.js';
 import { DuplicateMatcher, EXTERNAL_ID, type Match } from './import-duplicates.js';
-import { ImportInserts, type ImportInsert, type InsertTarget } from './import-inserts.js';
+import { ImportInserts, type ImportInsert } from './import-inserts.js';
 import { resolveMapping, rowToInput, type ColumnMapping } from './import-mapping.js';
 import { rowErrors } from './import-row-errors.js';
 import { ImportStore, type ImportState, type RowError, type StagedRow } from './import-store.js';
@@ -32,26 +32,12 @@ export interface ImportJobPayload {
 
 interface Planned {
   row: StagedRow;
-  /**
-   * The validated body and the columns it is matched by; let go once the row's insert is
-   * planned and nothing can match it again (see `load`): two batches are held at once, and a
-   * server with a small heap must hold them.
-   */
-  body: PlannedBody | null;
+  input: Record<string, unknown>;
+  columns: Record<string, unknown>;
   /** What identifies the row as a record (duplicate modes only). */
   keys: string[];
   /** The columns POST's rules gave the row while it was loaded, or why they refused it. */
   prepared?: { columns: Record<string, unknown> } | { error: unknown };
-}
-
-interface PlannedBody {
-  input: Record<string, unknown>;
-  columns: Record<string, unknown>;
-}
-
-function bodyOf(p: Planned): PlannedBody {
-  if (!p.body) throw new Error(`import row ${p.row.row_number} was let go before it was written`);
-  return p.body;
 }
 
 /** A batch read and validated: the rows it took, those to write, and the failures so far. */
@@ -75,7 +61,7 @@ interface ImportRun {
   resource: ImportableResource;
   columns: ColumnMapping[];
   matcher: DuplicateMatcher;
-  target: InsertTarget;
+  stored: StoredForm;
 }
 
 interface BatchResult {
@@ -159,20 +145,15 @@ export class ImportRunner implements OnModuleInit {
         resource,
         columns,
         matcher,
-        target: {
-          def: resource.def,
-          hooks: resource.service.recordHooks,
-          stored: await StoredForm.of(
-            this.db,
-            system,
-            resource.def.table,
-            historyColumns(resource.def),
-          ),
-          historyIgnored: ignoredInHistory(resource.def),
-        },
+        stored: await StoredForm.of(
+          this.db,
+          system,
+          resource.def.table,
+          historyColumns(resource.def),
+        ),
       };
-      const load = (start: number, writing: ReadonlySet<string>) => this.load(run, start, writing);
-      let loading = load(state.next_row, new Set());
+      const load = (start: number) => this.load(run, start);
+      let loading = load(state.next_row);
       let written: ReadonlySet<string> = new Set();
       for (;;) {
         const loaded = await loading;
@@ -184,7 +165,7 @@ export class ImportRunner implements OnModuleInit {
         let ahead: Promise<Loaded> | null = null;
         const readAhead = (): Promise<Loaded> => {
           if (!ahead) {
-            ahead = load(next, loaded.keys);
+            ahead = load(next);
             ahead.catch(() => undefined);
           }
           return ahead;
@@ -211,12 +192,7 @@ export class ImportRunner implements OnModuleInit {
    * the previous batch is being written (it touches neither records nor the import), so
    * the server validates one batch while the database writes the other.
    */
-  private async load(
-    run: ImportRun,
-    start: number,
-    /** The keys of the batch being written meanwhile (`Loaded.keys`). */
-    writing: ReadonlySet<string>,
-  ): Promise<Loaded> {
+  private async load(run: ImportRun, start: number): Promise<Loaded> {
     const { state, resource, columns, matcher } = run;
     const staged = await this.imports.staged(state.id, start, this.env.importBatchSize);
     const loaded: Loaded = {
@@ -272,24 +248,23 @@ export class ImportRunner implements OnModuleInit {
       if (keys.some((k) => seen.has(k))) break;
       for (const k of keys) seen.add(k);
       loaded.rows.push(row);
-      loaded.planned.push({ row, body: { input: body, columns: keyColumns }, keys });
+      loaded.planned.push({ row, input: body, columns: keyColumns, keys });
     }
     // Not for updates: a row of the batch being written may change what an earlier record
     // is matched by, without sharing a key with the row that would have matched it.
     if (mode === 'skip' && matcher.matchesByKeys) {
-      loaded.matches = await matcher.find(run.ctx, loaded.planned.map(bodyOf));
+      loaded.matches = await matcher.find(
+        run.ctx,
+        loaded.planned.map((p) => ({ input: p.input, columns: p.columns })),
+      );
     }
     if (this.preparesEarly(run)) {
       for (const [i, p] of loaded.planned.entries()) {
         if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((r) => setImmediate(r));
-        p.prepared = await this.prepare(run, bodyOf(p).input).then(
+        p.prepared = await this.prepare(run, p.input).then(
           (columns) => ({ columns }),
           (error: unknown) => ({ error }),
         );
-        // Matched again only when it shares a key with the batch written meanwhile (`matches`).
-        const matchedAgain =
-          mode !== 'create' && (!loaded.matches || p.keys.some((k) => writing.has(k)));
-        if ('columns' in p.prepared && !matchedAgain) p.body = null;
       }
     }
     return loaded;
@@ -335,7 +310,7 @@ export class ImportRunner implements OnModuleInit {
     const found = again.length
       ? await matcher.find(
           ctx,
-          again.map((i) => bodyOf(planned[i])),
+          again.map((i) => ({ input: planned[i].input, columns: planned[i].columns })),
         )
       : [];
     const matches = early ? [...early] : planned.map(() => null);
@@ -378,15 +353,13 @@ export class ImportRunner implements OnModuleInit {
       try {
         if (p.prepared && 'error' in p.prepared) throw p.prepared.error;
         // An update's row is validated as a partial body so far; a new record needs what POST requires.
-        const columns =
+        const cols =
           p.prepared?.columns ??
           (await this.prepare(
             run,
-            mode === 'update'
-              ? await validateDtoFast(resource.createDto, bodyOf(p).input)
-              : bodyOf(p).input,
+            mode === 'update' ? await validateDtoFast(resource.createDto, p.input) : p.input,
           ));
-        inserts.push(this.inserts.plan(ctx, run.target, p.row, columns));
+        inserts.push({ row: p.row, columns: cols });
       } catch (err) {
         fail(p.row, err);
       }
@@ -396,12 +369,13 @@ export class ImportRunner implements OnModuleInit {
     writing();
     const written = await this.db.transaction(ctx, async (tx) => {
       if (!(await this.imports.claimBatch(tx, state.id, start))) return false;
-      const createdIds = await this.inserts.insert(tx, run.target, inserts, fail);
+      const target = { def: resource.def, hooks: resource.service.recordHooks, stored: run.stored };
+      const createdIds = await this.inserts.insert(tx, target, inserts, fail);
       for (const { planned: p, match } of updates) {
         await this.imports.savepoint(
           tx,
           async () => {
-            await resource.service.update(tx, match.id, bodyOf(p).input);
+            await resource.service.update(tx, match.id, p.input);
             result.updated++;
           },
           (err) => {
