@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '#platform/context/request-context.js';
-import { copyLine, DatabaseService } from '#platform/database/database.service.js';
+import { DatabaseService } from '#platform/database/database.service.js';
 import { uuidv7 } from '#platform/database/uuid7.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from '#platform/query/history-cursor.js';
 
@@ -80,14 +80,6 @@ function historyValues(
   ];
 }
 
-/**
- * One history entry in COPY text, for `HistoryService.copyLines`: bulk writers make it ahead
- * of the transaction that writes it (`ctx` gives the actor and request, as in that transaction).
- */
-export function historyLine(...entry: Parameters<typeof historyValues>): string {
-  return copyLine(historyValues(...entry));
-}
-
 /** Keeps who changed what on every customizable record, in the same transaction as the change. */
 @Injectable()
 export class HistoryService {
@@ -118,15 +110,12 @@ export class HistoryService {
     action: HistoryAction,
     entries: { recordId: string; changes: FieldChange[] }[],
   ): Promise<void> {
-    await this.copyLines(
+    await this.db.copyRows(
       ctx,
-      entries.map((e) => historyLine(ctx, entity, e.recordId, action, e.changes)),
+      'record_history',
+      HISTORY_COLUMNS,
+      entries.map((e) => historyValues(ctx, entity, e.recordId, action, e.changes)),
     );
-  }
-
-  /** Entries made by `historyLine`, copied in; `ctx` must carry a transaction. */
-  async copyLines(ctx: RequestContext, lines: readonly string[]): Promise<void> {
-    await this.db.copyLines(ctx, 'record_history', HISTORY_COLUMNS, lines);
   }
 
   /** Newest first, keyset-paginated by (at, id). */

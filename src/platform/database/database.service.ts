@@ -38,14 +38,6 @@ function copyValue(value: unknown): string {
   return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
 }
 
-/**
- * One row in COPY's text format (without its newline). Values as for `query`: arrays become
- * array literals, objects JSON.
- */
-export function copyLine(values: readonly unknown[]): string {
-  return values.map(copyValue).join('\t');
-}
-
 /** Whose writes a context's reads must see: the signed-in user's. */
 function writerOf(ctx: RequestContext): string | null {
   return ctx.principal?.userId ?? null;
@@ -192,25 +184,12 @@ export class DatabaseService {
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
   ): Promise<void> {
+    if (rows.length === 0) return;
     // Built before the statement begins, so that the database is not kept waiting on it.
-    await this.copyLines(ctx, table, columns, rows.map(copyLine));
-  }
-
-  /**
-   * `copyRows` for rows already in COPY text (`copyLine`): bulk writers make the text
-   * before their transaction, so that it waits on nothing but the copy itself.
-   */
-  async copyLines(
-    ctx: RequestContext,
-    table: string,
-    columns: readonly string[],
-    lines: readonly string[],
-  ): Promise<void> {
-    if (lines.length === 0) return;
+    const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n');
     const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     // All rows in one write; finished() settles once the server has taken them or refused them.
-    // One join, newline after the last line included: the text is a megabyte or more.
-    stream.end([...lines, ''].join('\n'));
+    stream.end(`${text}\n`);
     await finished(stream);
   }
 

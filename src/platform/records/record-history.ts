@@ -43,12 +43,8 @@ export function historyColumns(def: ResourceDefinition): string[] {
  * many of these). Custom fields come in the order of their codes, whatever order the
  * record's JSON holds them in.
  */
-export function createdChanges(
-  def: ResourceDefinition,
-  created: ApiRecord,
-  /** `ignoredInHistory(def)`, when the caller makes many entries. */
-  ignored: ReadonlySet<string> = ignoredInHistory(def),
-): FieldChange[] {
+export function createdChanges(def: ResourceDefinition, created: ApiRecord): FieldChange[] {
+  const ignored = ignoredInHistory(def);
   const changes: FieldChange[] = [];
   // Keys, not entries: this runs for every row of an import, and the pairs were garbage.
   for (const field of Object.keys(created)) {
