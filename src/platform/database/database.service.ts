@@ -26,7 +26,7 @@ function arrayLiteral(items: readonly unknown[]): string {
 }
 
 /** One value in COPY's text format: `\N` for null, special characters escaped. */
-function copyValue(value: unknown): string {
+function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = Array.isArray(value)
     ? arrayLiteral(value)
@@ -186,7 +186,7 @@ export class DatabaseService {
   ): Promise<void> {
     if (rows.length === 0) return;
     // Built before the statement begins, so that the database is not kept waiting on it.
-    const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n');
+    const text = rows.map((r) => r.map(copyText).join('\t')).join('\n');
     const stream = await this.copyFrom(ctx, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
     // All rows in one write; finished() settles once the server has taken them or refused them.
     stream.end(`${text}\n`);
